@@ -1,0 +1,93 @@
+"""What the scanner gathers for one shop: the artifacts that probes judge.
+
+Probes never do I/O; everything they may look at is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sources.model import Shop
+
+PageRole = Literal["home", "contact", "shop", "pickup", "about", "hours", "other"]
+SiteStatus = Literal[
+    "ok",  # at least one page fetched
+    "no_website",  # the shop has no known website
+    "social_only",  # the only "website" is a social network page (recorded, not crawled)
+    "blocked_by_robots",  # robots.txt disallows the home page
+    "refused",  # SSRF guard refused the target
+    "unreachable",  # DNS, connection, TLS or timeout failure
+    "http_error",  # the home page answered 4xx/5xx
+    "error",  # anything else, see errors
+]
+RenderStatus = Literal["not_needed", "rendered", "unavailable", "disabled", "failed"]
+
+
+@dataclass(slots=True)
+class FetchError:
+    url: str
+    kind: str  # timeout | connect | dns | tls | http_status | too_large | content_type | refused | robots | other
+    message: str
+
+
+@dataclass(slots=True)
+class FetchedPage:
+    url: str  # URL requested
+    final_url: str  # URL after redirects
+    status: int
+    headers: dict[str, str]  # lower-case names
+    html: str  # decoded body
+    role: PageRole = "other"
+    redirects: list[str] = field(default_factory=list)  # intermediate URLs
+    elapsed_ms: float = 0.0
+    rendered: bool = False  # html comes from a headless browser
+    not_modified: bool = False  # 304: html comes from the cache of a previous scan
+
+
+@dataclass(slots=True)
+class RobotsInfo:
+    url: str
+    status: Literal["ok", "missing", "error"]
+    home_allowed: bool = True
+    crawl_delay: float | None = None
+
+
+@dataclass(slots=True)
+class SiteArtifacts:
+    website: str | None
+    status: SiteStatus
+    pages: list[FetchedPage] = field(default_factory=list)
+    robots: RobotsInfo | None = None
+    https: bool | None = None  # final home URL is https
+    http_redirects_to_https: bool | None = None  # http:// of the site redirects to https://
+    render: RenderStatus = "not_needed"
+    errors: list[FetchError] = field(default_factory=list)
+
+    @property
+    def home(self) -> FetchedPage | None:
+        return self.pages[0] if self.pages else None
+
+
+@dataclass(slots=True)
+class PlacesArtifact:
+    """A Places API (New) place object, as returned by place details / search.
+
+    Keys used by probes: id, displayName.text, formattedAddress, location,
+    businessStatus, regularOpeningHours, nationalPhoneNumber,
+    internationalPhoneNumber, websiteUri, rating, userRatingCount, photos,
+    primaryType, types, editorialSummary.text, takeout, delivery,
+    curbsidePickup, dineIn, googleMapsUri.
+    """
+
+    status: Literal["found", "not_found", "not_measured", "error"]
+    reason: str | None = None
+    place: dict[str, Any] | None = None
+    match_confidence: float | None = None  # 0..1, name + address + distance
+
+
+@dataclass(slots=True)
+class ShopArtifacts:
+    shop: Shop
+    site: SiteArtifacts
+    places: PlacesArtifact
