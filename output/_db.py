@@ -1,0 +1,107 @@
+"""Opening the database: URL normalisation, engine options, migrations, clear errors.
+
+The store accepts `sqlite:///path.db`, a bare path (`scans.db`), or
+`postgresql://user@host/db` (also `postgres://`), which is mapped to the psycopg 3 driver.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import URL, make_url
+
+DEFAULT_DB_FILE = "smartcommerce.db"
+DEFAULT_DB_URL = f"sqlite:///{DEFAULT_DB_FILE}"
+DB_URL_ENV = "SMARTCOMMERCE_DB"
+PG_CONNECT_TIMEOUT_S = 5  # a wrong host should fail fast, not hang a scan
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # wait for another writer instead of failing at once
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked (database unreachable, finished scan, ...).
+
+    The message is one plain-language line and never contains a password.
+    """
+
+
+def normalise_url(url: str) -> URL:
+    """Map user-facing database URLs to SQLAlchemy URLs with our drivers."""
+    text = url.strip()
+    if "://" not in text:
+        text = f"sqlite:///{text}"
+    if text.startswith("postgres://"):
+        text = "postgresql://" + text[len("postgres://"):]
+    if text.startswith("postgresql://"):
+        text = "postgresql+psycopg://" + text[len("postgresql://"):]
+    try:
+        return make_url(text)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError(f"Adresse de base de données invalide : {redact(url)}") from exc
+
+
+def redact(url: str | URL) -> str:
+    """The URL as it can be shown to a person: password hidden."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+        return parsed.render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown without its credentials
+        return str(url).split("@")[-1]
+
+
+def create_engine(url: URL) -> sa.Engine:
+    """An engine with crash-safe settings (WAL on SQLite, short connect timeout on PostgreSQL)."""
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True,
+                            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; survives a crash
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster than FULL
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def connect_and_migrate(url_text: str) -> sa.Engine:
+    """Open the database, check it answers, and bring its tables to the latest version."""
+    url = normalise_url(url_text)
+    secret = url.password
+    try:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except (sa.exc.SQLAlchemyError, OSError, ImportError) as exc:
+        reason = _first_line(exc)
+        if secret:
+            reason = reason.replace(secret, "***")
+        raise StoreError(f"Impossible d'ouvrir la base de données {redact(url)} : {reason}") from None
+    return engine
+
+
+def head_revision() -> str:
+    """The migration revision the code expects."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
+def _first_line(exc: BaseException) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
+    return lines[0][:200] if lines else type(inner).__name__

@@ -1,0 +1,114 @@
+"""The network seam: host resolution with a resolve override and the SSRF guard.
+
+Every TCP connection the tool opens goes through ``GuardedBackend.connect_tcp``:
+
+1. ``(host, port)`` is looked up in the resolve override (like curl ``--resolve``); the demo
+   and the tests map shop host names to the loopback fixture farm this way.
+2. Otherwise the name is resolved with ``getaddrinfo``.
+3. Unless private addresses are allowed, any loopback, private, link-local, multicast,
+   reserved or unspecified address is refused with ``AddressRefused``. The connection is made
+   to the vetted IP itself, so a DNS answer cannot change between check and use.
+
+Redirects open new connections, so a redirect to a private address is refused the same way.
+TLS still verifies the certificate against the original host name (SNI), as with ``--resolve``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import ssl
+from collections.abc import Iterable, Mapping
+
+import httpcore
+import httpx
+from httpcore import AsyncNetworkBackend, AsyncNetworkStream
+from httpcore._backends.auto import AutoBackend
+
+ResolveMap = Mapping[tuple[str, int], tuple[str, int]]
+
+
+class AddressRefused(httpx.TransportError):
+    """The target resolves to an address the SSRF guard does not allow."""
+
+
+class NameNotResolved(httpx.ConnectError):
+    """DNS gave no address for the host."""
+
+
+def is_public_address(ip: str) -> bool:
+    addr = ipaddress.ip_address(ip)
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return addr.is_global and not addr.is_multicast
+
+
+class GuardedBackend(AsyncNetworkBackend):
+    def __init__(self, resolve: ResolveMap | None = None, allow_private: bool = False) -> None:
+        self._inner = AutoBackend()
+        self._resolve = {(h.lower(), p): target for (h, p), target in (resolve or {}).items()}
+        self._allow_private = allow_private
+
+    async def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> AsyncNetworkStream:
+        target = self._resolve.get((host.lower(), port))
+        if target is not None:
+            ip, port = target
+        else:
+            ip = await self._resolve_name(host, port)
+        if not self._allow_private and not is_public_address(ip):
+            raise AddressRefused(f"refused {host} -> {ip}: not a public address")
+        return await self._inner.connect_tcp(
+            ip, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+
+    async def _resolve_name(self, host: str, port: int) -> str:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM
+            )
+        except socket.gaierror as exc:
+            raise NameNotResolved(f"{host}: name does not resolve ({exc.strerror})") from exc
+        addresses = [str(info[4][0]) for info in infos]
+        if not self._allow_private:
+            refused = [a for a in addresses if not is_public_address(a)]
+            if refused:  # refuse if ANY answer is private: no picking the public one
+                raise AddressRefused(f"refused {host} -> {refused[0]}: not a public address")
+        return addresses[0]
+
+    async def connect_unix_socket(self, *args: object, **kwargs: object) -> AsyncNetworkStream:
+        raise AddressRefused("unix sockets are not allowed")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """An httpx transport whose connections all go through ``GuardedBackend``."""
+
+    def __init__(
+        self, *, resolve: ResolveMap | None = None, allow_private: bool = False,
+        verify: str | bool = True, max_connections: int = 100,
+        keepalive_expiry: float = 5.0, http2: bool = False,
+    ) -> None:
+        super().__init__(verify=verify, http2=http2)
+        ssl_context = _ssl_context(verify)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context, max_connections=max_connections,
+            max_keepalive_connections=max_connections, keepalive_expiry=keepalive_expiry,
+            http1=True, http2=http2, network_backend=GuardedBackend(resolve, allow_private),
+        )
+
+
+def _ssl_context(verify: str | bool) -> ssl.SSLContext:
+    if isinstance(verify, str):  # a CA bundle to trust, e.g. the fixture farm's
+        return ssl.create_default_context(cafile=verify)
+    ctx = ssl.create_default_context()
+    if not verify:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    return ctx
