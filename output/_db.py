@@ -39,7 +39,7 @@ def normalise_url(url: str) -> URL:
         text = "postgresql+psycopg://" + text[len("postgresql://"):]
     try:
         return make_url(text)
-    except sa.exc.ArgumentError as exc:
+    except (sa.exc.ArgumentError, ValueError) as exc:
         raise StoreError(f"Adresse de base de données invalide : {redact(url)}") from exc
 
 
@@ -88,7 +88,8 @@ def connect_and_migrate(url_text: str) -> sa.Engine:
         reason = _first_line(exc)
         if secret:
             reason = reason.replace(secret, "***")
-        raise StoreError(f"Impossible d'ouvrir la base de données {redact(url)} : {reason}") from None
+        message = f"Impossible d'ouvrir la base de données {redact(url)} : {reason}"
+        raise StoreError(message) from None
     return engine
 
 

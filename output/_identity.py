@@ -1,0 +1,161 @@
+"""Lining up the same real-world shop across scans.
+
+Match order (first hit wins):
+1. the shop id was seen before (shop ids are stable by design);
+2. a source id: OSM id, KBO number, Google place id;
+3. the website's registrable domain (not shared hosts like facebook.com), same postcode;
+4. a fuzzy name match (rapidfuzz) plus a close address, same postcode.
+A candidate already used by another shop in the same scan is skipped (two branches of a chain
+with one website stay two shops). No match: a new identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+import tldextract
+from rapidfuzz import fuzz
+
+from output._tables import shop_identity, shop_identity_link, shop_results
+
+NAME_MATCH_MIN = 90  # rapidfuzz token_sort_ratio, 0..100
+ADDRESS_MATCH_MIN = 85
+# Hosts shared by many unrelated shops: their registrable domain says nothing about identity.
+SHARED_DOMAINS = frozenset({
+    "facebook.com", "instagram.com", "google.com", "wixsite.com", "wix.com", "business.site",
+    "linktr.ee", "tiktok.com", "linkedin.com", "youtube.com", "jimdofree.com", "jimdo.com",
+    "webnode.be", "webnode.fr", "wordpress.com", "blogspot.com", "sites.google.com",
+    "myshopify.com", "square.site", "etsy.com", "bol.com", "amazon.com", "ueniweb.com",
+})
+SOURCE_ID_FIELDS = ("osm_id", "kbo_number", "place_id")
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=())
+
+
+@dataclass(slots=True)
+class IdentityFacts:
+    shop_id: str
+    osm_id: str | None
+    kbo_number: str | None
+    place_id: str | None
+    domain: str | None
+    name_norm: str
+    address_norm: str | None
+    postcode: str | None
+
+
+def facts_of(result: dict[str, Any], planned: dict[str, Any] | None) -> IdentityFacts:
+    """What identifies the shop, from its result and (richer) planned Shop record."""
+    merged = {**(planned or {}), **{k: v for k, v in result.items() if v is not None}}
+    place_id = merged.get("place_id") or (result.get("places") or {}).get("place_id")
+    return IdentityFacts(
+        shop_id=str(result["id"]),
+        osm_id=merged.get("osm_id"), kbo_number=merged.get("kbo_number"), place_id=place_id,
+        domain=registrable_domain(merged.get("website")),
+        name_norm=normalise_text(merged.get("name")) or "",
+        address_norm=normalise_text(merged.get("address")),
+        postcode=(str(merged["postcode"]).strip() or None) if merged.get("postcode") else None,
+    )
+
+
+def registrable_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = _EXTRACT(url)
+    if not parts.domain or not parts.suffix:
+        return None
+    domain = f"{parts.domain}.{parts.suffix}".lower()
+    return None if domain in SHARED_DOMAINS else domain
+
+
+def normalise_text(text: str | None) -> str | None:
+    if not text:
+        return None
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip() or None
+
+
+def resolve_identity(conn: sa.Connection, scan_id: str, facts: IdentityFacts, now: str) -> str:
+    """Find or create the identity key for this shop, and remember the shop id -> key link."""
+    taken = _keys_taken_in_scan(conn, scan_id, facts.shop_id)
+    key = _match(conn, facts, taken)
+    if key is None:
+        key = "i-" + hashlib.sha1(f"{facts.shop_id}|{now}".encode()).hexdigest()[:14]
+        conn.execute(sa.insert(shop_identity).values(
+            identity_key=key, osm_id=facts.osm_id, kbo_number=facts.kbo_number,
+            place_id=facts.place_id, domain=facts.domain, name_norm=facts.name_norm,
+            address_norm=facts.address_norm, postcode=facts.postcode, first_seen=now))
+    else:
+        _fill_missing(conn, key, facts)
+    link = conn.execute(sa.select(shop_identity_link.c.identity_key)
+                        .where(shop_identity_link.c.shop_id == facts.shop_id)).first()
+    if link is None:
+        conn.execute(sa.insert(shop_identity_link).values(shop_id=facts.shop_id, identity_key=key))
+    return key
+
+
+def _keys_taken_in_scan(conn: sa.Connection, scan_id: str, shop_id: str) -> set[str]:
+    rows = conn.execute(sa.select(shop_results.c.identity_key).where(
+        shop_results.c.scan_id == scan_id, shop_results.c.shop_id != shop_id))
+    return {row[0] for row in rows}
+
+
+def _match(conn: sa.Connection, facts: IdentityFacts, taken: set[str]) -> str | None:
+    link = conn.execute(sa.select(shop_identity_link.c.identity_key)
+                        .where(shop_identity_link.c.shop_id == facts.shop_id)).first()
+    if link is not None and link[0] not in taken:
+        return link[0]
+    for field in SOURCE_ID_FIELDS:
+        value = getattr(facts, field)
+        if value:
+            key = _first_free(conn, shop_identity.c[field] == value, taken)
+            if key:
+                return key
+    if facts.domain:
+        condition = shop_identity.c.domain == facts.domain
+        if facts.postcode:
+            condition = sa.and_(condition, sa.or_(shop_identity.c.postcode.is_(None),
+                                                  shop_identity.c.postcode == facts.postcode))
+        key = _first_free(conn, condition, taken)
+        if key:
+            return key
+    return _fuzzy_match(conn, facts, taken)
+
+
+def _first_free(conn: sa.Connection, condition: Any, taken: set[str]) -> str | None:
+    rows = conn.execute(sa.select(shop_identity.c.identity_key).where(condition)
+                        .order_by(shop_identity.c.first_seen))
+    return next((row[0] for row in rows if row[0] not in taken), None)
+
+
+def _fuzzy_match(conn: sa.Connection, facts: IdentityFacts, taken: set[str]) -> str | None:
+    if not facts.postcode or not facts.name_norm or not facts.address_norm:
+        return None
+    rows = conn.execute(sa.select(shop_identity.c.identity_key, shop_identity.c.name_norm,
+                                  shop_identity.c.address_norm)
+                        .where(shop_identity.c.postcode == facts.postcode))
+    best: tuple[float, str] | None = None
+    for key, name_norm, address_norm in rows:
+        if key in taken or not address_norm:
+            continue
+        name_score = fuzz.token_sort_ratio(facts.name_norm, name_norm)
+        address_score = fuzz.token_sort_ratio(facts.address_norm, address_norm)
+        if name_score >= NAME_MATCH_MIN and address_score >= ADDRESS_MATCH_MIN:
+            total = name_score + address_score
+            if best is None or total > best[0]:
+                best = (total, key)
+    return best[1] if best else None
+
+
+def _fill_missing(conn: sa.Connection, key: str, facts: IdentityFacts) -> None:
+    """Learn source ids the identity did not have yet (never overwrite a known one)."""
+    row = conn.execute(sa.select(shop_identity).where(shop_identity.c.identity_key == key)).one()
+    updates = {f: getattr(facts, f) for f in (*SOURCE_ID_FIELDS, "domain", "postcode")
+               if getattr(facts, f) and not getattr(row, f)}
+    if updates:
+        conn.execute(sa.update(shop_identity).where(shop_identity.c.identity_key == key)
+                     .values(**updates))
