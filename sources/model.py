@@ -66,6 +66,7 @@ def stable_shop_id(shop: Shop) -> str:
         key = f"places:{shop.place_id}"
     else:
         key = "|".join(
-            (s or "").strip().lower() for s in (shop.name, shop.postcode, shop.address, shop.website)
+            (s or "").strip().lower()
+            for s in (shop.name, shop.postcode, shop.address, shop.website)
         )
     return "s-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

@@ -1,0 +1,237 @@
+"""Read and write shop lists (CSV or XLSX) prepared by hand or by a previous run.
+
+    result = read_shop_list("commerces.xlsx")
+    result.shops          # list[Shop]
+    result.errors         # list[RowError]: row number (as the spreadsheet shows it) + problem
+
+Column names are matched through ``sources/data/csv_headers.toml`` (FR/NL/EN/DE, case and
+accents ignored). Only a name column is required. A bad row is reported and skipped; the
+import goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sources.model import SHOP_CSV_FIELDS, Shop
+from sources.text import fold_key, normalise_website
+
+HEADERS_FILE = Path(__file__).parent / "data" / "csv_headers.toml"
+SNIFF_BYTES = 64 * 1024
+DELIMITERS = ",;\t|"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = ";"  # between the sources of one shop in the "sources" column
+
+
+class ShopListError(Exception):
+    """The file cannot be read as a shop list at all (missing name column, unreadable file)."""
+
+
+@dataclass(slots=True)
+class RowError:
+    row_number: int  # as the spreadsheet shows it: the header is row 1
+    message: str
+
+
+@dataclass(slots=True)
+class ImportResult:
+    shops: list[Shop] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def load_header_aliases(path: Path = HEADERS_FILE) -> dict[str, str]:
+    """{folded alias: Shop field}; raises ValueError on an unknown field or a duplicate alias."""
+    data = tomllib.loads(path.read_text("utf-8"))
+    aliases: dict[str, str] = {}
+    for shop_field, names in data["aliases"].items():
+        if shop_field not in SHOP_CSV_FIELDS:
+            raise ValueError(f"{path.name}: unknown field {shop_field!r}")
+        for name in [shop_field, *names]:
+            key = fold_key(name)
+            if aliases.get(key, shop_field) != shop_field:
+                raise ValueError(f"{path.name}: {name!r} listed under two fields")
+            aliases[key] = shop_field
+    return aliases
+
+
+def read_shop_list(path: str | Path) -> ImportResult:
+    path = Path(path)
+    rows = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+    header = next(rows, None)
+    if header is None:
+        raise ShopListError(f"{path.name} : le fichier est vide")
+    columns = _map_columns(header, path.name)
+    result = ImportResult()
+    for row_number, row in enumerate(rows, start=2):
+        values = {f: _cell(row, i) for i, f in columns.items()}
+        if not any(values.values()):
+            continue  # blank line
+        try:
+            result.shops.append(_shop_from_values(values))
+        except ValueError as exc:
+            result.errors.append(RowError(row_number, str(exc)))
+    return result
+
+
+def _map_columns(header: list[str], file_name: str) -> dict[int, str]:
+    aliases = load_header_aliases()
+    columns: dict[int, str] = {}
+    for index, title in enumerate(header):
+        shop_field = aliases.get(fold_key(title or ""))
+        if shop_field and shop_field not in columns.values():
+            columns[index] = shop_field
+    if "name" not in columns.values():
+        found = ", ".join(repr(h) for h in header if h) or "aucune"
+        raise ShopListError(
+            f"{file_name} : colonne du nom introuvable (attendu : nom, naam, name…). "
+            f"Colonnes trouvées : {found}"
+        )
+    return columns
+
+
+def _cell(row: list[str], index: int) -> str:
+    value = row[index] if index < len(row) else ""
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _shop_from_values(values: dict[str, str]) -> Shop:
+    name = _unneutralise(values.get("name", ""))
+    if not name:
+        raise ValueError("nom manquant")
+    kwargs: dict[str, object] = {"name": name}
+    for key, raw in values.items():
+        if key == "name" or not raw:
+            continue
+        raw = _unneutralise(raw)
+        if key == "website":
+            kwargs[key] = normalise_website(raw)
+        elif key in ("lat", "lon"):
+            kwargs[key] = _coordinate(key, raw)
+        elif key == "sources":
+            kwargs[key] = [s for s in raw.split(LIST_SEPARATOR) if s]
+        elif key == "conflicts":
+            kwargs[key] = _conflicts(raw)
+        else:
+            kwargs[key] = raw
+    shop = Shop(**kwargs)  # type: ignore[arg-type]
+    if not shop.sources:
+        shop.sources = ["csv"]
+    if shop.website and not shop.website_source:
+        shop.website_source = "csv"
+    return shop
+
+
+def _coordinate(key: str, raw: str) -> float:
+    limit = 90.0 if key == "lat" else 180.0
+    label = "latitude" if key == "lat" else "longitude"
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"{label} invalide : {raw!r}") from None
+    if not -limit <= value <= limit:
+        raise ValueError(f"{label} hors limites : {raw}")
+    return value
+
+
+def _conflicts(raw: str) -> dict[str, list[str]]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        raise ValueError("colonne conflicts : JSON invalide") from None
+    if not isinstance(data, dict):
+        raise ValueError("colonne conflicts : objet JSON attendu")
+    return {str(k): [str(v) for v in vs] for k, vs in data.items()}
+
+
+def _unneutralise(value: str) -> str:
+    """Undo write_shop_list's formula neutralisation ("'=x" -> "=x")."""
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
+        return value[1:]
+    return value
+
+
+# -- readers ---------------------------------------------------------------------------------
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as exc:
+        raise ShopListError(f"{path.name} : lecture impossible ({exc.strerror})") from exc
+    return iter(list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))))
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line (, ; tab or |); quoting rules stay Excel's."""
+    header = text[:SNIFF_BYTES].split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ShopListError(f"{path.name} : classeur Excel illisible ({exc})") from exc
+    try:
+        sheet = workbook.active
+        rows = [[_xlsx_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    return iter(rows)
+
+
+def _xlsx_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# -- writer ----------------------------------------------------------------------------------
+def neutralise_formula(value: str) -> str:
+    """Prefix ' to a value a spreadsheet would run as a formula (= + - @)."""
+    return "'" + value if value and value[0] in FORMULA_PREFIXES else value
+
+
+def shop_to_row(shop: Shop) -> dict[str, str]:
+    row: dict[str, str] = {}
+    for name in SHOP_CSV_FIELDS:
+        value = getattr(shop, name)
+        if name == "sources":
+            text = LIST_SEPARATOR.join(value)
+        elif name == "conflicts":
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+        elif value is None:
+            text = ""
+        else:
+            text = str(value)
+        row[name] = text if name in ("lat", "lon") else neutralise_formula(text)
+    return row
+
+
+def write_shop_list(shops: list[Shop], path: str | Path) -> None:
+    """Write shops.csv (UTF-8 with BOM so Excel shows accents) with SHOP_CSV_FIELDS columns."""
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=SHOP_CSV_FIELDS)
+        writer.writeheader()
+        for shop in shops:
+            writer.writerow(shop_to_row(shop))
