@@ -1,0 +1,153 @@
+"""The ``smartcommerce`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scanner.cli_support import err_console, handle_errors, set_debug
+from scanner.errors import EXIT_FAILED, UserInputError
+from scanner.pipeline import DEFAULT_DB_URL, ScanConfig, ScanOutcome, run_scan
+
+HELP = """Mesure la maturité numérique des commerces d'une commune, étape par étape du
+parcours client (présence web, fiche Google, commande en ligne, click & collect, avis),
+et pré-remplit l'audit Smart Commerce.
+
+Pour essayer sans internet : smartcommerce scan --demo"""
+
+app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False, rich_markup_mode="rich")
+
+# Each module exposes register(app) and adds its own commands.
+COMMAND_MODULES = ("sources.cli", "probes.cli", "output.cli")
+
+
+@app.callback()
+def _global(debug: Annotated[bool, typer.Option(
+        "--debug", help="Affiche le détail technique des erreurs.")] = False) -> None:
+    set_debug(debug)
+
+
+DbOpt = Annotated[str, typer.Option("--db", envvar="SMARTCOMMERCE_DB",
+                                    help="Base d'historique : sqlite:///fichier.db ou postgresql://…")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", help="Dossier du rapport (par défaut ./smartcommerce-out/<nom>-<date>/).")]
+
+
+@app.command()
+@handle_errors
+def scan(
+    demo: Annotated[bool, typer.Option(help="Analyse la commune de démonstration (hors ligne).")]
+    = False,
+    shops: Annotated[Path | None, typer.Option(
+        "--shops", help="Liste de commerces (CSV ou XLSX) : colonnes nom/name et site web/website.")]
+    = None,
+    commune: Annotated[str | None, typer.Option(help="Nom ou code INS de la commune.")] = None,
+    sources: Annotated[str, typer.Option(help="Sources à combiner : osm,kbo,places,csv.")] = "osm",
+    osm_file: Annotated[Path | None, typer.Option(help="Export Overpass JSON ou GeoJSON.")] = None,
+    kbo: Annotated[Path | None, typer.Option(help="Extrait BCE/KBO (zip ou dossier).")] = None,
+    out: OutOpt = None,
+    db: DbOpt = DEFAULT_DB_URL,
+    config: Annotated[Path | None, typer.Option(help="Fichier de réglages TOML.")] = None,
+    rubric: Annotated[Path | None, typer.Option(help="Grille de score personnalisée (TOML).")]
+    = None,
+    no_places: Annotated[bool, typer.Option(help="N'interroge pas Google Places.")] = False,
+    places_budget: Annotated[int | None, typer.Option(help="Nombre maximal d'appels Places facturés.")]
+    = None,
+    no_render: Annotated[bool, typer.Option(help="N'exécute pas le JavaScript des sites.")] = False,
+    allow_private_addresses: Annotated[bool, typer.Option(
+        help="Autorise les adresses privées ou locales (réseau interne, tests).")] = False,
+    resume: Annotated[str | None, typer.Option(help="Reprend l'analyse interrompue SCAN_ID.")]
+    = None,
+    format: Annotated[str, typer.Option(help="Formats : json,csv,html,xlsx.")] = "json,csv,html",
+    lang: Annotated[str, typer.Option(help="Langue du rapport : fr, nl, de, en.")] = "fr",
+    quiet: Annotated[bool, typer.Option(help="Pas de barre de progression.")] = False,
+) -> None:
+    """Analyse les commerces d'une commune ou d'une liste et écrit le rapport."""
+    if sum(x is not None and x is not False for x in (demo or None, shops, commune, resume)) != 1:
+        raise UserInputError("choisissez une seule entrée : --demo, --shops, --commune ou --resume")
+    cfg = ScanConfig(
+        shops_file=shops, commune=commune, sources=_split(sources), osm_file=osm_file,
+        kbo_path=kbo, out_dir=out, db_url=db, config_file=config,
+        rubric_path=str(rubric) if rubric else None, places_budget=places_budget,
+        no_places=no_places, no_render=no_render,
+        allow_private_addresses=allow_private_addresses, resume_scan_id=resume,
+        formats=_split(format), lang=lang, quiet=quiet, demo=demo,
+    )
+    _run(cfg)
+
+
+@app.command("resume")
+@handle_errors
+def resume_cmd(
+    scan_id: Annotated[str, typer.Argument(help="Identifiant de l'analyse interrompue.")],
+    db: DbOpt = DEFAULT_DB_URL,
+    out: OutOpt = None,
+    quiet: Annotated[bool, typer.Option(help="Pas de barre de progression.")] = False,
+) -> None:
+    """Reprend une analyse interrompue là où elle s'est arrêtée."""
+    from output.store import Store
+
+    store = Store(db)
+    try:
+        scan_row = store.get_scan(scan_id)
+    finally:
+        store.close()
+    if scan_row is None:
+        raise UserInputError(f"analyse inconnue : {scan_id}")
+    recorded = scan_row.get("settings") or {}
+    cfg = ScanConfig(db_url=db, out_dir=out, quiet=quiet, resume_scan_id=scan_row["id"])
+    for key, value in recorded.items():
+        if hasattr(cfg, key) and value is not None:
+            if key in ("shops_file", "osm_file", "kbo_path", "config_file"):
+                value = Path(value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            setattr(cfg, key, value)
+    _run(cfg)
+
+
+def _run(cfg: ScanConfig) -> None:
+    with ExitStack() as stack:
+        if cfg.demo:
+            from fixtures.demo_farm import start_demo
+
+            demo = stack.enter_context(start_demo())
+            cfg.http_ctx = demo.http_ctx
+            cfg.places_api_key = demo.places_api_key
+            cfg.commune = cfg.commune or demo.commune
+            cfg.allow_private_addresses = True
+            cfg.crawl_overrides = {**demo.crawl_overrides, **cfg.crawl_overrides}
+        outcome: ScanOutcome = asyncio.run(run_scan(cfg))
+    err_console.print(outcome.summary)
+    html = outcome.reports.get("html")
+    typer.echo(str(html.resolve()) if html else str(outcome.out_dir.resolve()))
+    if outcome.shops_done < outcome.shops_total:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _register_plugins() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real missing dependency, not a missing plugin
+                raise
+            continue
+        module.register(app)
+
+
+_register_plugins()
+
+
+def main() -> None:
+    app()

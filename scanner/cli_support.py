@@ -1,0 +1,73 @@
+"""Shared command-line plumbing: one clear error line, documented exit codes, --debug."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from scanner.errors import EXIT_FAILED, EXIT_USAGE, SmartCommerceError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEBUG_ENV = "SMARTCOMMERCE_DEBUG"
+err_console = Console(stderr=True, highlight=False)
+
+
+def debug_enabled() -> bool:
+    return os.environ.get(DEBUG_ENV) == "1"
+
+
+def set_debug(enabled: bool) -> None:
+    if enabled:
+        os.environ[DEBUG_ENV] = "1"
+    logging.basicConfig(
+        level=logging.DEBUG if enabled else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr,
+    )
+    for noisy in ("httpx", "httpcore", "asyncio", "hpack", "urllib3"):
+        # Request lines may carry secrets in URLs: keep the HTTP libraries quiet.
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    err_console.print(f"[bold red]Erreur :[/] {message}", markup=True, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn exceptions into one error line and an exit code; traceback only with --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except SmartCommerceError as exc:
+            if debug_enabled():
+                err_console.print_exception()
+            raise fail(str(exc), exc.exit_code) from None
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            if debug_enabled():
+                err_console.print_exception()
+            raise fail(f"{exc.strerror}: {exc.filename}", EXIT_USAGE) from None
+        except OSError as exc:  # full disk, broken pipe...
+            if debug_enabled():
+                err_console.print_exception()
+            raise fail(f"erreur système : {exc.strerror or exc}", EXIT_FAILED) from None
+        except KeyboardInterrupt:
+            raise fail("interrompu ; reprenez avec « smartcommerce resume SCAN_ID »", 130) \
+                from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if debug_enabled():
+                err_console.print_exception()
+            raise fail(f"erreur inattendue ({type(exc).__name__}) : {exc}. "
+                       "Relancez avec --debug pour le détail.", EXIT_FAILED) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,265 @@
+"""Run a scan: shop list → crawl + Places → probes → scoring → store, one shop at a time.
+
+Each shop's result is written to the store in its own transaction as soon as it is complete,
+so a killed scan loses nothing and ``resume`` continues with the shops still pending.
+The commune aggregates are computed at the end by streaming the stored results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from probes import run_probes
+from probes.result import ProbeReport, StepObservation
+from probes.steps import STEPS
+from scanner.artifacts import PlacesArtifact, ShopArtifacts, SiteArtifacts
+from scanner.crawler import Crawler
+from scanner.errors import ScanFailed, UserInputError
+from scanner.http import HttpContext
+from scanner.progress import ScanCounters, ScanProgress
+from scanner.settings import CrawlSettings
+from scanner.shop_result import build_shop_result
+from scoring import aggregate_commune, load_rubric, score_shop, sector_of
+from sources.model import Shop
+
+log = logging.getLogger("smartcommerce.pipeline")
+
+DEFAULT_DB_URL = "sqlite:///smartcommerce.db"
+DEFAULT_OUT_ROOT = Path("smartcommerce-out")
+DEFAULT_FORMATS = ("json", "csv", "html")
+PLACES_KEY_ENV = "GOOGLE_MAPS_API_KEY"
+SHOP_GUARD_SECONDS = 30.0  # extra time on top of the crawler's own per-shop budget
+
+
+@dataclass(slots=True)
+class ScanConfig:
+    shops_file: Path | None = None
+    commune: str | None = None
+    sources: tuple[str, ...] = ("osm",)
+    osm_file: Path | None = None
+    kbo_path: Path | None = None
+    out_dir: Path | None = None
+    db_url: str = DEFAULT_DB_URL
+    config_file: Path | None = None
+    crawl_overrides: dict[str, Any] = field(default_factory=dict)
+    rubric_path: str | None = None
+    places_api_key: str | None = None
+    places_budget: int | None = None
+    no_places: bool = False
+    no_render: bool = False
+    allow_private_addresses: bool = False
+    resume_scan_id: str | None = None
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    lang: str = "fr"
+    quiet: bool = False
+    demo: bool = False
+    http_ctx: HttpContext | None = None  # set by the demo (resolve override to the farm)
+
+    def recorded_settings(self) -> dict[str, Any]:
+        """What the store keeps to resume the scan later; never the API key."""
+        keep = ("shops_file", "commune", "sources", "osm_file", "kbo_path", "config_file",
+                "crawl_overrides", "rubric_path", "places_budget", "no_places", "no_render",
+                "allow_private_addresses", "formats", "lang", "demo")
+        data = asdict(self)
+        return {k: (str(data[k]) if isinstance(data[k], Path) else data[k]) for k in keep}
+
+
+@dataclass(slots=True)
+class ScanOutcome:
+    scan_id: str
+    out_dir: Path
+    shops_total: int
+    shops_done: int
+    errors: int
+    reports: dict[str, Path] = field(default_factory=dict)
+    summary: str = ""
+
+
+async def run_scan(config: ScanConfig) -> ScanOutcome:
+    from output.store import Store, StoreError
+
+    try:
+        store = Store(config.db_url)
+    except StoreError as exc:
+        raise ScanFailed(str(exc)) from exc
+    try:
+        return await _run_with_store(config, store)
+    finally:
+        store.close()
+
+
+async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
+    http_ctx = config.http_ctx or HttpContext(allow_private=config.allow_private_addresses)
+    settings = CrawlSettings.layered(config.config_file, _crawl_overrides(config))
+    rubric = load_rubric(config.rubric_path)
+    if config.resume_scan_id:
+        scan_id, shops = _resume(store, config.resume_scan_id)
+        label = (store.get_scan(scan_id) or {}).get("label", scan_id)
+    else:
+        shops = await _collect_shops(config, http_ctx)
+        label = _label(config)
+        scan_id = store.begin_scan(label=label, commune=config.commune,
+                                   settings=config.recorded_settings(), shops=shops)
+    counters = ScanCounters(shops_total=len(shops))
+    places = _places_client(config, http_ctx)
+    with ScanProgress(counters, quiet=config.quiet) as progress:
+        async with Crawler(settings, http_ctx, validators=store) as crawler:
+            await _scan_shops(shops, crawler, places, rubric, store, scan_id, counters, progress,
+                              workers=max(1, settings.global_concurrency))
+    commune = aggregate_commune(store.iter_shop_results(scan_id), rubric)
+    store.finish_scan(scan_id, commune)
+    out_dir = config.out_dir or DEFAULT_OUT_ROOT / f"{_slug(label)}-{_timestamp()}"
+    reports = _write_reports(store, scan_id, out_dir, config)
+    counters.shops_done = sum(1 for _ in store.iter_shop_results(scan_id))
+    counters.shops_total = max(counters.shops_total, counters.shops_done)
+    return ScanOutcome(scan_id, out_dir, counters.shops_total, counters.shops_done,
+                       counters.shop_errors, reports,
+                       summary=_summary(scan_id, counters, out_dir))
+
+
+async def _scan_shops(
+    shops: list[Shop], crawler: Crawler, places: Any, rubric: Any, store: Any, scan_id: str,
+    counters: ScanCounters, progress: ScanProgress, workers: int,
+) -> None:
+    pending: Iterator[Shop] = iter(shops)
+    guard = crawler.settings.total_timeout_per_shop + SHOP_GUARD_SECONDS
+
+    async def worker() -> None:
+        for shop in pending:  # the shared iterator hands each shop to exactly one worker
+            result = await scan_one_shop(shop, crawler, places, rubric, guard)
+            store.save_shop_result(scan_id, result)
+            counters.shops_done += 1
+            counters.pages += result["crawl"]["pages"]
+            counters.shop_errors += any(s["status"] == "error" for s in result["steps"].values())
+            progress.update()
+
+    await asyncio.gather(*(worker() for _ in range(min(workers, max(1, len(shops))))))
+
+
+async def scan_one_shop(
+    shop: Shop, crawler: Crawler, places: Any, rubric: Any, guard_seconds: float
+) -> dict[str, Any]:
+    """Gather, judge and score one shop. Never raises: failures become error results."""
+    shop.sector = shop.sector or sector_of(shop)
+    try:
+        async with asyncio.timeout(guard_seconds):
+            site, place = await asyncio.gather(crawler.crawl_site(shop), _enrich(places, shop))
+    except Exception as exc:  # noqa: BLE001 - one shop's failure must not end the scan
+        log.warning("shop %s failed: %s", shop.id, type(exc).__name__)
+        site = SiteArtifacts(website=shop.website, status="error")
+        place = PlacesArtifact(status="error", reason=f"{type(exc).__name__}")
+        return _error_result(shop, site, place, f"échec de l'analyse ({type(exc).__name__})")
+    artifacts = ShopArtifacts(shop=shop, site=site, places=place)
+    report = run_probes(artifacts)
+    try:
+        steps = score_shop(shop, report, rubric)
+    except Exception as exc:  # noqa: BLE001
+        return _error_result(shop, site, place, f"échec du calcul du score ({exc})")
+    return build_shop_result(artifacts, report, steps)
+
+
+def _error_result(shop: Shop, site: SiteArtifacts, place: PlacesArtifact, reason: str
+                  ) -> dict[str, Any]:
+    report = ProbeReport({s: StepObservation(status="error", reason=reason) for s in STEPS})
+    steps = {s: {"score": None, "level": None, "status": "error", "reason": reason}
+             for s in STEPS}
+    return build_shop_result(ShopArtifacts(shop, site, place), report, steps)
+
+
+async def _enrich(places: Any, shop: Shop) -> PlacesArtifact:
+    if places is None:
+        return PlacesArtifact(status="not_measured", reason="Google Places désactivé (--no-places)")
+    if isinstance(places, str):
+        return PlacesArtifact(status="not_measured", reason=places)
+    result: PlacesArtifact = await places.enrich(shop)
+    return result
+
+
+def _places_client(config: ScanConfig, http_ctx: HttpContext) -> Any:
+    """A Places client, None when disabled, or a string saying why it is not measured."""
+    if config.no_places:
+        return None
+    key = config.places_api_key or os.environ.get(PLACES_KEY_ENV)
+    if not key:
+        return f"pas de clé API Google Places ({PLACES_KEY_ENV} non définie)"
+    from sources.places import PlacesClient
+
+    return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget)
+
+
+async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop]:
+    if config.shops_file is not None:
+        from sources.csv_list import read_shop_list
+
+        if not config.shops_file.exists():
+            raise UserInputError(f"fichier introuvable : {config.shops_file}")
+        imported = read_shop_list(config.shops_file)
+        for err in imported.errors:
+            log.warning("%s ligne %s : %s", config.shops_file.name, err.row_number, err.message)
+        if not imported.shops:
+            raise UserInputError(f"aucun commerce lisible dans {config.shops_file}")
+        return imported.shops
+    if config.commune:
+        from sources.collect import collect_shops
+
+        collected = await collect_shops(
+            config.commune, sources=config.sources, osm_file=config.osm_file,
+            kbo_path=config.kbo_path, http_ctx=http_ctx,
+        )
+        return list(collected.shops)
+    raise UserInputError("indiquez --shops FICHIER, --commune NOM ou --demo")
+
+
+def _resume(store: Any, scan_id: str) -> tuple[str, list[Shop]]:
+    scan = store.get_scan(scan_id)
+    if scan is None:
+        raise UserInputError(f"analyse inconnue : {scan_id}")
+    if scan.get("finished_at"):
+        raise UserInputError(f"l'analyse {scan_id} est déjà terminée")
+    return scan["id"], store.pending_shops(scan["id"])
+
+
+def _crawl_overrides(config: ScanConfig) -> dict[str, Any]:
+    overrides = dict(config.crawl_overrides)
+    if config.no_render:
+        overrides["render"] = False
+    return overrides
+
+
+def _write_reports(store: Any, scan_id: str, out_dir: Path, config: ScanConfig
+                   ) -> dict[str, Path]:
+    from output import write_reports
+
+    reports: dict[str, Path] = write_reports(store, scan_id, out_dir, formats=config.formats,
+                                             lang=config.lang)
+    return reports
+
+
+def _summary(scan_id: str, counters: ScanCounters, out_dir: Path) -> str:
+    from scanner.progress import summary_line
+
+    return summary_line(scan_id, counters, str(out_dir))
+
+
+def _label(config: ScanConfig) -> str:
+    if config.commune:
+        return config.commune
+    if config.shops_file:
+        return config.shops_file.stem
+    return "scan"
+
+
+def _slug(text: str) -> str:
+    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    return "-".join(part for part in cleaned.split("-") if part) or "scan"
+
+
+def _timestamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
