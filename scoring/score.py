@@ -1,0 +1,100 @@
+"""Score one shop: per step, a 0-100 score, a level 0-4 and a status.
+
+Score = 100 x (weight of criteria that are true) / (weight of criteria that are
+known). A criterion whose signal is unknown (None, missing, or the rule raised)
+is left out of both sums: unknown never counts as false. When no criterion of a
+step is known, the step is not scored at all (not_measured, or error if a rule
+raised).
+
+Level = the highest level L such that the rules of levels 1..L all hold. A rule
+holds when the score reaches its min_score, each `requires` criterion is true
+and, when given, one `requires_any` criterion is true. An unknown criterion does
+not satisfy a rule: a level is granted only on evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from probes.result import ProbeReport
+from probes.steps import STEPS
+from sources.model import Shop
+
+from .conditions import evaluate
+from .model import LevelRule, Profile, Rubric
+from .sectors import sector_of
+
+NO_OBSERVATION_REASON = "étape non observée par les sondes"
+NO_KNOWN_SIGNAL_REASON = "aucun signal exploitable pour cette étape"
+SIGNAL_ERROR_REASON = "les règles de cette étape ont échoué"
+
+
+def step_result(status: str, reason: str | None = None, score: float | None = None,
+                level: int | None = None) -> dict[str, Any]:
+    return {"score": score, "level": level, "status": status, "reason": reason}
+
+
+def criterion_values(profile: Profile, signals: dict[str, Any]) -> dict[str, bool | None]:
+    return {c.id: evaluate(c.test, signals.get(c.signal), c.value) for c in profile.criteria}
+
+
+def weighted_score(profile: Profile, values: dict[str, bool | None]) -> float | None:
+    known = [c for c in profile.criteria if values[c.id] is not None]
+    denominator = sum(c.weight for c in known)
+    if denominator <= 0:
+        return None
+    return 100.0 * sum(c.weight for c in known if values[c.id]) / denominator
+
+
+def rule_holds(rule: LevelRule, score: float, values: dict[str, bool | None]) -> bool:
+    if score < rule.min_score:
+        return False
+    if not all(values[name] is True for name in rule.requires):
+        return False
+    return not rule.requires_any or any(values[name] is True for name in rule.requires_any)
+
+
+def level_of(profile: Profile, score: float, values: dict[str, bool | None]) -> int:
+    level = 0
+    for rule in profile.levels:  # ordered 1..4
+        if not rule_holds(rule, score, values):
+            break
+        level = rule.level
+    return level
+
+
+def score_signals(profile: Profile, signals: dict[str, Any],
+                  has_errors: bool = False) -> dict[str, Any]:
+    """Score a measured step from flat signals `{"step.name": value}`."""
+    values = criterion_values(profile, signals)
+    score = weighted_score(profile, values)
+    if score is None:
+        if has_errors:
+            return step_result("error", SIGNAL_ERROR_REASON)
+        return step_result("not_measured", NO_KNOWN_SIGNAL_REASON)
+    return step_result("measured", score=round(score),
+                       level=level_of(profile, score, values))
+
+
+def score_step(step: str, sector: str, report: ProbeReport, rubric: Rubric,
+               signals: dict[str, Any]) -> dict[str, Any]:
+    step_rubric = rubric.steps[step]
+    if sector in step_rubric.not_applicable:
+        return step_result("not_applicable", step_rubric.not_applicable[sector])
+    observation = report.steps.get(step)
+    if observation is None:
+        return step_result("not_measured", NO_OBSERVATION_REASON)
+    if observation.status != "measured":
+        return step_result(observation.status, observation.reason)
+    profile = step_rubric.profile_for(sector)
+    failed = {f"{name}.{key}" for name, obs in report.steps.items()
+              for key, sig in obs.signals.items() if sig.error}
+    has_errors = any(c.signal in failed for c in profile.criteria)
+    return score_signals(profile, signals, has_errors)
+
+
+def score_shop(shop: Shop, report: ProbeReport, rubric: Rubric) -> dict[str, dict[str, Any]]:
+    """`{step: {"score", "level", "status", "reason"}}` for the five steps, in order."""
+    sector = sector_of(shop)
+    signals = report.flat_signals()
+    return {step: score_step(step, sector, report, rubric, signals) for step in STEPS}
