@@ -95,8 +95,8 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         verify: str | bool = True, max_connections: int = 100,
         keepalive_expiry: float = 5.0, http2: bool = False,
     ) -> None:
-        super().__init__(verify=verify, http2=http2)
         ssl_context = _ssl_context(verify)
+        super().__init__(verify=ssl_context, http2=http2)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=ssl_context, max_connections=max_connections,
             max_keepalive_connections=max_connections, keepalive_expiry=keepalive_expiry,
