@@ -22,6 +22,8 @@ from .opportunities import OpportunityCounter
 
 STATUSES = ("measured", "not_measured", "not_applicable", "error")
 UNKNOWN_STREET = "(adresse inconnue)"
+MISSING_STEP_REASON = "étape absente du résultat"
+MEASURED_WITHOUT_SCORE_REASON = "résultat « mesuré » sans score"
 SHARE_DECIMALS = 3
 SCORE_DECIMALS = 1
 # "Rue Haute 12", "Rue Haute 12A", "Rue Haute, 12 bte 3", "Rue Haute 12/1"
@@ -50,13 +52,16 @@ class StepStats:
         self.reasons: Counter[str] = Counter()
 
     def add(self, step: dict[str, Any] | None) -> None:
-        step = step or {"status": "not_measured", "reason": None}
+        step = step or {"status": "not_measured", "reason": MISSING_STEP_REASON}
         status = step.get("status") if step.get("status") in STATUSES else "error"
+        if status == "measured" and step.get("score") is None:
+            step = {"status": "error", "reason": MEASURED_WITHOUT_SCORE_REASON}
+            status = "error"
         self.statuses[status] += 1
-        if status == "measured" and step.get("score") is not None:
+        if status == "measured":
             self.scores.append(float(step["score"]))
             self.levels[int(step.get("level") or 0)] += 1
-        elif status != "measured" and step.get("reason"):
+        if step.get("reason"):
             self.reasons[f"{status}: {step['reason']}"] += 1
 
     def share_basic(self) -> float | None:

@@ -27,6 +27,7 @@ from .sectors import sector_of
 NO_OBSERVATION_REASON = "étape non observée par les sondes"
 NO_KNOWN_SIGNAL_REASON = "aucun signal exploitable pour cette étape"
 SIGNAL_ERROR_REASON = "les règles de cette étape ont échoué"
+PARTIAL_REASON = "mesure partielle : {count} critère(s) en erreur, non comptés"
 
 
 def step_result(status: str, reason: str | None = None, score: float | None = None,
@@ -64,15 +65,21 @@ def level_of(profile: Profile, score: float, values: dict[str, bool | None]) -> 
 
 
 def score_signals(profile: Profile, signals: dict[str, Any],
-                  has_errors: bool = False) -> dict[str, Any]:
-    """Score a measured step from flat signals `{"step.name": value}`."""
+                  failed: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Score a measured step from flat signals `{"step.name": value}`.
+
+    `failed` names the signals whose rule raised: they are unknown like any None,
+    and the result says how many criteria were lost that way.
+    """
     values = criterion_values(profile, signals)
     score = weighted_score(profile, values)
+    lost = sum(1 for c in profile.criteria if c.signal in failed)
     if score is None:
-        if has_errors:
+        if lost:
             return step_result("error", SIGNAL_ERROR_REASON)
         return step_result("not_measured", NO_KNOWN_SIGNAL_REASON)
-    return step_result("measured", score=round(score),
+    reason = PARTIAL_REASON.format(count=lost) if lost else None
+    return step_result("measured", reason, score=round(score),
                        level=level_of(profile, score, values))
 
 
@@ -87,10 +94,9 @@ def score_step(step: str, sector: str, report: ProbeReport, rubric: Rubric,
     if observation.status != "measured":
         return step_result(observation.status, observation.reason)
     profile = step_rubric.profile_for(sector)
-    failed = {f"{name}.{key}" for name, obs in report.steps.items()
-              for key, sig in obs.signals.items() if sig.error}
-    has_errors = any(c.signal in failed for c in profile.criteria)
-    return score_signals(profile, signals, has_errors)
+    failed = frozenset(f"{name}.{key}" for name, obs in report.steps.items()
+                       for key, sig in obs.signals.items() if sig.error)
+    return score_signals(profile, signals, failed)
 
 
 def score_shop(shop: Shop, report: ProbeReport, rubric: Rubric) -> dict[str, dict[str, Any]]:
