@@ -1,0 +1,84 @@
+"""The context every probe receives: artifacts, pages parsed once, data files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import tldextract
+
+from probes.document import ParsedPage, parse_page
+from probes.fingerprints import Detection, Technology, load_fingerprints
+from probes.keywords import Keywords, load_keywords
+from probes.settings import (
+    SchemaVocabulary,
+    WebshopRules,
+    load_schema_vocabulary,
+    load_webshop_rules,
+)
+from scanner.artifacts import ShopArtifacts
+
+# Site statuses for which the site was looked at and the web steps can be judged.
+SITE_JUDGED = ("ok", "no_website", "social_only")
+OFFLINE_EXTRACT = tldextract.TLDExtract(suffix_list_urls=())
+
+
+def registrable_domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    ext = OFFLINE_EXTRACT(url)
+    return ext.registered_domain.lower() or (ext.domain.lower() or None)
+
+
+@dataclass
+class ProbeContext:
+    artifacts: ShopArtifacts
+    fingerprints: dict[str, Technology] = field(default_factory=load_fingerprints)
+    keywords: Keywords = field(default_factory=load_keywords)
+    webshop_rules: WebshopRules = field(default_factory=load_webshop_rules)
+    schema_vocab: SchemaVocabulary = field(default_factory=load_schema_vocabulary)
+    today: dt.date = field(default_factory=dt.date.today)
+    cache: dict[str, Any] = field(default_factory=dict)  # results shared between rules
+
+    @cached_property
+    def pages(self) -> list[ParsedPage]:
+        """Every fetched page with HTML, parsed once."""
+        return [parse_page(p.html, p.final_url or p.url, p.headers, p.role)
+                for p in self.artifacts.site.pages if p.html]
+
+    @property
+    def home(self) -> ParsedPage | None:
+        return self.pages[0] if self.pages else None
+
+    @property
+    def site_fetched(self) -> bool:
+        return self.artifacts.site.status == "ok" and bool(self.pages)
+
+    @cached_property
+    def site_domain(self) -> str | None:
+        site = self.artifacts.site
+        url = (site.home.final_url if site.home else None) or site.website
+        return registrable_domain(url)
+
+    @cached_property
+    def detections(self) -> list[tuple[ParsedPage, Detection]]:
+        """Technologies recognised on every page, best first, one entry per technology."""
+        from probes.technologies import detect_technologies
+
+        best: dict[str, tuple[ParsedPage, Detection]] = {}
+        for page in self.pages:
+            for det in detect_technologies(page, self.fingerprints):
+                if det.name not in best or det.confidence > best[det.name][1].confidence:
+                    best[det.name] = (page, det)
+        return sorted(best.values(), key=lambda pd: -pd[1].confidence)
+
+    def detections_with_role(self, role: str) -> list[tuple[ParsedPage, Detection]]:
+        return [(p, d) for p, d in self.detections if role in d.roles]
+
+    def is_same_site(self, url: str) -> bool:
+        """True for links to the shop's own registrable domain (or relative links)."""
+        if not url.lower().startswith(("http://", "https://", "//")):
+            return not url.lower().startswith(("mailto:", "tel:", "javascript:"))
+        return self.site_domain is not None and registrable_domain(url) == self.site_domain

@@ -1,0 +1,162 @@
+"""Parse a page once into a `ParsedPage` that every probe shares.
+
+One selectolax (lexbor) tree per page; JSON-LD parsed here (tolerant of broken
+JSON); microdata read from the same tree; RDFa handed to extruct only when the
+page carries RDFa markers (``typeof=`` / ``vocab=``), because extruct re-parses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
+
+# Elements whose text a visitor never reads.
+INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
+# Visible text kept per page (characters). Enough for keywords and language.
+MAX_TEXT_CHARS = 60_000
+RDFA_MARKER = re.compile(r"<[^>]+\s(?:typeof|vocab)\s*=", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Link:
+    href: str  # absolute when the page URL is known
+    text: str
+    title: str = ""
+
+
+@dataclass(slots=True)
+class Control:
+    """A button-like element: <button>, <input type=submit|button>, a[role=button]."""
+
+    text: str
+    name: str = ""
+    classes: str = ""
+
+
+@dataclass(slots=True)
+class ParsedPage:
+    url: str | None
+    html: str
+    headers: dict[str, str] = field(default_factory=dict)
+    role: str = "other"
+    title: str = ""
+    lang: str | None = None  # primary subtag of <html lang>, lower case
+    text: str = ""  # visible text, whitespace collapsed
+    links: list[Link] = field(default_factory=list)
+    controls: list[Control] = field(default_factory=list)
+    form_actions: list[str] = field(default_factory=list)
+    script_srcs: list[str] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)  # name/property (lower) -> content
+    schema: list[SchemaItem] = field(default_factory=list)
+    html_lower: str = ""
+
+    @property
+    def schema_types(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for item in self.schema:
+            for t in item.types:
+                seen.setdefault(t, None)
+        return list(seen)
+
+
+def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None = None,
+               role: str = "other") -> ParsedPage:
+    """Parse `html` once. Never raises on malformed markup."""
+    html = html or ""
+    tree = LexborHTMLParser(html)
+    page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
+                      html_lower=html.lower())
+    page.lang = _html_lang(tree)
+    page.title = _title(tree)
+    page.meta = _meta_tags(tree)
+    page.script_srcs = [_absolute(url, s) for s in _attrs(tree, "script[src]", "src")]
+    jsonld = [n.text(deep=True) for n in tree.css('script[type*="ld+json"]')]
+    page.schema = parse_jsonld_blocks(jsonld)
+    if "itemscope" in page.html_lower:
+        page.schema += parse_microdata(tree)
+    if RDFA_MARKER.search(html):
+        page.schema += parse_rdfa(html, url)
+    page.links = _links(tree, url)
+    page.controls = _controls(tree)
+    page.form_actions = [_absolute(url, a) for a in _attrs(tree, "form[action]", "action")]
+    page.text = _visible_text(tree)
+    return page
+
+
+def _attrs(tree: LexborHTMLParser, selector: str, name: str) -> list[str]:
+    return [v for n in tree.css(selector) if (v := (n.attributes.get(name) or "").strip())]
+
+
+def _absolute(base: str | None, href: str) -> str:
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
+
+
+def _html_lang(tree: LexborHTMLParser) -> str | None:
+    node = tree.css_first("html")
+    raw = (node.attributes.get("lang") or node.attributes.get("xml:lang") or "") if node else ""
+    primary = raw.strip().lower().replace("_", "-").split("-")[0]
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+def _title(tree: LexborHTMLParser) -> str:
+    node = tree.css_first("title")
+    return " ".join(node.text().split()) if node else ""
+
+
+def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        key = attrs.get("name") or attrs.get("property") or attrs.get("http-equiv") or ""
+        key = key.strip().lower()
+        if key and key not in meta:
+            meta[key] = (attrs.get("content") or "").strip()
+    return meta
+
+
+def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
+    links = []
+    for node in tree.css("a[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        if not href or href.startswith("#") or href.lower().startswith("javascript:"):
+            continue
+        text = " ".join(node.text(separator=" ").split())[:200]
+        links.append(Link(_absolute(base, href), text, (node.attributes.get("title") or "")))
+    return links
+
+
+def _controls(tree: LexborHTMLParser) -> list[Control]:
+    controls = []
+    selector = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
+    for node in tree.css(selector):
+        controls.append(_control(node))
+    return controls
+
+
+def _control(node: LexborNode) -> Control:
+    attrs = node.attributes
+    text = " ".join(node.text(separator=" ").split())[:120]
+    if not text:
+        text = (attrs.get("value") or attrs.get("title") or attrs.get("alt")
+                or attrs.get("aria-label") or "")
+    return Control(text=text.strip(), name=(attrs.get("name") or "")[:80],
+                   classes=(attrs.get("class") or "")[:200])
+
+
+def _visible_text(tree: LexborHTMLParser) -> str:
+    for node in tree.css(INVISIBLE_TAGS):
+        node.decompose()
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    return " ".join(root.text(separator=" ").split())[:MAX_TEXT_CHARS]

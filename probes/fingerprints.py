@@ -1,0 +1,185 @@
+"""Technology fingerprints in (a subset of) the Wappalyzer format.
+
+Supported keys per technology: cats, html, scriptSrc, meta, headers, cookies,
+url, implies, plus two of ours: slug (the name used in signals) and links
+(regexes on <a href>). Patterns may carry ``\\;confidence:NN`` and
+``\\;version:...`` suffixes. Regexes are compiled once at load; a cheap
+literal pre-check skips most html regexes. See docs/fingerprints.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_FINGERPRINTS = Path(__file__).parent / "data" / "fingerprints.json"
+KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", "implies",
+              "slug", "links", "website", "description", "icon", "cpe", "saas", "oss",
+              "pricing", "js", "dom", "scripts", "excludes", "requires", "requiresCategory",
+              "xhr", "css", "robots", "dns", "certIssuer", "text", "probe", "cpe23"}
+REGEX_META = set(".^$*+?{}[]|()\\")
+MIN_LITERAL = 4  # shortest literal worth a substring pre-check
+
+
+class FingerprintError(ValueError):
+    """A fingerprint file is malformed."""
+
+
+@dataclass(slots=True)
+class Pattern:
+    regex: re.Pattern[str]
+    confidence: int
+    literal: str | None  # lower-case text that must occur for the regex to match
+    source: str
+
+
+@dataclass(slots=True)
+class Technology:
+    name: str
+    slug: str
+    roles: list[str]
+    patterns: dict[str, list[Pattern]] = field(default_factory=dict)  # html/scriptSrc/url/links
+    keyed: dict[str, dict[str, list[Pattern]]] = field(default_factory=dict)  # meta/headers/cookies
+    implies: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Detection:
+    name: str
+    slug: str
+    roles: list[str]
+    confidence: int  # 0..100
+    where: str  # html | scriptSrc | meta:generator | headers:x-shopid | ...
+    snippet: str
+    pattern: str
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def parse_pattern(raw: str) -> Pattern:
+    parts = raw.split("\\;")
+    confidence = 100
+    for extra in parts[1:]:
+        if extra.startswith("confidence:"):
+            confidence = int(extra.split(":", 1)[1])
+    try:
+        regex = re.compile(parts[0], re.IGNORECASE)
+    except re.error as exc:
+        raise FingerprintError(f"bad regex {parts[0]!r}: {exc}") from exc
+    return Pattern(regex, confidence, required_literal(parts[0]), parts[0])
+
+
+def required_literal(pattern: str) -> str | None:
+    """Longest plain-text run that any match must contain (None if unsure)."""
+    if "|" in pattern:
+        return None  # alternation: no single required literal
+    runs, current, depth, i = [], "", 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt.isalnum():  # \d, \w, \s, \1: a class, not a literal
+                runs.append(current)
+                current = ""
+            elif depth == 0:
+                current += nxt
+            i += 2
+            continue
+        if ch in "?*{" and current:
+            current = current[:-1]
+        if ch in REGEX_META:
+            runs.append(current)
+            current = ""
+            depth += (ch in "([") - (ch in ")]")
+        elif depth == 0:
+            current += ch
+        i += 1
+    runs.append(current)
+    best = max(runs, key=len).lower()
+    return best if len(best) >= MIN_LITERAL else None
+
+
+def _pattern_list(value: Any, where: str) -> list[Pattern]:
+    raw = value if isinstance(value, list) else [value]
+    if not all(isinstance(r, str) for r in raw):
+        raise FingerprintError(f"{where}: patterns must be strings")
+    return [parse_pattern(r) for r in raw]
+
+
+def build_technology(name: str, spec: dict[str, Any], roles_by_cat: dict[str, str]) -> Technology:
+    if not isinstance(spec, dict):
+        raise FingerprintError(f"{name}: must be an object")
+    unknown = set(spec) - KNOWN_KEYS
+    if unknown:
+        raise FingerprintError(f"{name}: unknown keys {sorted(unknown)}")
+    roles = [roles_by_cat.get(str(c), "other") for c in spec.get("cats", [])]
+    tech = Technology(name, spec.get("slug") or slugify(name), roles or ["other"],
+                      implies=[i.split("\\;")[0] for i in _as_list(spec.get("implies"))])
+    for key in ("html", "scriptSrc", "url", "links"):
+        if key in spec:
+            tech.patterns[key] = _pattern_list(spec[key], f"{name}.{key}")
+    for key in ("meta", "headers", "cookies"):
+        if key in spec:
+            if not isinstance(spec[key], dict):
+                raise FingerprintError(f"{name}.{key}: must be an object")
+            tech.keyed[key] = {k.lower(): _pattern_list(v, f"{name}.{key}.{k}")
+                               for k, v in spec[key].items()}
+    return tech
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+
+
+def load_fingerprints(extra_paths: tuple[str, ...] | list[str] = ()) -> dict[str, Technology]:
+    """Our fingerprints plus extra files or folders (webappanalyzer layout).
+
+    Extra technologies with the same name replace ours. Raises FingerprintError.
+    """
+    return dict(_load_cached(tuple(str(p) for p in extra_paths)))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(extra_paths: tuple[str, ...]) -> tuple[tuple[str, Technology], ...]:
+    base = _read_json(DEFAULT_FINGERPRINTS)
+    roles = {k: v.get("role", "other") for k, v in base.get("categories", {}).items()}
+    specs: dict[str, Any] = dict(base["technologies"])
+    techs = {name: build_technology(name, spec, roles) for name, spec in specs.items()
+             if not name.startswith("_")}
+    for extra in extra_paths:
+        for name, spec in _read_extra(Path(extra)).items():
+            try:
+                techs[name] = build_technology(name, spec, roles)
+            except FingerprintError:
+                continue  # third-party files may use JavaScript-only regex syntax
+    return tuple(techs.items())
+
+
+def _read_extra(path: Path) -> dict[str, Any]:
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    specs: dict[str, Any] = {}
+    for file in files:
+        if file.name == "categories.json":
+            continue
+        data = _read_json(file)
+        specs.update(data.get("technologies", data) if isinstance(data, dict) else {})
+    return {k: _keep_supported(v) for k, v in specs.items() if isinstance(v, dict)}
+
+
+def _keep_supported(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in spec.items() if k in KNOWN_KEYS}
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FingerprintError(f"cannot read fingerprints {path}: {exc}") from exc

@@ -1,0 +1,140 @@
+"""Multilingual keyword dictionaries (probes/data/keywords/*.toml).
+
+Each file holds one language: stopwords (for language detection) and
+categories of terms. A category may list `negative` phrases that cancel a
+match nearby ("pas de retrait en magasin") and `url` fragments for links.
+All languages are merged per category: Belgian sites mix languages.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+KEYWORDS_DIR = Path(__file__).parent / "data" / "keywords"
+LANGUAGES = ("fr", "nl", "de", "en")
+CATEGORIES = ("cart", "checkout", "add_to_cart", "shop_link", "pickup", "local_delivery",
+              "parcel_lockers", "booking", "food_ordering", "opening_hours", "address")
+NEGATIVE_WINDOW = 80  # at most this many characters around a match, within its sentence
+SENTENCE_END = re.compile(r"[.!?;|•]\s")
+SNIPPET_RADIUS = 70
+
+
+class KeywordError(ValueError):
+    """A keyword file is malformed."""
+
+
+@dataclass(slots=True)
+class KeywordHit:
+    category: str
+    term: str
+    snippet: str
+
+
+@dataclass(slots=True)
+class Category:
+    name: str
+    terms: list[str]
+    regex: re.Pattern[str]
+    negative: re.Pattern[str] | None
+    url_fragments: list[str] = field(default_factory=list)
+    url_regex: re.Pattern[str] | None = None  # a fragment that ends a path segment
+
+
+@dataclass(slots=True)
+class Keywords:
+    categories: dict[str, Category]
+    stopwords: dict[str, frozenset[str]]  # language -> words
+
+    def find(self, category: str, text: str, limit: int = 3) -> list[KeywordHit]:
+        """Up to `limit` matches of `category` in `text` not cancelled by a negative phrase."""
+        cat = self.categories[category]
+        hits = []
+        for m in cat.regex.finditer(text):
+            if cat.negative and cat.negative.search(_sentence(text, m.start(), m.end())):
+                continue
+            lo = max(0, m.start() - SNIPPET_RADIUS)
+            hits.append(KeywordHit(category, m.group(0), text[lo:m.end() + SNIPPET_RADIUS]))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def negated(self, category: str, text: str) -> str | None:
+        cat = self.categories[category]
+        m = cat.negative.search(text) if cat.negative else None
+        return m.group(0) if m else None
+
+    def matches_label(self, category: str, label: str) -> bool:
+        """A short label (button, link text) that contains one of the terms."""
+        return bool(label) and bool(self.categories[category].regex.search(label))
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The part of the sentence around text[start:end], capped at NEGATIVE_WINDOW."""
+    before = text[max(0, start - NEGATIVE_WINDOW):start]
+    cut = [m.end() for m in SENTENCE_END.finditer(before)]
+    after = text[end:end + NEGATIVE_WINDOW]
+    stop = SENTENCE_END.search(after)
+    return before[cut[-1] if cut else 0:] + text[start:end] + after[:stop.start() if stop else None]
+
+
+def alternation(terms: list[str]) -> re.Pattern[str]:
+    """Whole-word, case-insensitive alternation; longest terms first."""
+    body = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def load_keywords(directory: str | None = None) -> Keywords:
+    """Load and validate every language file. Raises KeywordError."""
+    folder = Path(directory) if directory else KEYWORDS_DIR
+    terms: dict[str, list[str]] = {c: [] for c in CATEGORIES}
+    negatives: dict[str, list[str]] = {c: [] for c in CATEGORIES}
+    urls: dict[str, list[str]] = {c: [] for c in CATEGORIES}
+    stopwords: dict[str, frozenset[str]] = {}
+    for lang in LANGUAGES:
+        data = _read(folder / f"{lang}.toml")
+        stopwords[lang] = frozenset(_strings(data, "stopwords", lang))
+        for name, table in data.items():
+            if name in ("language", "stopwords"):
+                continue
+            if name not in CATEGORIES or not isinstance(table, dict):
+                raise KeywordError(f"{lang}.toml: unknown category [{name}]")
+            unknown = set(table) - {"terms", "negative", "url"}
+            if unknown:
+                raise KeywordError(f"{lang}.toml [{name}]: unknown keys {sorted(unknown)}")
+            terms[name] += _strings(table, "terms", f"{lang}.{name}")
+            negatives[name] += _strings(table, "negative", f"{lang}.{name}", required=False)
+            urls[name] += _strings(table, "url", f"{lang}.{name}", required=False)
+    cats = {c: Category(c, terms[c], alternation(terms[c]),
+                        alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
+                        _url_regex(urls[c]))
+            for c in CATEGORIES if terms[c]}
+    return Keywords(cats, stopwords)
+
+
+def _url_regex(fragments: list[str]) -> re.Pattern[str] | None:
+    if not fragments:
+        return None
+    body = "|".join(re.escape(f) for f in sorted(set(fragments), key=len, reverse=True))
+    return re.compile(rf"(?:{body})(?:[/?#.&=_-]|$)", re.IGNORECASE)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise KeywordError(f"cannot read {path}: {exc}") from exc
+
+
+def _strings(table: dict, key: str, where: str, required: bool = True) -> list[str]:
+    value = table.get(key)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or not value or not all(
+            isinstance(v, str) and v.strip() for v in value):
+        raise KeywordError(f"{where}: '{key}' must be a non-empty list of strings")
+    return [v.strip().lower() for v in value]

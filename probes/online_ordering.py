@@ -1,0 +1,231 @@
+"""Step 3, online ordering: webshop, platform, payments, booking, food ordering.
+
+"Webshop" adds up independent kinds of evidence weighted in probes/data/webshop.toml,
+so a blog that merely loads WooCommerce CSS, a link to somebody else's shop or a
+hotel's "Book now" button do not reach the threshold on their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from probes.context import SITE_JUDGED, ProbeContext
+from probes.document import ParsedPage
+from probes.result import Evidence, Signal, StepObservation
+from probes.rules import StepMeta, evidence, flag, run_rules
+
+META = StepMeta(
+    id="online_ordering", title="Commande en ligne",
+    signals=("webshop", "platform", "payment_methods", "marketplaces", "online_booking",
+             "booking_platform", "food_ordering", "food_platforms", "technologies"),
+    requires=("site", "shop"))
+
+MAX_LABEL_CHARS = 60  # longer link/button texts are sentences, not labels
+FOOD_SCHEMA = ("FoodEstablishment", "Restaurant", "FastFoodRestaurant", "Bakery", "BarOrPub",
+               "CafeOrCoffeeShop", "IceCreamShop")
+FOOD_SECTORS = ("horeca", "food_retail")
+LODGING_MIN_WORDS = 3  # room/night/hotel words that make a page a lodging page
+
+
+def evaluate(ctx: ProbeContext) -> StepObservation:
+    status = ctx.artifacts.site.status
+    if status not in SITE_JUDGED:
+        return StepObservation("not_measured", reason=status)
+    if not ctx.site_fetched:
+        absent = {name: _absent for name in ("webshop", "online_booking", "food_ordering")}
+        return StepObservation("measured", reason=status, signals=run_rules(ctx, absent))
+    return StepObservation("measured", signals=run_rules(ctx, RULES))
+
+
+def _absent(ctx: ProbeContext) -> Signal:
+    return flag(False, [])
+
+
+def webshop_evidence(ctx: ProbeContext) -> dict[str, Evidence]:
+    """Kinds of selling evidence found on the site (computed once per context)."""
+    if "webshop" not in ctx.cache:
+        found: dict[str, Evidence] = {}
+        for page in ctx.pages:
+            for kind, proof in _page_evidence(ctx, page):
+                found.setdefault(kind, proof)
+        _platform_evidence(ctx, found)
+        ctx.cache["webshop"] = found
+    return ctx.cache["webshop"]
+
+
+def _page_evidence(ctx: ProbeContext, page: ParsedPage):
+    rules, kw = ctx.webshop_rules, ctx.keywords
+    for control in page.controls:
+        if len(control.text) <= MAX_LABEL_CHARS and kw.matches_label("add_to_cart", control.text):
+            yield "add_to_cart_control", evidence(page.url, control.text, "add-to-cart button")
+        if rules.add_to_cart_attr.search(f"{control.classes} {control.name}"):
+            yield "add_to_cart_form", evidence(page.url, control.classes or control.name,
+                                               "add-to-cart class/name")
+    for action in page.form_actions:
+        if ctx.is_same_site(action) and rules.cart_form_action.search(action):
+            yield "add_to_cart_form", evidence(page.url, action, "form posts to cart")
+    yield from _link_evidence(ctx, page)
+    yield from _schema_evidence(page)
+    meta = page.meta
+    if meta.get("og:type", "").lower() == "product" or "product:price:amount" in meta:
+        yield "og_product_price", evidence(page.url, meta.get("product:price:amount", "product"),
+                                           "OpenGraph product")
+    prices = rules.price.findall(page.text)
+    if len(prices) >= rules.min_prices:
+        yield "prices", evidence(page.url, ", ".join(prices[:5]), "prices in text")
+
+
+def _link_evidence(ctx: ProbeContext, page: ParsedPage):
+    kw = ctx.keywords
+    for link in page.links:
+        if not ctx.is_same_site(link.href):
+            continue  # somebody else's shop does not make this one a webshop
+        label = link.text if len(link.text) <= MAX_LABEL_CHARS else ""
+        path = _path_of(link.href)
+        for kind, category in (("cart_link", "cart"), ("checkout_link", "checkout")):
+            url_regex = kw.categories[category].url_regex
+            if (url_regex and url_regex.search(path)) or kw.matches_label(category, label):
+                yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
+        if label and kw.matches_label("add_to_cart", label):
+            yield "add_to_cart_control", evidence(page.url, label, "add-to-cart link")
+
+
+def _path_of(href: str) -> str:
+    rest = href.split("//", 1)[1] if "//" in href else href
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+def _schema_evidence(page: ParsedPage):
+    for item in page.schema:
+        props = item.props
+        offers = props.get("offers")
+        if isinstance(offers, list):
+            offers = offers[0] if offers else None
+        price = props.get("price") or props.get("lowPrice")
+        if isinstance(offers, dict):
+            price = price or offers.get("price") or offers.get("lowPrice")
+        elif offers and item.source != "json-ld":
+            price = price or "offers"
+        if price:
+            yield "schema_offer", evidence(page.url, f"{item.types[0]} price {price}",
+                                           f"schema.org {item.source}")
+
+
+def _platform_evidence(ctx: ProbeContext, found: dict[str, Evidence]) -> None:
+    strong = ctx.webshop_rules.strong_platform_confidence
+    for page, det in ctx.detections_with_role("ecommerce"):
+        kind = "ecommerce_platform_" + ("strong" if det.confidence >= strong else "weak")
+        found.setdefault(kind, evidence(page.url, det.snippet, det.pattern, det.confidence / 100))
+    for page, det in ctx.detections_with_role("payment"):
+        found.setdefault("payment_method", evidence(page.url, det.snippet, det.pattern))
+
+
+def webshop_score(ctx: ProbeContext) -> float:
+    weights = ctx.webshop_rules.weights
+    return sum(weights[kind] for kind in webshop_evidence(ctx))
+
+
+def webshop(ctx: ProbeContext) -> Signal:
+    found = webshop_evidence(ctx)
+    score = webshop_score(ctx)
+    threshold = ctx.webshop_rules.threshold
+    weights = ctx.webshop_rules.weights
+    proofs = [found[kind] for kind in sorted(found, key=lambda k: -weights[k])]
+    confidence = min(1.0, score / (2 * threshold)) if score >= threshold else \
+        min(1.0, 1 - score / (2 * threshold))
+    return Signal(score >= threshold, round(confidence, 3), proofs)
+
+
+def platform(ctx: ProbeContext) -> Signal:
+    if not webshop(ctx).value:
+        return Signal(None)
+    for role in ("ecommerce", "builder"):
+        for page, det in ctx.detections_with_role(role):
+            return Signal(det.slug, det.confidence / 100,
+                          [evidence(page.url, det.snippet, det.pattern, det.confidence / 100)])
+    return Signal(None, 0.5)
+
+
+def _slugs(ctx: ProbeContext, role: str) -> Signal:
+    found: dict[str, Evidence] = {}
+    for page, det in ctx.detections_with_role(role):
+        found.setdefault(det.slug, evidence(page.url, det.snippet, det.pattern,
+                                            det.confidence / 100))
+    return Signal(sorted(found), 1.0, list(found.values()))
+
+
+def payment_methods(ctx: ProbeContext) -> Signal:
+    return _slugs(ctx, "payment")
+
+
+def marketplaces(ctx: ProbeContext) -> Signal:
+    return _slugs(ctx, "marketplace")
+
+
+def food_platforms(ctx: ProbeContext) -> Signal:
+    return _slugs(ctx, "food")
+
+
+def technologies(ctx: ProbeContext) -> Signal:
+    slugs = sorted({det.slug for _, det in ctx.detections})
+    return Signal(slugs, 1.0, [evidence(p.url, d.snippet, d.pattern, d.confidence / 100)
+                               for p, d in ctx.detections[:3]])
+
+
+def booking_platform(ctx: ProbeContext) -> Signal:
+    for page, det in ctx.detections_with_role("booking"):
+        proof = evidence(page.url, det.snippet, det.pattern)
+        return Signal(det.slug, det.confidence / 100, [proof])
+    return Signal(None)
+
+
+def online_booking(ctx: ProbeContext) -> Signal:
+    tool = booking_platform(ctx)
+    if tool.value:
+        return flag(True, tool.evidence)
+    for page in ctx.pages:
+        if _lodging_page(ctx, page):
+            continue  # a hotel's "book now" is a room, not a shop appointment
+        for label in _labels(page):
+            hits = ctx.keywords.find("booking", label, limit=1)
+            if hits:
+                return flag(True, [evidence(page.url, label, f"booking label '{hits[0].term}'",
+                                            0.7)], 0.7)
+    return flag(False, [])
+
+
+def food_ordering(ctx: ProbeContext) -> Signal:
+    platforms = food_platforms(ctx)
+    if platforms.value:
+        return flag(True, platforms.evidence)
+    if not _is_food_business(ctx):
+        return flag(False, [])
+    for page in ctx.pages:
+        for label in _labels(page):
+            if ctx.keywords.matches_label("food_ordering", label):
+                return flag(True, [evidence(page.url, label, "order-online label", 0.7)], 0.7)
+    return flag(False, [])
+
+
+def _lodging_page(ctx: ProbeContext, page: ParsedPage) -> bool:
+    negative = ctx.keywords.categories["booking"].negative
+    return negative is not None and len(negative.findall(page.text)) >= LODGING_MIN_WORDS
+
+
+def _labels(page: ParsedPage) -> list[str]:
+    texts = [c.text for c in page.controls] + [link.text for link in page.links]
+    return [t for t in texts if t and len(t) <= MAX_LABEL_CHARS]
+
+
+def _is_food_business(ctx: ProbeContext) -> bool:
+    if (ctx.artifacts.shop.sector or "") in FOOD_SECTORS:
+        return True
+    return any(t in FOOD_SCHEMA for page in ctx.pages for t in page.schema_types)
+
+
+RULES: dict[str, Any] = {
+    "webshop": webshop, "platform": platform, "payment_methods": payment_methods,
+    "marketplaces": marketplaces, "online_booking": online_booking,
+    "booking_platform": booking_platform, "food_ordering": food_ordering,
+    "food_platforms": food_platforms, "technologies": technologies,
+}

@@ -1,0 +1,102 @@
+"""Named defaults of the probes package and the loaders of its data files."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+FRESH_YEARS = 2  # copyright year or Last-Modified this recent counts as "fresh"
+PHONE_REGION = "BE"  # default region for numbers written without +32
+MAX_PHONE_TEXT = 20_000  # characters of visible text scanned for phone numbers
+LANGDETECT_SEED = 0
+LANGDETECT_CHARS = 1_000  # characters given to langdetect when stopwords do not decide
+LANG_MIN_STOPWORDS = 8  # stopword hits needed to decide without langdetect
+LANG_DOMINANCE = 1.6  # top language must beat the runner-up by this factor
+LANG_TEXT_CHARS = 4_000  # characters of visible text used for language detection
+
+
+class DataFileError(ValueError):
+    """A probes data file is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebshopRules:
+    threshold: float
+    weights: dict[str, float]
+    min_prices: int
+    strong_platform_confidence: int
+    add_to_cart_attr: re.Pattern[str]
+    cart_form_action: re.Pattern[str]
+    price: re.Pattern[str]
+    pickup_platform_option: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaVocabulary:
+    local_business: frozenset[str]
+    suffixes: tuple[str, ...]
+    product: frozenset[str]
+    offer: frozenset[str]
+    rating: frozenset[str]
+    pickup_values: tuple[str, ...]
+
+    def is_local_business(self, schema_type: str) -> bool:
+        return schema_type in self.local_business or schema_type.endswith(self.suffixes)
+
+
+WEIGHT_NAMES = ("add_to_cart_control", "add_to_cart_form", "cart_link", "checkout_link",
+                "schema_offer", "og_product_price", "ecommerce_platform_strong",
+                "ecommerce_platform_weak", "prices", "payment_method")
+
+
+def _toml(name: str) -> dict:
+    try:
+        return tomllib.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(f"cannot read probes/data/{name}: {exc}") from exc
+
+
+def _union(patterns: list[str], where: str) -> re.Pattern[str]:
+    if not patterns or not all(isinstance(p, str) for p in patterns):
+        raise DataFileError(f"{where}: needs a non-empty list of regexes")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error as exc:
+        raise DataFileError(f"{where}: bad regex: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def load_webshop_rules() -> WebshopRules:
+    data = _toml("webshop.toml")
+    weights = data.get("weights", {})
+    missing = [w for w in WEIGHT_NAMES if not isinstance(weights.get(w), int | float)]
+    extra = set(weights) - set(WEIGHT_NAMES)
+    if missing or extra:
+        raise DataFileError(f"webshop.toml weights: missing {missing}, unknown {sorted(extra)}")
+    pats, limits = data.get("patterns", {}), data.get("limits", {})
+    return WebshopRules(
+        threshold=float(data["threshold"]), weights={k: float(v) for k, v in weights.items()},
+        min_prices=int(limits.get("min_prices", 3)),
+        strong_platform_confidence=int(limits.get("strong_platform_confidence", 80)),
+        add_to_cart_attr=_union(pats.get("add_to_cart_attr"), "add_to_cart_attr"),
+        cart_form_action=_union(pats.get("cart_form_action"), "cart_form_action"),
+        price=_union(pats.get("price"), "price"),
+        pickup_platform_option=_union(pats.get("pickup_platform_option"), "pickup_platform_option"))
+
+
+@lru_cache(maxsize=1)
+def load_schema_vocabulary() -> SchemaVocabulary:
+    data = _toml("schema.toml")
+    lists = {}
+    for key in ("local_business", "suffixes", "product", "offer", "rating", "pickup_values"):
+        value = data.get(key)
+        if not isinstance(value, list) or not value:
+            raise DataFileError(f"schema.toml: '{key}' must be a non-empty list")
+        lists[key] = value
+    return SchemaVocabulary(frozenset(lists["local_business"]), tuple(lists["suffixes"]),
+                            frozenset(lists["product"]), frozenset(lists["offer"]),
+                            frozenset(lists["rating"]), tuple(lists["pickup_values"]))

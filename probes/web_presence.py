@@ -1,0 +1,254 @@
+"""Step 1, web presence: does the shop have a usable, findable, up-to-date site?"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from email.utils import parsedate_to_datetime
+
+import phonenumbers
+
+from probes.context import SITE_JUDGED, ProbeContext, registrable_domain
+from probes.language import detect_language
+from probes.result import Evidence, Signal, StepObservation
+from probes.rules import StepMeta, evidence, flag, run_rules
+from probes.settings import FRESH_YEARS, MAX_PHONE_TEXT, PHONE_REGION
+
+META = StepMeta(
+    id="web_presence", title="Présence web",
+    signals=("website", "reachable", "https", "http_redirects_to_https", "mobile_viewport",
+             "title", "meta_description", "schema_types", "schema_localbusiness",
+             "opening_hours", "phone", "email", "address", "social_links", "language",
+             "copyright_year", "last_modified", "fresh"),
+    requires=("site", "shop"))
+
+# Registrable domain (or host) -> social network name used in signals.
+SOCIAL_DOMAINS = {
+    "facebook.com": "facebook", "fb.com": "facebook", "fb.me": "facebook",
+    "instagram.com": "instagram", "tiktok.com": "tiktok", "linkedin.com": "linkedin",
+    "youtube.com": "youtube", "youtu.be": "youtube", "twitter.com": "x", "x.com": "x",
+    "pinterest.com": "pinterest", "pinterest.fr": "pinterest", "pin.it": "pinterest",
+    "whatsapp.com": "whatsapp", "wa.me": "whatsapp",
+}
+# Social links that do not point to the shop's own page (share buttons, plugins).
+SOCIAL_NOISE = re.compile(r"/sharer|/share\?|/intent/|/plugins/|/dialog/|shareArticle|"
+                          r"/pin/create|/hashtag/", re.IGNORECASE)
+COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\w+\s){0,3}?(?:(?:19|20)\d{2}\s*[-–/]\s*)?"
+                       r"((?:19|20)\d{2})", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[a-z]{2,}", re.IGNORECASE)
+TIME_RANGE = re.compile(r"\b\d{1,2}\s*(?:[h:.]\s*\d{0,2})?\s*(?:-|–|à|a|tot|bis|to|until)\s*"
+                        r"\d{1,2}\s*[h:.]\s*\d{0,2}", re.IGNORECASE)
+POSTCODE_CITY = re.compile(r"\b(?:B-?\s?)?[1-9]\d{3}\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+")
+VIEWPORT = re.compile(r"width\s*=\s*device-width|initial-scale", re.IGNORECASE)
+
+
+def evaluate(ctx: ProbeContext) -> StepObservation:
+    status = ctx.artifacts.site.status
+    if status not in SITE_JUDGED:
+        return StepObservation("not_measured", reason=status)
+    if not ctx.site_fetched:
+        no_site = {"website": lambda c: flag(False, []), "social_links": social_links}
+        return StepObservation("measured", reason=status, signals=run_rules(ctx, no_site))
+    return StepObservation("measured", signals=run_rules(ctx, RULES))
+
+
+def website(ctx: ProbeContext) -> Signal:
+    home = ctx.home
+    return flag(True, [evidence(home.url if home else None, home.title if home else "",
+                                "site fetched")])
+
+
+def reachable(ctx: ProbeContext) -> Signal:
+    page = ctx.artifacts.site.home
+    ok = page is not None and page.status == 200 and bool(page.html.strip())
+    proofs = [evidence(page.final_url, f"HTTP {page.status}", "home status")] if page else []
+    return flag(ok, proofs)
+
+
+def https(ctx: ProbeContext) -> Signal | None:
+    site = ctx.artifacts.site
+    value = site.https
+    if value is None and ctx.home and ctx.home.url:
+        value = ctx.home.url.lower().startswith("https://")
+    return None if value is None else flag(bool(value), [])
+
+
+def http_redirects(ctx: ProbeContext) -> Signal | None:
+    value = ctx.artifacts.site.http_redirects_to_https
+    return None if value is None else flag(bool(value), [])
+
+
+def mobile_viewport(ctx: ProbeContext) -> Signal:
+    home = ctx.home
+    content = home.meta.get("viewport", "") if home else ""
+    ok = bool(VIEWPORT.search(content))
+    return flag(ok, [evidence(home.url, f'<meta name="viewport" content="{content}">',
+                              "meta viewport")] if ok and home else [])
+
+
+def title(ctx: ProbeContext) -> Signal | None:
+    return Signal(value=ctx.home.title or None) if ctx.home else None
+
+
+def meta_description(ctx: ProbeContext) -> Signal:
+    home = ctx.home
+    content = home.meta.get("description", "") if home else ""
+    return flag(bool(content), [evidence(home.url, content, "meta description")] if content else [])
+
+
+def schema_types(ctx: ProbeContext) -> Signal:
+    types: dict[str, Evidence] = {}
+    for page in ctx.pages:
+        for item in page.schema:
+            for t in item.types:
+                types.setdefault(t, evidence(page.url, t, f"schema.org {item.source}"))
+    return Signal(value=sorted(types), evidence=list(types.values()))
+
+
+def schema_localbusiness(ctx: ProbeContext) -> Signal:
+    for page in ctx.pages:
+        for item in page.schema:
+            found = [t for t in item.types if ctx.schema_vocab.is_local_business(t)]
+            if found:
+                return flag(True, [evidence(page.url, found[0], f"schema.org {item.source}")])
+    return flag(False, [])
+
+
+def opening_hours(ctx: ProbeContext) -> Signal:
+    for page in ctx.pages:
+        for item in page.schema:
+            if "openingHours" in item.props or "openingHoursSpecification" in item.props:
+                return flag(True, [evidence(page.url, str(item.props.get("openingHours", "")),
+                                            "schema.org openingHours")])
+    for page in ctx.pages:
+        for hit in ctx.keywords.find("opening_hours", page.text, limit=10):
+            if TIME_RANGE.search(hit.snippet):
+                return flag(True, [evidence(page.url, hit.snippet, f"keyword '{hit.term}' + hours",
+                                            0.8)], 0.8)
+    return flag(False, [])
+
+
+def phone(ctx: ProbeContext) -> Signal | None:
+    for page in ctx.pages:
+        for link in page.links:
+            if link.href.lower().startswith("tel:"):
+                number = _e164(link.href[4:])
+                if number:
+                    return Signal(number, 1.0, [evidence(page.url, link.href, "tel: link")])
+    for page in ctx.pages:
+        text = page.text[:MAX_PHONE_TEXT]
+        for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, max_tries=20):
+            number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            return Signal(number, 0.8, [evidence(page.url, match.raw_string, "phone in text", 0.8)])
+    return Signal(None, 1.0)
+
+
+def _e164(raw: str) -> str | None:
+    try:
+        number = phonenumbers.parse(raw.strip(), PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email(ctx: ProbeContext) -> Signal:
+    for page in ctx.pages:
+        for link in page.links:
+            if link.href.lower().startswith("mailto:") and "@" in link.href:
+                return flag(True, [evidence(page.url, link.href, "mailto: link")])
+    for page in ctx.pages:
+        m = EMAIL.search(page.text)
+        if m:
+            return flag(True, [evidence(page.url, m.group(0), "e-mail in text", 0.9)])
+    return flag(False, [])
+
+
+def address(ctx: ProbeContext) -> Signal:
+    for page in ctx.pages:
+        for item in page.schema:
+            if "PostalAddress" in item.types or "streetAddress" in item.props:
+                return flag(True, [evidence(page.url, str(item.props.get("streetAddress", "")),
+                                            "schema.org PostalAddress")])
+    for page in ctx.pages:
+        for hit in ctx.keywords.find("address", page.text, limit=20):
+            m = POSTCODE_CITY.search(hit.snippet)
+            if m:
+                return flag(True, [evidence(page.url, hit.snippet, "street word + postcode", 0.7)])
+    return flag(False, [])
+
+
+def social_links(ctx: ProbeContext) -> Signal:
+    found: dict[str, Evidence] = {}
+    shop, site = ctx.artifacts.shop, ctx.artifacts.site
+    social_site = site.website if site.status == "social_only" else None
+    seen = [shop.facebook, shop.instagram, social_site, *getattr(site, "social_links", [])]
+    for url in seen:
+        network = _network(url) if url else None
+        if network:
+            found.setdefault(network, evidence(url, url, "shop record"))
+    for page in ctx.pages:
+        for link in page.links:
+            network = _network(link.href)
+            if network and not SOCIAL_NOISE.search(link.href):
+                found.setdefault(network, evidence(page.url, link.href, "link to social network"))
+    return Signal(value=sorted(found), evidence=list(found.values()))
+
+
+def _network(url: str) -> str | None:
+    if not url.lower().startswith(("http://", "https://", "//")):
+        return None
+    return SOCIAL_DOMAINS.get(registrable_domain(url) or "")
+
+
+def language(ctx: ProbeContext) -> Signal:
+    home = ctx.home
+    code, proof = detect_language(home, ctx.keywords) if home else (None, None)
+    return Signal(value=code, evidence=[proof] if proof else [])
+
+
+def copyright_year(ctx: ProbeContext) -> Signal:
+    best, proof = None, []
+    for page in ctx.pages:
+        for m in COPYRIGHT.finditer(page.text[-5000:] + " " + page.text[:2000]):
+            year = int(m.group(1))
+            if year <= ctx.today.year + 1 and (best is None or year > best):
+                best, proof = year, [evidence(page.url, m.group(0), "copyright notice")]
+    return Signal(value=best, evidence=proof)
+
+
+def last_modified(ctx: ProbeContext) -> Signal | None:
+    raw = ctx.home.headers.get("last-modified") if ctx.home else None
+    parsed = _http_date(raw)
+    if not parsed:
+        return None
+    return Signal(parsed.isoformat(), 1.0, [evidence(ctx.home.url, raw or "", "Last-Modified")])
+
+
+def _http_date(raw: str | None) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return parsedate_to_datetime(raw).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def fresh(ctx: ProbeContext) -> Signal:
+    year = copyright_year(ctx).value
+    modified = _http_date(ctx.home.headers.get("last-modified") if ctx.home else None)
+    recent_year = year is not None and year >= ctx.today.year - FRESH_YEARS + 1
+    recent_date = modified is not None and (ctx.today - modified).days <= 365 * FRESH_YEARS
+    return flag(recent_year or recent_date, [])
+
+
+RULES = {
+    "website": website, "reachable": reachable, "https": https,
+    "http_redirects_to_https": http_redirects, "mobile_viewport": mobile_viewport,
+    "title": title, "meta_description": meta_description, "schema_types": schema_types,
+    "schema_localbusiness": schema_localbusiness, "opening_hours": opening_hours,
+    "phone": phone, "email": email, "address": address, "social_links": social_links,
+    "language": language, "copyright_year": copyright_year, "last_modified": last_modified,
+    "fresh": fresh,
+}
