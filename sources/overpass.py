@@ -1,0 +1,153 @@
+"""Ask the Overpass API for a commune's boundary and its commerces.
+
+    query = build_shops_query(CommuneSelector(nis="62063"))
+    answer = await run_query(query, http_ctx)            # polite: 429/504 -> backoff, retry
+    result = parse_overpass_elements(answer["elements"])  # sources.osm_parse
+
+The commune is the administrative boundary (boundary=administrative, admin_level=8) inside
+Belgium, selected by its NIS/INS code (``ref:INS``, preferred) or by its name in any of
+``name``, ``name:fr``, ``name:nl``, ``name:de`` (case-insensitive, exact).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from scanner.http import HttpContext, make_client
+from sources.osm_parse import ANY_VALUE, CATEGORY_KEYS, CommerceRules, load_commerce_rules
+
+DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"
+QUERY_TIMEOUT_S = 90  # [timeout:] asked of the server
+HTTP_TIMEOUT = httpx.Timeout(QUERY_TIMEOUT_S + 30.0, connect=10.0)
+MAX_ATTEMPTS = 4  # first try + 3 retries
+BACKOFF_BASE_S = 5.0  # 5, 10, 20 s unless the server says Retry-After
+MAX_WAIT_S = 120.0  # never wait longer than this between two attempts
+RETRY_STATUSES = (429, 502, 503, 504)
+BELGIUM_AREA = 'area["ISO3166-1"="BE"]["admin_level"="2"]->.be;'
+NAME_KEYS_REGEX = "^name(:(fr|nl|de))?$"
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class OverpassError(Exception):
+    """The Overpass API did not answer usefully (after retries). Message in plain French."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneSelector:
+    nis: str | None = None  # NIS/INS code, e.g. "85046"
+    name: str | None = None  # any official name
+
+    def filter(self) -> str:
+        """The Overpass tag filter selecting the boundary relation."""
+        if self.nis:
+            return f'["ref:INS"="{_escape(self.nis)}"]'
+        if self.name:
+            return f'[~"{NAME_KEYS_REGEX}"~"^{_regex_escape(self.name)}$",i]'
+        raise ValueError("CommuneSelector needs a NIS code or a name")
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _regex_escape(text: str) -> str:
+    return _escape(re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text))
+
+
+def _boundary_statement(selector: CommuneSelector) -> str:
+    return (f'{BELGIUM_AREA}\nrel(area.be)["boundary"="administrative"]["admin_level"="8"]'
+            f"{selector.filter()}->.commune_rel;")
+
+
+def build_boundary_query(selector: CommuneSelector) -> str:
+    """Boundary relations matching the selector, with tags and bounding box."""
+    return f"[out:json][timeout:{QUERY_TIMEOUT_S}];\n{_boundary_statement(selector)}\n" \
+           ".commune_rel out tags bb;"
+
+
+def build_shops_query(selector: CommuneSelector, rules: CommerceRules | None = None) -> str:
+    """All commerce features inside the commune (see sources/data/osm_commerce.toml)."""
+    rules = rules or load_commerce_rules()
+    lines = [f"[out:json][timeout:{QUERY_TIMEOUT_S}];", _boundary_statement(selector),
+             ".commune_rel map_to_area->.commune;", "("]
+    for key in CATEGORY_KEYS:
+        values = sorted(rules.include.get(key, ()))
+        if not values:
+            continue
+        if ANY_VALUE in values:
+            lines.append(f'  nwr(area.commune)["{key}"];')
+        else:
+            lines.append(f'  nwr(area.commune)["{key}"~"^({"|".join(values)})$"];')
+    lines += [");", "out center tags;", ".commune_rel out tags bb;"]
+    return "\n".join(lines)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value).timestamp()
+                         - parsedate_to_datetime(response.headers.get("date", value)).timestamp()))
+    except (TypeError, ValueError):
+        return None
+
+
+async def run_query(
+    query: str, http_ctx: HttpContext, endpoint: str = DEFAULT_ENDPOINT, *,
+    max_attempts: int = MAX_ATTEMPTS, backoff_base: float = BACKOFF_BASE_S,
+    timeout: httpx.Timeout = HTTP_TIMEOUT, sleep: Sleep = asyncio.sleep,
+) -> dict[str, Any]:
+    """POST the query; retry 429/5xx/timeouts with backoff honouring Retry-After."""
+    problem = "aucune tentative"
+    async with make_client(http_ctx, timeout=timeout) as client:
+        for attempt in range(max_attempts):
+            wait = backoff_base * (2 ** attempt)
+            try:
+                response = await client.post(endpoint, data={"data": query})
+            except httpx.TimeoutException:
+                problem = "délai dépassé"
+            except httpx.TransportError as exc:
+                problem = f"connexion impossible ({type(exc).__name__})"
+            else:
+                answer, problem, server_wait = _judge(response)
+                if answer is not None:
+                    return answer
+                if problem.startswith("!"):  # not worth retrying
+                    raise OverpassError(f"Overpass : {problem[1:]}")
+                wait = server_wait if server_wait is not None else wait
+            if attempt + 1 < max_attempts:
+                await sleep(min(wait, MAX_WAIT_S))
+    raise OverpassError(f"Overpass ne répond pas ({problem}) après {max_attempts} essais")
+
+
+def _judge(response: httpx.Response) -> tuple[dict[str, Any] | None, str, float | None]:
+    """(answer, problem, wait). A problem starting with '!' is final."""
+    if response.status_code in RETRY_STATUSES:
+        label = "trop de requêtes" if response.status_code == 429 else "serveur surchargé"
+        return None, f"{label}, HTTP {response.status_code}", _retry_after(response)
+    if response.status_code != 200:
+        return None, f"!réponse HTTP {response.status_code}", None
+    try:
+        answer = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, "!réponse illisible (pas du JSON)", None
+    remark = str(answer.get("remark") or "")
+    if "runtime error" in remark:  # the server gave up mid-query (timeout / memory)
+        return None, f"requête interrompue par le serveur ({remark[:120]})", None
+    if not isinstance(answer.get("elements"), list):
+        return None, "!réponse sans 'elements'", None
+    return answer, "", None

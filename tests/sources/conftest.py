@@ -1,0 +1,24 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fixtures.farm import Farm
+from scanner.http import HttpContext
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
+
+
+@pytest.fixture
+def farm() -> Iterator[Farm]:
+    with Farm() as running:
+        yield running
+
+
+def farm_context(farm: Farm) -> HttpContext:
+    """Call after add_host: the resolve map lists the registered hosts."""
+    return HttpContext(resolve=farm.resolve_map(), allow_private=True, ca_file=str(farm.ca_pem))
+
+
+async def no_sleep(seconds: float) -> None:
+    return None
