@@ -2,7 +2,11 @@ import pytest
 
 from fixtures.fake_overpass import FakeOverpass
 from sources.commune import (
-    UnknownCommune, commune_offline, load_communes, resolve_commune, suggest_communes,
+    UnknownCommune,
+    commune_offline,
+    load_communes,
+    resolve_commune,
+    suggest_communes,
 )
 from tests.sources.conftest import FIXTURES, farm_context
 

@@ -4,7 +4,10 @@ import pytest
 from fixtures.fake_overpass import FakeOverpass
 from sources.osm_parse import load_osm_file, parse_overpass_elements
 from sources.overpass import (
-    CommuneSelector, OverpassError, build_shops_query, run_query,
+    CommuneSelector,
+    OverpassError,
+    build_shops_query,
+    run_query,
 )
 from tests.sources.conftest import FIXTURES, farm_context, no_sleep
 
