@@ -19,11 +19,9 @@ from probes.steps import STEP_LABELS_FR, STEPS
 from .audit import AuditFiller
 from .model import BASIC_LEVEL, LEVELS, SECTORS, Rubric
 from .opportunities import OpportunityCounter
+from .result_view import STATUSES, sector_of_result, step_of
 
-STATUSES = ("measured", "not_measured", "not_applicable", "error")
 UNKNOWN_STREET = "(adresse inconnue)"
-MISSING_STEP_REASON = "étape absente du résultat"
-MEASURED_WITHOUT_SCORE_REASON = "résultat « mesuré » sans score"
 SHARE_DECIMALS = 3
 SCORE_DECIMALS = 1
 # "Rue Haute 12", "Rue Haute 12A", "Rue Haute, 12 bte 3", "Rue Haute 12/1"
@@ -51,12 +49,8 @@ class StepStats:
         self.statuses: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
 
-    def add(self, step: dict[str, Any] | None) -> None:
-        step = step or {"status": "not_measured", "reason": MISSING_STEP_REASON}
-        status = step.get("status") if step.get("status") in STATUSES else "error"
-        if status == "measured" and step.get("score") is None:
-            step = {"status": "error", "reason": MEASURED_WITHOUT_SCORE_REASON}
-            status = "error"
+    def add(self, step: dict[str, Any]) -> None:
+        status = step["status"]
         self.statuses[status] += 1
         if status == "measured":
             self.scores.append(float(step["score"]))
@@ -92,9 +86,8 @@ class GroupStats:
 
     def add(self, result: dict[str, Any]) -> None:
         self.shops += 1
-        steps = result.get("steps") or {}
         for step, stats in self.steps.items():
-            stats.add(steps.get(step))
+            stats.add(step_of(result, step))
 
     def finish(self) -> dict[str, Any]:
         return {"shops": self.shops,
@@ -126,7 +119,7 @@ class CommuneAggregator:
 
     def add(self, result: dict[str, Any]) -> None:
         self.commune.add(result)
-        sector = result.get("sector") if result.get("sector") in SECTORS else "other"
+        sector = sector_of_result(result)
         self.sectors.setdefault(sector, GroupStats()).add(result)
         street = street_of(result.get("address"))
         key = street.casefold()

@@ -8,6 +8,8 @@ French and a formula over the shop results:
     kind = "share_level"  share of measured shops at `min_level` or above
     kind = "mean_score"   mean 0-100 score of measured shops
     kind = "median"       median of a numeric signal among measured shops
+    among = "step.signal" (optional) restricts the question to shops where that
+                          signal is true, e.g. "among sites": web_presence.website
 
 Each answer carries the value, the number of shops behind it (denominator), the
 coverage (denominator / shops for which the step applies), a confidence label and
@@ -24,6 +26,7 @@ from probes.steps import STEP_LABELS_FR, STEPS
 from .conditions import check_test, evaluate, is_number
 from .errors import RubricError
 from .model import LEVELS, AuditCriterion, AuditTemplate, ConfidenceRule, Reference
+from .result_view import evidence_urls, step_of
 
 KINDS = {"share", "share_level", "mean_score", "median"}
 SHARE_DECIMALS = 3
@@ -78,11 +81,14 @@ def parse_audit_criterion(raw: Any, where: str, catalogue: dict[str, str]) -> Au
                    catalogue)
     if kind == "median":
         check_test(here, formula.get("signal"), "at_least", 0, catalogue)
+    if formula.get("among") is not None:
+        check_test(here, formula["among"], "true", None, catalogue)
     if kind == "share_level" and formula.get("min_level") not in LEVELS:
         raise RubricError(f"{here} : 'min_level' doit être un niveau de 0 à 4.")
     return AuditCriterion(id=raw["id"], step=raw["step"], question=raw["question"],
                           kind=kind, signal=formula.get("signal"), test=formula.get("test"),
                           value=formula.get("value"), min_level=formula.get("min_level"),
+                          among=formula.get("among"),
                           reference=parse_reference(raw.get("reference"), here))
 
 
@@ -110,15 +116,21 @@ class QuestionAccumulator:
         self.examples: list[dict[str, Any]] = []
 
     def add(self, result: dict[str, Any]) -> None:
-        step = (result.get("steps") or {}).get(self.criterion.step) or {}
-        if step.get("status") == "not_applicable":
+        step = step_of(result, self.criterion.step)
+        if step["status"] == "not_applicable":
+            return
+        if self.criterion.among and (result.get("signals") or {}).get(
+                self.criterion.among) is not True:
             return
         self.in_scope += 1
-        if step.get("status") != "measured":
+        if step["status"] != "measured":
             return
         hit = self.observe(step, result.get("signals") or {})
         if hit and len(self.examples) < self.max_examples:
-            self.examples.append(example_of(result, self.criterion.signal))
+            self.examples.append({"id": result.get("id"), "name": result.get("name"),
+                                  "urls": evidence_urls(result, self.criterion.signal,
+                                                        self.criterion.step,
+                                                        EVIDENCE_URLS_PER_EXAMPLE)})
 
     def observe(self, step: dict[str, Any], signals: dict[str, Any]) -> bool:
         """Count the shop; True when it is a good example for this question."""
@@ -150,14 +162,6 @@ class QuestionAccumulator:
         if self.criterion.kind == "mean_score":
             return round(statistics.fmean(self.numbers), VALUE_DECIMALS)
         return round(statistics.median(self.numbers), VALUE_DECIMALS)
-
-
-def example_of(result: dict[str, Any], signal: str | None) -> dict[str, Any]:
-    evidence = (result.get("evidence") or {}).get(signal or "", [])
-    urls = [e["url"] for e in evidence if e.get("url")][:EVIDENCE_URLS_PER_EXAMPLE]
-    if not urls and result.get("website"):
-        urls = [result["website"]]
-    return {"id": result.get("id"), "name": result.get("name"), "urls": urls}
 
 
 def confidence_of(template: AuditTemplate, coverage: float, shops: int) -> str:

@@ -85,6 +85,7 @@ class AuditCriterion:
     test: str | None = None
     value: Any = None
     min_level: int | None = None
+    among: str | None = None  # only shops where this signal is true
     reference: Reference | None = None
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from .conditions import check_test, is_number
 from .errors import RubricError
-from .model import SECTORS, Action, Rubric
+from .model import Action, Rubric
+from .result_view import sector_of_result, step_of
 from .score import score_signals
 
 MAX_EXAMPLES = 5  # shop ids listed per action
@@ -69,10 +70,10 @@ class OpportunityCounter:
 
     def add(self, result: dict[str, Any]) -> None:
         signals = result.get("signals") or {}
-        sector = result.get("sector") if result.get("sector") in SECTORS else "other"
+        sector = sector_of_result(result)
         for action in self.rubric.actions:
-            step = (result.get("steps") or {}).get(action.step) or {}
-            if step.get("status") != "measured" or signals.get(action.trigger) is not False:
+            step = step_of(result, action.step)
+            if step["status"] != "measured" or signals.get(action.trigger) is not False:
                 continue
             if self.lifts(action, sector, signals):
                 self.lifted[action.id] += 1

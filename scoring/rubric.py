@@ -30,6 +30,7 @@ from .opportunities import load_actions
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_RUBRIC_PATH = DATA_DIR / "rubric.toml"
+BUILTIN_RUBRIC_NAME = "grille intégrée (scoring/data/rubric.toml)"
 DEFAULT_ACTIONS_PATH = DATA_DIR / "actions.toml"
 DEFAULT_AUDIT_TEMPLATE_PATH = DATA_DIR / "audit_template.toml"
 LEVEL_LABEL_COUNT = len(LEVELS)
@@ -52,11 +53,13 @@ def load_rubric(path: str | None = None) -> Rubric:
     """Load and validate a rubric; `None` means the built-in one."""
     rubric_path = Path(path) if path else DEFAULT_RUBRIC_PATH
     data = read_toml(rubric_path, "de grille de notation")
-    return rubric_from_dict(data, rubric_path)
+    return rubric_from_dict(data, rubric_path, path or BUILTIN_RUBRIC_NAME)
 
 
-def rubric_from_dict(data: dict[str, Any], path: Path) -> Rubric:
-    """Validate the parsed rubric; relative file names are resolved beside `path`."""
+def rubric_from_dict(data: dict[str, Any], path: Path, source: str | None = None) -> Rubric:
+    """Validate the parsed rubric; relative file names are resolved beside `path`.
+
+    `source` is how reports name the rubric (the built-in one, or the user's path)."""
     where = f"Grille {path.name}"
     unknown = set(data) - {"version", "level_labels", "steps", "actions_file",
                            "audit_template_file"}
@@ -80,7 +83,7 @@ def rubric_from_dict(data: dict[str, Any], path: Path) -> Rubric:
     audit = load_audit_template(read_toml(audit_path, "de modèle d'audit"),
                                 audit_path.name, catalogue)
     return Rubric(version=version, level_labels=tuple(labels), steps=steps,
-                  actions=actions, audit=audit, source=str(path))
+                  actions=actions, audit=audit, source=source or str(path))
 
 
 def parse_steps(raw: Any, where: str, catalogue: dict[str, str]) -> dict[str, StepRubric]:

@@ -59,7 +59,7 @@ def shop_result(shop: Shop, report: ProbeReport, rubric: Rubric) -> dict[str, An
     return {"id": shop.id, "name": shop.name, "website": shop.website,
             "address": shop.address, "category": shop.category, "sector": sector_of(shop),
             "steps": score_shop(shop, report, rubric), "signals": report.flat_signals(),
-            "evidence": report.flat_evidence()}
+            "evidence": report.flat_evidence(), "places": {"place_id": shop.place_id}}
 
 
 @pytest.fixture(scope="session")
