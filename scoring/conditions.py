@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import probes
 
@@ -60,7 +60,7 @@ def check_test(where: str, signal: Any, test: Any, value: Any,
         raise RubricError(f"{where} : 'value' doit être un nombre pour le test 'at_least'.")
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

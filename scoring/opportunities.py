@@ -66,7 +66,7 @@ class OpportunityCounter:
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
         self.lifted = {a.id: 0 for a in rubric.actions}
-        self.examples: dict[str, list[str]] = {a.id: [] for a in rubric.actions}
+        self.examples: dict[str, list[Any]] = {a.id: [] for a in rubric.actions}
 
     def add(self, result: dict[str, Any]) -> None:
         signals = result.get("signals") or {}
