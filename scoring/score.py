@@ -96,7 +96,11 @@ def score_step(step: str, sector: str, report: ProbeReport, rubric: Rubric,
     profile = step_rubric.profile_for(sector)
     failed = frozenset(f"{name}.{key}" for name, obs in report.steps.items()
                        for key, sig in obs.signals.items() if sig.error)
-    return score_signals(profile, signals, failed)
+    scored = score_signals(profile, signals, failed)
+    if scored["status"] == "measured" and observation.reason:
+        # Keep the probe's word (e.g. "no_website"), then ours if any.
+        scored["reason"] = "; ".join(filter(None, (observation.reason, scored["reason"])))
+    return scored
 
 
 def score_shop(shop: Shop, report: ProbeReport, rubric: Rubric) -> dict[str, dict[str, Any]]:

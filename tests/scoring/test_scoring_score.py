@@ -50,6 +50,10 @@ def test_hand_computed_scores(demo_shops, rubric) -> None:
     # Butcher without a website: 0 and level 0 (a measured absence, not unknown).
     butcher = by_name(demo_shops, rubric, "Boucherie Martin")
     assert butcher["web_presence"]["score"] == 0 and butcher["web_presence"]["level"] == 0
+    # A measured step keeps the probe's reason.
+    florist = by_name(demo_shops, rubric, "Fleurs Lila")
+    assert florist["web_presence"] == {"score": 0, "level": 0, "status": "measured",
+                                       "reason": "no_website"}
 
 
 def test_statuses_are_propagated_and_never_zero(demo_shops, rubric) -> None:
