@@ -63,6 +63,7 @@ class SiteArtifacts:
     http_redirects_to_https: bool | None = None  # http:// of the site redirects to https://
     render: RenderStatus = "not_needed"
     errors: list[FetchError] = field(default_factory=list)
+    social_links: list[str] = field(default_factory=list)  # social network links seen, not crawled
 
     @property
     def home(self) -> FetchedPage | None:

@@ -1,0 +1,69 @@
+"""Choose the key pages to fetch after the home page: its links, or sitemap.xml when it is thin.
+
+    picks, social = await find_key_pages(home, sitemap_hints, fetcher, keywords, max_pages=5)
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from scanner.artifacts import FetchedPage
+from scanner.fetch import Fetcher, FetchFailure
+from scanner.links import (
+    THIN_HOME_LINKS,
+    KeyPage,
+    LinkKeywords,
+    extract_links,
+    links_from_sitemap,
+    rank_key_pages,
+    same_site_links,
+    sitemap_urls,
+    social_links,
+)
+
+#: Child sitemaps read from a sitemap index (one level deep).
+MAX_CHILD_SITEMAPS = 2
+SITEMAP_CONTENT_HINTS = ("xml", "text/plain")
+
+
+async def find_key_pages(
+    home: FetchedPage, sitemap_hints: tuple[str, ...], fetcher: Fetcher, keywords: LinkKeywords,
+    max_pages: int,
+) -> tuple[list[KeyPage], list[str]]:
+    """The key pages to fetch (best first) and the social network links of the home page."""
+    links = extract_links(home.html, home.final_url)
+    social = social_links(links, keywords)
+    if max_pages <= 0:
+        return [], social
+    if len(same_site_links(links, home.final_url, keywords)) < THIN_HOME_LINKS:
+        urls = await read_sitemaps(home.final_url, sitemap_hints, fetcher)
+        links += links_from_sitemap(urls)
+    return rank_key_pages(links, home.final_url, keywords, max_pages), social
+
+
+async def read_sitemaps(home_url: str, hints: tuple[str, ...], fetcher: Fetcher) -> list[str]:
+    """Page URLs listed by the site's sitemap (robots.txt hints first, else /sitemap.xml)."""
+    first = hints[0] if hints else urljoin(home_url, "/sitemap.xml")
+    entries = await _read_one_sitemap(first, fetcher)
+    children = [u for u in entries if u.lower().split("?")[0].endswith(".xml")]
+    pages = [u for u in entries if u not in children]
+    for child in children[:MAX_CHILD_SITEMAPS]:
+        pages += [u for u in await _read_one_sitemap(child, fetcher)
+                  if not u.lower().endswith(".xml")]
+    return pages
+
+
+async def _read_one_sitemap(url: str, fetcher: Fetcher) -> list[str]:
+    try:
+        raw = await fetcher.follow(url, {"Accept": "application/xml,text/xml;q=0.9,*/*;q=0.5"},
+                                   keep_body=_is_sitemap_like)
+    except FetchFailure:
+        return []  # a missing or broken sitemap only means fewer hints
+    if raw.status != 200:
+        return []
+    return sitemap_urls(raw.body.decode("utf-8", errors="replace"))
+
+
+def _is_sitemap_like(status: int, headers: dict[str, str]) -> bool:
+    content_type = headers.get("content-type", "").lower()
+    return status == 200 and any(hint in content_type for hint in SITEMAP_CONTENT_HINTS)

@@ -1,0 +1,211 @@
+"""Pick a shop site's key pages (contact, shop, pickup, about, hours) from its home page links.
+
+    keywords = load_link_keywords()
+    links = extract_links(home_html, home_url)
+    picks = rank_key_pages(links, home_url, keywords, max_pages=5)   # [KeyPage(url, role, score)]
+
+The multilingual keywords live in ``scanner/data/link_keywords.toml`` (documented there).
+Only same-site links are followed (same registered domain, http or https); social network
+links are recorded, never crawled. When the home page is thin, ``sitemap_urls`` gives
+candidates from sitemap.xml, ranked by their path alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import get_args
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import tldextract
+from selectolax.lexbor import LexborHTMLParser
+
+from scanner.artifacts import PageRole
+
+LINK_KEYWORDS_FILE = Path(__file__).parent / "data" / "link_keywords.toml"
+#: A home page with fewer same-site links than this is "thin": sitemap.xml is consulted too.
+THIN_HOME_LINKS = 3
+#: Sitemap entries looked at (a shop's sitemap may list thousands of product pages).
+MAX_SITEMAP_URLS = 2000
+KEY_ROLES: tuple[str, ...] = tuple(r for r in get_args(PageRole) if r not in ("home", "other"))
+
+
+class LinkKeywordsError(ValueError):
+    """link_keywords.toml is malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleKeywords:
+    text: tuple[re.Pattern[str], ...]
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkKeywords:
+    roles: dict[str, RoleKeywords]
+    text_weight: float
+    path_weight: float
+    skipped_extensions: tuple[str, ...]
+    social_domains: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str  # absolute, without fragment
+    text: str  # visible text + title + aria-label
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPage:
+    url: str
+    role: PageRole
+    score: float
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, single spaces: "À  Propos" -> "a propos"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace("’", "'").split())
+
+
+@functools.lru_cache(maxsize=4)
+def load_link_keywords(path: Path = LINK_KEYWORDS_FILE) -> LinkKeywords:
+    data = tomllib.loads(path.read_text("utf-8"))
+    roles_data = data.get("roles", {})
+    unknown = set(roles_data) - set(KEY_ROLES)
+    if unknown or not roles_data:
+        raise LinkKeywordsError(f"{path}: roles must be among {KEY_ROLES}, "
+                                f"got {sorted(roles_data)}")
+    roles = {name: _role_keywords(path, name, spec) for name, spec in roles_data.items()}
+    social = data.get("social_networks", {}).get("domains", [])
+    if not _str_list(social):
+        raise LinkKeywordsError(f"{path}: [social_networks] domains must be a list of names")
+    return LinkKeywords(
+        roles=roles, text_weight=float(data.get("text_weight", 2.0)),
+        path_weight=float(data.get("path_weight", 1.0)),
+        skipped_extensions=tuple(data.get("skipped_extensions", ())),
+        social_domains=tuple(d.lower() for d in social),
+    )
+
+
+def _role_keywords(path: Path, name: str, spec: dict[str, object]) -> RoleKeywords:
+    text, url_words = spec.get("text", []), spec.get("path", [])
+    if not _str_list(text) or not _str_list(url_words) or set(spec) - {"text", "path"}:
+        raise LinkKeywordsError(f"{path}: [roles.{name}] needs non-empty lists text and path")
+    patterns = tuple(re.compile(rf"(?<!\w){re.escape(normalize(w))}(?!\w)") for w in text)
+    return RoleKeywords(patterns, tuple(normalize(w) for w in url_words))
+
+
+def _str_list(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+@functools.lru_cache(maxsize=1)
+def _tld_extract() -> tldextract.TLDExtract:
+    return tldextract.TLDExtract(suffix_list_urls=())  # bundled suffix list: never fetches
+
+
+def registered_domain(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    parts = _tld_extract()(host)
+    return f"{parts.domain}.{parts.suffix}" if parts.suffix else host
+
+
+def is_social(url: str, keywords: LinkKeywords) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in keywords.social_domains)
+
+
+def extract_links(html: str, base_url: str) -> list[Link]:
+    """Every http(s) link of the page, absolute, fragment dropped, in page order, no duplicates."""
+    tree = LexborHTMLParser(html)
+    base_node = tree.css_first("base[href]")
+    base = urljoin(base_url, base_node.attributes.get("href") or "") if base_node else base_url
+    seen: set[str] = set()
+    links: list[Link] = []
+    for node in tree.css("a[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        parts = urlsplit(urljoin(base, href))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            continue
+        url = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+        if url in seen:
+            continue
+        seen.add(url)
+        attrs = node.attributes
+        text = " ".join(t for t in (node.text(separator=" "), attrs.get("title"),
+                                    attrs.get("aria-label")) if t)
+        links.append(Link(url, text))
+    return links
+
+
+def same_site_links(links: list[Link], home_url: str, keywords: LinkKeywords) -> list[Link]:
+    site = registered_domain(home_url)
+    home = _without_trailing_slash(home_url)
+    return [
+        link for link in links
+        if registered_domain(link.url) == site and _without_trailing_slash(link.url) != home
+        and not urlsplit(link.url).path.lower().endswith(keywords.skipped_extensions)
+    ]
+
+
+def _without_trailing_slash(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}{parts.path.rstrip('/')}?{parts.query}"
+
+
+def score_link(link: Link, keywords: LinkKeywords) -> tuple[str, float]:
+    """The link's best role and its score (0 when nothing matches)."""
+    text = normalize(link.text)
+    path = normalize(urlsplit(link.url).path)
+    best_role, best = "other", 0.0
+    for role, spec in keywords.roles.items():
+        score = 0.0
+        if text and any(p.search(text) for p in spec.text):
+            score += keywords.text_weight
+        if any(word in path for word in spec.path):
+            score += keywords.path_weight
+        if score > best:
+            best_role, best = role, score
+    return best_role, best
+
+
+def rank_key_pages(links: list[Link], home_url: str, keywords: LinkKeywords,
+                   max_pages: int) -> list[KeyPage]:
+    """The best link of each role first (in the order of KEY_ROLES), then the next best ones."""
+    scored = [
+        KeyPage(link.url, role, score)  # type: ignore[arg-type]
+        for link in same_site_links(links, home_url, keywords)
+        for role, score in [score_link(link, keywords)] if score > 0
+    ]
+    by_score = sorted(scored, key=lambda k: -k.score)  # stable: page order breaks ties
+    picks: list[KeyPage] = []
+    for role in KEY_ROLES:
+        best = next((k for k in by_score if k.role == role), None)
+        if best is not None:
+            picks.append(best)
+    picks.sort(key=lambda k: -k.score)
+    picks += [k for k in by_score if k not in picks]
+    return picks[:max_pages]
+
+
+def social_links(links: list[Link], keywords: LinkKeywords) -> list[str]:
+    return [link.url for link in links if is_social(link.url, keywords)]
+
+
+_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>", re.I)
+
+
+def sitemap_urls(xml: str) -> list[str]:
+    """The ``<loc>`` entries of a sitemap or sitemap index (capped at MAX_SITEMAP_URLS)."""
+    return [m.group(1).replace("&amp;", "&") for m in _LOC.finditer(xml)][:MAX_SITEMAP_URLS]
+
+
+def links_from_sitemap(urls: list[str]) -> list[Link]:
+    """Sitemap entries as links whose only text is their path words (for ``score_link``)."""
+    return [Link(url, urlsplit(url).path.replace("-", " ").replace("/", " ")) for url in urls]
