@@ -47,12 +47,15 @@ def _keyword_rule(category: str):
 
 
 def pickup_platform_option(ctx: ProbeContext) -> Signal:
-    pattern = ctx.webshop_rules.pickup_platform_option
     for page in ctx.pages:
-        m = pattern.search(page.html)
-        if m:
-            snippet = page.html[max(0, m.start() - 60):m.end() + 60]
-            return flag(True, [evidence(page.url, snippet, f"platform option {m.group(0)}", 0.9)])
+        for pattern in ctx.webshop_rules.pickup_platform_option:
+            if pattern.literal and pattern.literal not in page.html_lower:
+                continue
+            m = pattern.regex.search(page.html)
+            if m:
+                snippet = page.html[max(0, m.start() - 60):m.end() + 60]
+                return flag(True, [evidence(page.url, snippet, f"platform option {m.group(0)}",
+                                            0.9)])
     return flag(False, [])
 
 

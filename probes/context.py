@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import tldextract
 
@@ -26,9 +27,19 @@ OFFLINE_EXTRACT = tldextract.TLDExtract(suffix_list_urls=())
 
 
 def registrable_domain(url: str | None) -> str | None:
+    """'https://www.shop.be/x' -> 'shop.be' (offline public-suffix list)."""
     if not url:
         return None
-    ext = OFFLINE_EXTRACT(url)
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    return _domain_of_host(host) if host else None
+
+
+@lru_cache(maxsize=4096)
+def _domain_of_host(host: str) -> str | None:
+    ext = OFFLINE_EXTRACT(host)
     return ext.registered_domain.lower() or (ext.domain.lower() or None)
 
 

@@ -19,6 +19,7 @@ from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microd
 INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
+MAX_CONTROL_TEXT = 160
 RDFA_MARKER = re.compile(r"<[^>]+\s(?:typeof|vocab)\s*=", re.IGNORECASE)
 
 
@@ -50,10 +51,13 @@ class ParsedPage:
     links: list[Link] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
     form_actions: list[str] = field(default_factory=list)
+    form_names: list[str] = field(default_factory=list)  # name, id and class of each form
     script_srcs: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # name/property (lower) -> content
     schema: list[SchemaItem] = field(default_factory=list)
     html_lower: str = ""
+    links_blob: str = ""  # every link href, one per line, lower case (fast regex search)
+    scripts_blob: str = ""  # every script src, one per line, lower case
 
     @property
     def schema_types(self) -> list[str]:
@@ -84,7 +88,11 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page.links = _links(tree, url)
     page.controls = _controls(tree)
     page.form_actions = [_absolute(url, a) for a in _attrs(tree, "form[action]", "action")]
+    page.form_names = [" ".join(f.attributes.get(k) or "" for k in ("name", "id", "class"))
+                       for f in tree.css("form")]
     page.text = _visible_text(tree)
+    page.links_blob = "\n".join(link.href for link in page.links).lower()
+    page.scripts_blob = "\n".join(page.script_srcs).lower()
     return page
 
 
@@ -93,7 +101,7 @@ def _attrs(tree: LexborHTMLParser, selector: str, name: str) -> list[str]:
 
 
 def _absolute(base: str | None, href: str) -> str:
-    if not base:
+    if not base or href.startswith(("http://", "https://")):
         return href
     try:
         return urljoin(base, href)
@@ -145,11 +153,11 @@ def _controls(tree: LexborHTMLParser) -> list[Control]:
 
 def _control(node: LexborNode) -> Control:
     attrs = node.attributes
-    text = " ".join(node.text(separator=" ").split())[:120]
+    text = " ".join(node.text(separator=" ").split())[:MAX_CONTROL_TEXT]
     if not text:
         text = (attrs.get("value") or attrs.get("title") or attrs.get("alt")
                 or attrs.get("aria-label") or "")
-    return Control(text=text.strip(), name=(attrs.get("name") or "")[:80],
+    return Control(text=text.strip()[:MAX_CONTROL_TEXT], name=(attrs.get("name") or "")[:80],
                    classes=(attrs.get("class") or "")[:200])
 
 

@@ -69,7 +69,7 @@ def parse_pattern(raw: str) -> Pattern:
         if extra.startswith("confidence:"):
             confidence = int(extra.split(":", 1)[1])
     try:
-        regex = re.compile(parts[0], re.IGNORECASE)
+        regex = re.compile(parts[0], re.IGNORECASE | re.MULTILINE)
     except re.error as exc:
         raise FingerprintError(f"bad regex {parts[0]!r}: {exc}") from exc
     return Pattern(regex, confidence, required_literal(parts[0]), parts[0])
@@ -77,8 +77,6 @@ def parse_pattern(raw: str) -> Pattern:
 
 def required_literal(pattern: str) -> str | None:
     """Longest plain-text run that any match must contain (None if unsure)."""
-    if "|" in pattern:
-        return None  # alternation: no single required literal
     runs, current, depth, i = [], "", 0, 0
     while i < len(pattern):
         ch = pattern[i]
@@ -93,6 +91,8 @@ def required_literal(pattern: str) -> str | None:
             continue
         if ch in "?*{" and current:
             current = current[:-1]
+        if ch == "|" and depth == 0:
+            return None  # top-level alternation: no single required literal
         if ch in REGEX_META:
             runs.append(current)
             current = ""

@@ -119,8 +119,9 @@ def load_keywords(directory: str | None = None) -> Keywords:
 def _url_regex(fragments: list[str]) -> re.Pattern[str] | None:
     if not fragments:
         return None
-    body = "|".join(re.escape(f) for f in sorted(set(fragments), key=len, reverse=True))
-    return re.compile(rf"(?:{body})(?:[/?#.&=_-]|$)", re.IGNORECASE)
+    tokens = sorted({f.strip("/") for f in fragments}, key=len, reverse=True)
+    body = "|".join(re.escape(t) for t in tokens)
+    return re.compile(rf"(?:^|[/_-])(?:{body})(?:[/?#.&=_-]|$)", re.IGNORECASE)
 
 
 def _read(path: Path) -> dict:

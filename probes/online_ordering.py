@@ -20,7 +20,8 @@ META = StepMeta(
              "booking_platform", "food_ordering", "food_platforms", "technologies"),
     requires=("site", "shop"))
 
-MAX_LABEL_CHARS = 60  # longer link/button texts are sentences, not labels
+MAX_LABEL_CHARS = 60  # longer link texts are sentences, not labels
+MAX_CONTROL_CHARS = 120  # button labels may name the product ("Put X in the cart")
 FOOD_SCHEMA = ("FoodEstablishment", "Restaurant", "FastFoodRestaurant", "Bakery", "BarOrPub",
                "CafeOrCoffeeShop", "IceCreamShop")
 FOOD_SECTORS = ("horeca", "food_retail")
@@ -56,11 +57,14 @@ def webshop_evidence(ctx: ProbeContext) -> dict[str, Evidence]:
 def _page_evidence(ctx: ProbeContext, page: ParsedPage):
     rules, kw = ctx.webshop_rules, ctx.keywords
     for control in page.controls:
-        if len(control.text) <= MAX_LABEL_CHARS and kw.matches_label("add_to_cart", control.text):
+        if len(control.text) <= MAX_CONTROL_CHARS and kw.matches_label("add_to_cart", control.text):
             yield "add_to_cart_control", evidence(page.url, control.text, "add-to-cart button")
         if rules.add_to_cart_attr.search(f"{control.classes} {control.name}"):
             yield "add_to_cart_form", evidence(page.url, control.classes or control.name,
                                                "add-to-cart class/name")
+    for names in page.form_names:
+        if rules.add_to_cart_attr.search(names):
+            yield "add_to_cart_form", evidence(page.url, names, "add-to-cart form name")
     for action in page.form_actions:
         if ctx.is_same_site(action) and rules.cart_form_action.search(action):
             yield "add_to_cart_form", evidence(page.url, action, "form posts to cart")

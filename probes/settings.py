@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from probes.fingerprints import FingerprintError, Pattern, parse_pattern
+
 DATA_DIR = Path(__file__).parent / "data"
 FRESH_YEARS = 2  # copyright year or Last-Modified this recent counts as "fresh"
 PHONE_REGION = "BE"  # default region for numbers written without +32
@@ -32,7 +34,7 @@ class WebshopRules:
     add_to_cart_attr: re.Pattern[str]
     cart_form_action: re.Pattern[str]
     price: re.Pattern[str]
-    pickup_platform_option: re.Pattern[str]
+    pickup_platform_option: tuple[Pattern, ...]  # searched in raw HTML: literal pre-check
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,14 @@ def _union(patterns: list[str], where: str) -> re.Pattern[str]:
         raise DataFileError(f"{where}: bad regex: {exc}") from exc
 
 
+def _patterns(patterns: list[str] | None, where: str) -> tuple[Pattern, ...]:
+    _union(patterns or [], where)  # validates
+    try:
+        return tuple(parse_pattern(p) for p in patterns or [])
+    except FingerprintError as exc:
+        raise DataFileError(f"{where}: {exc}") from exc
+
+
 @lru_cache(maxsize=1)
 def load_webshop_rules() -> WebshopRules:
     data = _toml("webshop.toml")
@@ -85,7 +95,8 @@ def load_webshop_rules() -> WebshopRules:
         add_to_cart_attr=_union(pats.get("add_to_cart_attr"), "add_to_cart_attr"),
         cart_form_action=_union(pats.get("cart_form_action"), "cart_form_action"),
         price=_union(pats.get("price"), "price"),
-        pickup_platform_option=_union(pats.get("pickup_platform_option"), "pickup_platform_option"))
+        pickup_platform_option=_patterns(pats.get("pickup_platform_option"),
+                                         "pickup_platform_option"))
 
 
 @lru_cache(maxsize=1)

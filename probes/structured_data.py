@@ -88,33 +88,33 @@ def _walk_jsonld(node: Any, out: list[SchemaItem], depth: int) -> None:
 
 
 def parse_microdata(tree: LexborHTMLParser) -> list[SchemaItem]:
-    items = []
+    """schema.org microdata items; each itemprop goes to its nearest itemscope (one pass)."""
+    items: dict[int, SchemaItem] = {}
     for node in tree.css("[itemscope]"):
         raw = (node.attributes.get("itemtype") or "").split()
         types = [t for r in raw if (t := schema_type_name(r))]
-        if types and SCHEMA_PREFIX.match(raw[0]):
-            items.append(SchemaItem(types, _microdata_props(node), "microdata"))
-        if len(items) >= MAX_ITEMS:
-            break
-    return items
+        if types and SCHEMA_PREFIX.match(raw[0]) and len(items) < MAX_ITEMS:
+            items[node.mem_id] = SchemaItem(types, {}, "microdata")
+    if not items:
+        return []
+    for node in tree.css("[itemprop]"):
+        owner = _owner_scope(node)
+        item = items.get(owner.mem_id) if owner is not None else None
+        if item is not None:
+            for name in (node.attributes.get("itemprop") or "").split():
+                if name not in item.props:
+                    item.props[name] = _microdata_value(node)
+    return list(items.values())
 
 
-def _microdata_props(scope: LexborNode) -> dict[str, Any]:
-    props: dict[str, Any] = {}
-    for node in scope.css("[itemprop]"):
-        if _owner_scope(node) is not scope and _owner_scope(node) != scope:
-            continue
-        attrs = node.attributes
-        value: Any
-        if "itemscope" in attrs:
-            value = {"@type": [t for r in (attrs.get("itemtype") or "").split()
-                               if (t := schema_type_name(r))]}
-        else:
-            value = (attrs.get("content") or attrs.get("href") or attrs.get("src")
-                     or attrs.get("datetime") or node.text(separator=" ").strip())[:300]
-        for name in (attrs.get("itemprop") or "").split():
-            props.setdefault(name, value)
-    return props
+def _microdata_value(node: LexborNode) -> Any:
+    attrs = node.attributes
+    if "itemscope" in attrs:
+        return {"@type": [t for r in (attrs.get("itemtype") or "").split()
+                          if (t := schema_type_name(r))]}
+    value = (attrs.get("content") or attrs.get("href") or attrs.get("src")
+             or attrs.get("datetime") or node.text(separator=" ").strip())
+    return value[:300]
 
 
 def _owner_scope(node: LexborNode) -> LexborNode | None:

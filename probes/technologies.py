@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from probes.document import ParsedPage
-from probes.fingerprints import Detection, Technology
+from probes.fingerprints import Detection, Pattern, Technology
 
 COOKIE_NAME = re.compile(r"(?:^|[,;]\s*)([^=;,\s]+)=")
 SNIPPET_RADIUS = 60
@@ -41,17 +41,12 @@ def _detect_one(page: ParsedPage, tech: Technology, cookies: set[str]) -> Detect
 
 
 def _matches(page: ParsedPage, tech: Technology, cookies: set[str]):
-    for pattern in tech.patterns.get("html", ()):
-        if pattern.literal and pattern.literal not in page.html_lower:
-            continue
-        m = pattern.regex.search(page.html)
-        if m:
-            lo = max(0, m.start() - SNIPPET_RADIUS)
-            yield "html", pattern, page.html[lo:m.end() + SNIPPET_RADIUS]
-    for key, values in (("scriptSrc", page.script_srcs), ("url", [page.url or ""]),
-                        ("links", [link.href for link in page.links])):
+    for key, blob, lower in (("html", page.html, page.html_lower),
+                             ("scriptSrc", page.scripts_blob, page.scripts_blob),
+                             ("links", page.links_blob, page.links_blob),
+                             ("url", (page.url or "").lower(), (page.url or "").lower())):
         for pattern in tech.patterns.get(key, ()):
-            hit = next((v for v in values if v and pattern.regex.search(v)), None)
+            hit = _search(pattern, blob, lower, whole_line=key != "html")
             if hit:
                 yield key, pattern, hit
     sources = {"meta": page.meta, "headers": page.headers,
@@ -64,3 +59,17 @@ def _matches(page: ParsedPage, tech: Technology, cookies: set[str]):
             for pattern in patterns:
                 if pattern.regex.search(value):
                     yield f"{key}:{name}", pattern, f"{name}: {value}"
+
+
+def _search(pattern: Pattern, blob: str, lower: str, whole_line: bool) -> str | None:
+    """The matching snippet (or line, for one-item-per-line blobs), None when no match."""
+    if pattern.literal and pattern.literal not in lower:
+        return None
+    m = pattern.regex.search(blob)
+    if not m:
+        return None
+    if whole_line:
+        start = blob.rfind("\n", 0, m.start()) + 1
+        end = blob.find("\n", m.end())
+        return blob[start:end if end >= 0 else None]
+    return blob[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]
