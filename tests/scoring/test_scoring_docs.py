@@ -1,0 +1,28 @@
+"""docs/rubric.md must describe the built-in rubric as it is (criteria, weights, actions,
+audit questions), so that what an ambassador reads is what the scanner does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DOC = Path(__file__).parents[2] / "docs" / "rubric.md"
+
+
+def test_every_criterion_and_weight_is_documented(rubric) -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    for step in rubric.steps.values():
+        for profile in step.profiles.values():
+            for c in profile.criteria:
+                row = f"| `{c.id}` | {c.label} | `{c.signal}`"
+                assert row in doc, row
+                assert f"{row}" in doc and f" | {c.weight:g} |" in doc.split(row, 1)[1][:80]
+        for reason in step.not_applicable.values():
+            assert reason in doc
+
+
+def test_every_action_and_question_is_documented(rubric) -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    for action in rubric.actions:
+        assert f"| {action.label} | `{action.trigger}` |" in doc
+    for question in rubric.audit.criteria:
+        assert question.question in doc
