@@ -1,0 +1,65 @@
+"""Output: the scan store and the reports (scan.json, shops.csv, audit workbook, HTML).
+
+    from output import write_reports
+    write_reports(store, scan_id, Path("out"), formats=("html", "xlsx", "csv", "json"), lang="fr")
+
+Heavy modules are imported on use, so `from output.store import Store` stays light.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from output.store import Store
+
+FORMATS = ("html", "xlsx", "csv", "json")
+FILE_NAMES = {"html": "report.html", "xlsx": "audit.xlsx", "csv": "shops.csv",
+              "json": "scan.json"}
+
+__all__ = ["FILE_NAMES", "FORMATS", "write_reports"]
+
+
+def write_reports(store: Store, scan_id: str, out_dir: Path,
+                  formats: tuple[str, ...] | list[str] = FORMATS,
+                  lang: str = "fr") -> dict[str, Path]:
+    """Write the chosen report files for one scan; returns {format: path}.
+
+    `scan_id` may be "latest". Each file is written to a temporary name and renamed when
+    complete. Raises `output.store.StoreError` if the scan does not exist and ValueError for
+    an unknown format or language.
+    """
+    from output._stats import commune_section
+    from output.i18n import load_messages
+    from output.store import StoreError
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"Format inconnu : {', '.join(unknown)} (formats : {', '.join(FORMATS)})")
+    load_messages(lang)  # fails early on an unknown language
+    scan = store.get_scan(scan_id)
+    if scan is None:
+        raise StoreError(f"Scan introuvable : {scan_id}")
+    commune = commune_section(store, scan)
+    out_dir = Path(out_dir)
+    written: dict[str, Path] = {}
+    for fmt in FORMATS:
+        if fmt in formats:
+            written[fmt] = _write_one(fmt, store, scan, commune, out_dir / FILE_NAMES[fmt], lang)
+    return written
+
+
+def _write_one(fmt: str, store: Store, scan: dict, commune: dict, path: Path,
+               lang: str) -> Path:
+    if fmt == "json":
+        from output.report_json import write_scan_json
+        return write_scan_json(store, scan, commune, path)
+    if fmt == "csv":
+        from output.report_csv import write_shops_csv
+        return write_shops_csv(store, scan["id"], path)
+    if fmt == "xlsx":
+        from output.report_xlsx import write_audit_xlsx
+        return write_audit_xlsx(store, scan, commune, path, lang)
+    from output.report_html import write_report_html
+    return write_report_html(store, scan, commune, path, lang)
