@@ -42,6 +42,7 @@ class Profile:
     """How one step is judged for one sector (or by default)."""
     criteria: tuple[Criterion, ...]
     levels: tuple[LevelRule, ...]  # levels 1..4, in order
+    needs: tuple[str, ...] = ()  # scored only if one of these criteria is known
 
 
 @dataclass(frozen=True, slots=True)

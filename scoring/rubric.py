@@ -124,8 +124,10 @@ def parse_step(step: str, raw: Any, where: str, catalogue: dict[str, str]) -> St
 
 
 def parse_profile(raw: Any, where: str, catalogue: dict[str, str]) -> Profile:
-    if not isinstance(raw, dict) or set(raw) != {"criteria", "levels"}:
-        raise RubricError(f"{where} : un profil contient exactement 'criteria' et 'levels'.")
+    if not isinstance(raw, dict) or not {"criteria", "levels"} <= set(raw) \
+            or set(raw) - {"criteria", "levels", "needs"}:
+        raise RubricError(f"{where} : un profil contient 'criteria', 'levels' et, au "
+                          f"besoin, 'needs'.")
     if not isinstance(raw["criteria"], list) or not raw["criteria"]:
         raise RubricError(f"{where} : 'criteria' doit être une liste non vide.")
     criteria = tuple(parse_criterion(c, where, catalogue) for c in raw["criteria"])
@@ -137,7 +139,11 @@ def parse_profile(raw: Any, where: str, catalogue: dict[str, str]) -> Profile:
         raise RubricError(f"{where} : tous les poids sont à zéro ; au moins un critère "
                           f"doit peser.")
     levels = parse_levels(raw["levels"], where, set(ids))
-    return Profile(criteria=criteria, levels=levels)
+    needs = raw.get("needs", [])
+    if not isinstance(needs, list) or any(n not in ids for n in needs):
+        raise RubricError(f"{where} : 'needs' doit lister des critères du profil "
+                          f"(reçu {needs!r}).")
+    return Profile(criteria=criteria, levels=levels, needs=tuple(needs))
 
 
 def parse_criterion(raw: Any, where: str, catalogue: dict[str, str]) -> Criterion:

@@ -4,7 +4,8 @@ Score = 100 x (weight of criteria that are true) / (weight of criteria that are
 known). A criterion whose signal is unknown (None, missing, or the rule raised)
 is left out of both sums: unknown never counts as false. When no criterion of a
 step is known, the step is not scored at all (not_measured, or error if a rule
-raised).
+raised). A profile may also list `needs`: criteria of which at least one must be
+known (e.g. the Google review count for reviews), else the step is not scored.
 
 Level = the highest level L such that the rules of levels 1..L all hold. A rule
 holds when the score reaches its min_score, each `requires` criterion is true
@@ -27,6 +28,8 @@ from .sectors import sector_of
 NO_OBSERVATION_REASON = "étape non observée par les sondes"
 NO_KNOWN_SIGNAL_REASON = "aucun signal exploitable pour cette étape"
 SIGNAL_ERROR_REASON = "les règles de cette étape ont échoué"
+NEEDS_UNKNOWN_REASON = "critère indispensable inconnu : {labels}"
+NEEDS_FAILED_REASON = "critère indispensable en erreur : {labels}"
 PARTIAL_REASON = "mesure partielle : {count} critère(s) en erreur, non comptés"
 
 
@@ -74,6 +77,12 @@ def score_signals(profile: Profile, signals: dict[str, Any],
     values = criterion_values(profile, signals)
     score = weighted_score(profile, values)
     lost = sum(1 for c in profile.criteria if c.signal in failed)
+    if profile.needs and all(values[name] is None for name in profile.needs):
+        needed = [c for c in profile.criteria if c.id in profile.needs]
+        labels = ", ".join(c.label for c in needed)
+        if any(c.signal in failed for c in needed):
+            return step_result("error", NEEDS_FAILED_REASON.format(labels=labels))
+        return step_result("not_measured", NEEDS_UNKNOWN_REASON.format(labels=labels))
     if score is None:
         if lost:
             return step_result("error", SIGNAL_ERROR_REASON)

@@ -83,8 +83,10 @@ def test_failed_rules_are_unknown_not_false(demo_shops, rubric) -> None:
     assert hardware["web_presence"]["score"] == 100
     assert hardware["web_presence"]["level"] == 1
     assert hardware["web_presence"]["reason"].startswith("mesure partielle : 3 critère")
-    # Every online_ordering rule raised: error, not 0.
+    # The webshop rule raised: error, not 0.
     assert hardware["online_ordering"]["status"] == "error"
+    assert hardware["online_ordering"]["reason"] == \
+        "critère indispensable en erreur : Boutique en ligne"
     assert hardware["online_ordering"]["score"] is None
 
 
@@ -107,7 +109,20 @@ def test_none_counts_like_missing_and_differs_from_false(rubric) -> None:
 def test_wrong_value_type_is_unknown(rubric) -> None:
     shop = Shop(name="t", category="shop=books")
     report = ProbeReport(steps={"reviews": StepObservation("measured", signals={
-        "google_review_count": Signal("beaucoup"), "google_rating": Signal(4.5)})})
+        "google_review_count": Signal(25), "google_rating": Signal("excellent")})})
     reviews = score_shop(shop, report, rubric)["reviews"]
-    assert reviews["score"] == 100  # only the rating is usable
-    assert reviews["level"] == 0  # no evidence of any review count
+    # The rating is unreadable, so it is left out: 1 + 2 of 3 (count >= 1, >= 10, not 50).
+    assert (reviews["score"], reviews["level"]) == (75, 2)
+
+
+def test_step_needs_its_key_signal(rubric) -> None:
+    shop = Shop(name="t", category="shop=books")
+    # No Google data: an absent review widget alone must not read as "no reviews".
+    report = ProbeReport(steps={"reviews": StepObservation("measured", signals={
+        "google_review_count": Signal("beaucoup"), "review_widgets": Signal([])})})
+    reviews = score_shop(shop, report, rubric)["reviews"]
+    assert reviews == {"score": None, "level": None, "status": "not_measured",
+                       "reason": "critère indispensable inconnu : Au moins un avis Google"}
+    failed = ProbeReport(steps={"online_ordering": StepObservation("measured", signals={
+        "webshop": Signal(None, error="KeyError"), "marketplaces": Signal(["bol"])})})
+    assert score_shop(shop, failed, rubric)["online_ordering"]["status"] == "error"
