@@ -6,7 +6,7 @@ import asyncio
 import importlib
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,20 +33,24 @@ def _global(debug: Annotated[bool, typer.Option(
     set_debug(debug)
 
 
-DbOpt = Annotated[str, typer.Option("--db", envvar="SMARTCOMMERCE_DB",
-                                    help="Base d'historique : sqlite:///fichier.db ou postgresql://…")]
+DbOpt = Annotated[str, typer.Option(
+    "--db", envvar="SMARTCOMMERCE_DB",
+    help="Base d'historique : sqlite:///fichier.db ou postgresql://…")]
 OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Dossier du rapport (par défaut ./smartcommerce-out/<nom>-<date>/).")]
+
+
+def _flag(name: str, text: str) -> Any:
+    return typer.Option(name, help=text)
 
 
 @app.command()
 @handle_errors
 def scan(
-    demo: Annotated[bool, typer.Option(help="Analyse la commune de démonstration (hors ligne).")]
+    demo: Annotated[bool, _flag("--demo", "Analyse la commune de démonstration (hors ligne).")]
     = False,
-    shops: Annotated[Path | None, typer.Option(
-        "--shops", help="Liste de commerces (CSV ou XLSX) : colonnes nom/name et site web/website.")]
-    = None,
+    shops: Annotated[Path | None, typer.Option(help=(
+        "Liste de commerces (CSV ou XLSX) : colonnes nom/name et site web/website."))] = None,
     commune: Annotated[str | None, typer.Option(help="Nom ou code INS de la commune.")] = None,
     sources: Annotated[str, typer.Option(help="Sources à combiner : osm,kbo,places,csv.")] = "osm",
     osm_file: Annotated[Path | None, typer.Option(help="Export Overpass JSON ou GeoJSON.")] = None,
@@ -56,17 +60,19 @@ def scan(
     config: Annotated[Path | None, typer.Option(help="Fichier de réglages TOML.")] = None,
     rubric: Annotated[Path | None, typer.Option(help="Grille de score personnalisée (TOML).")]
     = None,
-    no_places: Annotated[bool, typer.Option(help="N'interroge pas Google Places.")] = False,
-    places_budget: Annotated[int | None, typer.Option(help="Nombre maximal d'appels Places facturés.")]
-    = None,
-    no_render: Annotated[bool, typer.Option(help="N'exécute pas le JavaScript des sites.")] = False,
-    allow_private_addresses: Annotated[bool, typer.Option(
-        help="Autorise les adresses privées ou locales (réseau interne, tests).")] = False,
+    no_places: Annotated[bool, _flag("--no-places", "N'interroge pas Google Places.")] = False,
+    places_budget: Annotated[int | None, typer.Option(
+        help="Nombre maximal d'appels Google Places facturés.")] = None,
+    no_render: Annotated[bool, _flag("--no-render", "N'exécute pas le JavaScript des sites.")]
+    = False,
+    allow_private_addresses: Annotated[bool, _flag(
+        "--allow-private-addresses", "Autorise les adresses privées ou locales (tests).")]
+    = False,
     resume: Annotated[str | None, typer.Option(help="Reprend l'analyse interrompue SCAN_ID.")]
     = None,
     format: Annotated[str, typer.Option(help="Formats : json,csv,html,xlsx.")] = "json,csv,html",
     lang: Annotated[str, typer.Option(help="Langue du rapport : fr, nl, de, en.")] = "fr",
-    quiet: Annotated[bool, typer.Option(help="Pas de barre de progression.")] = False,
+    quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
 ) -> None:
     """Analyse les commerces d'une commune ou d'une liste et écrit le rapport."""
     if sum(x is not None and x is not False for x in (demo or None, shops, commune, resume)) != 1:
@@ -88,7 +94,7 @@ def resume_cmd(
     scan_id: Annotated[str, typer.Argument(help="Identifiant de l'analyse interrompue.")],
     db: DbOpt = DEFAULT_DB_URL,
     out: OutOpt = None,
-    quiet: Annotated[bool, typer.Option(help="Pas de barre de progression.")] = False,
+    quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
 ) -> None:
     """Reprend une analyse interrompue là où elle s'est arrêtée."""
     from output.store import Store

@@ -109,10 +109,14 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
                                    settings=config.recorded_settings(), shops=shops)
     counters = ScanCounters(shops_total=len(shops))
     places = _places_client(config, http_ctx)
-    with ScanProgress(counters, quiet=config.quiet) as progress:
-        async with Crawler(settings, http_ctx, validators=store) as crawler:
-            await _scan_shops(shops, crawler, places, rubric, store, scan_id, counters, progress,
-                              workers=max(1, settings.global_concurrency))
+    try:
+        with ScanProgress(counters, quiet=config.quiet) as progress:
+            async with Crawler(settings, http_ctx, validators=store) as crawler:
+                await _scan_shops(shops, crawler, places, rubric, store, scan_id, counters,
+                                  progress, workers=max(1, settings.global_concurrency))
+    finally:
+        if hasattr(places, "aclose"):
+            await places.aclose()
     commune = aggregate_commune(store.iter_shop_results(scan_id), rubric)
     store.finish_scan(scan_id, commune)
     out_dir = config.out_dir or DEFAULT_OUT_ROOT / f"{_slug(label)}-{_timestamp()}"
