@@ -38,7 +38,7 @@ def evaluate(ctx: ProbeContext) -> StepObservation:
 def _keyword_rule(category: str):
     def rule(ctx: ProbeContext) -> Signal:
         for page in ctx.pages:
-            hits = ctx.keywords.find(category, page.text, limit=1)
+            hits = ctx.text_hits(page, category)
             if hits:
                 return flag(True, [evidence(page.url, hits[0].snippet,
                                             f"{category} keyword '{hits[0].term}'", 0.8)], 0.8)
@@ -47,6 +47,12 @@ def _keyword_rule(category: str):
 
 
 def pickup_platform_option(ctx: ProbeContext) -> Signal:
+    if "pickup_option" not in ctx.cache:
+        ctx.cache["pickup_option"] = _pickup_platform_option(ctx)
+    return ctx.cache["pickup_option"]
+
+
+def _pickup_platform_option(ctx: ProbeContext) -> Signal:
     for page in ctx.pages:
         for pattern in ctx.webshop_rules.pickup_platform_option:
             if pattern.literal and pattern.literal not in page.html_lower:

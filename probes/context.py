@@ -12,7 +12,7 @@ import tldextract
 
 from probes.document import ParsedPage, parse_page
 from probes.fingerprints import Detection, Technology, load_fingerprints
-from probes.keywords import Keywords, load_keywords
+from probes.keywords import KeywordHit, Keywords, load_keywords
 from probes.settings import (
     SchemaVocabulary,
     WebshopRules,
@@ -37,6 +37,16 @@ def registrable_domain(url: str | None) -> str | None:
     return _domain_of_host(host) if host else None
 
 
+def host_of(url: str) -> str | None:
+    """Lower-case host of an absolute (or protocol-relative) URL; None for relative ones."""
+    low = url[:8].lower()
+    if not low.startswith(("http://", "https://", "//")):
+        return None
+    rest = url.split("//", 1)[1]
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    return host.split(":", 1)[0].lower().rstrip(".") or None
+
+
 @lru_cache(maxsize=4096)
 def _domain_of_host(host: str) -> str | None:
     ext = OFFLINE_EXTRACT(host)
@@ -51,7 +61,7 @@ class ProbeContext:
     webshop_rules: WebshopRules = field(default_factory=load_webshop_rules)
     schema_vocab: SchemaVocabulary = field(default_factory=load_schema_vocabulary)
     today: dt.date = field(default_factory=dt.date.today)
-    cache: dict[str, Any] = field(default_factory=dict)  # results shared between rules
+    cache: dict[Any, Any] = field(default_factory=dict)  # results shared between rules
 
     @cached_property
     def pages(self) -> list[ParsedPage]:
@@ -85,11 +95,20 @@ class ProbeContext:
                     best[det.name] = (page, det)
         return sorted(best.values(), key=lambda pd: -pd[1].confidence)
 
+    def text_hits(self, page: ParsedPage, category: str) -> list[KeywordHit]:
+        """Keyword hits of a TEXT_CATEGORIES category in a page's text (one scan per page)."""
+        key = ("keywords", id(page))
+        if key not in self.cache:
+            self.cache[key] = self.keywords.scan(page.text)
+        return self.cache[key][category]
+
     def detections_with_role(self, role: str) -> list[tuple[ParsedPage, Detection]]:
         return [(p, d) for p, d in self.detections if role in d.roles]
 
     def is_same_site(self, url: str) -> bool:
         """True for links to the shop's own registrable domain (or relative links)."""
-        if not url.lower().startswith(("http://", "https://", "//")):
-            return not url.lower().startswith(("mailto:", "tel:", "javascript:"))
-        return self.site_domain is not None and registrable_domain(url) == self.site_domain
+        host = host_of(url)
+        if host is None:
+            return not url.lower().startswith(("mailto:", "tel:", "javascript:", "data:"))
+        domain = self.site_domain
+        return domain is not None and (host == domain or host.endswith("." + domain))

@@ -20,6 +20,7 @@ INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
 MAX_CONTROL_TEXT = 160
+WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
 RDFA_MARKER = re.compile(r"<[^>]+\s(?:typeof|vocab)\s*=", re.IGNORECASE)
 
 
@@ -58,6 +59,14 @@ class ParsedPage:
     html_lower: str = ""
     links_blob: str = ""  # every link href, one per line, lower case (fast regex search)
     scripts_blob: str = ""  # every script src, one per line, lower case
+    _tokens: set[bytes] | None = None
+
+    def html_tokens(self) -> set[bytes]:
+        """Every ASCII [a-z0-9] word of the raw HTML (built on first use)."""
+        if self._tokens is None:
+            raw = self.html_lower.encode("utf-8", "replace")
+            self._tokens = set(raw.translate(WORD_BYTES).split())
+        return self._tokens
 
     @property
     def schema_types(self) -> list[str]:

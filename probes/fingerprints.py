@@ -35,6 +35,7 @@ class Pattern:
     confidence: int
     literal: str | None  # lower-case text that must occur for the regex to match
     source: str
+    token: bytes | None = None  # a whole [a-z0-9] word of `literal`: a set lookup, not a scan
 
 
 @dataclass(slots=True)
@@ -72,7 +73,22 @@ def parse_pattern(raw: str) -> Pattern:
         regex = re.compile(parts[0], re.IGNORECASE | re.MULTILINE)
     except re.error as exc:
         raise FingerprintError(f"bad regex {parts[0]!r}: {exc}") from exc
-    return Pattern(regex, confidence, required_literal(parts[0]), parts[0])
+    literal = required_literal(parts[0])
+    return Pattern(regex, confidence, literal, parts[0], interior_token(literal))
+
+
+def interior_token(literal: str | None) -> bytes | None:
+    """A whole ASCII word of `literal` to look up in the page's word set.
+
+    Prefers words delimited on both sides inside the literal; falls back on an
+    edge word (a page writing "x" + literal would then be missed: rare, documented).
+    """
+    if not literal:
+        return None
+    words = re.split(r"[^a-z0-9]+", literal)
+    inner = max(words[1:-1], key=len, default="")
+    best = inner if len(inner) >= MIN_LITERAL else max(words, key=len, default="")
+    return best.encode() if len(best) >= MIN_LITERAL else None
 
 
 def required_literal(pattern: str) -> str | None:

@@ -21,6 +21,9 @@ CATEGORIES = ("cart", "checkout", "add_to_cart", "shop_link", "pickup", "local_d
 NEGATIVE_WINDOW = 80  # at most this many characters around a match, within its sentence
 SENTENCE_END = re.compile(r"[.!?;|•]\s")
 SNIPPET_RADIUS = 70
+# Categories searched in the visible text (the others only in labels and links).
+TEXT_CATEGORIES = ("pickup", "local_delivery", "parcel_lockers", "opening_hours", "address")
+SCAN_LIMIT = 20  # hits kept per category and page
 
 
 class KeywordError(ValueError):
@@ -48,6 +51,24 @@ class Category:
 class Keywords:
     categories: dict[str, Category]
     stopwords: dict[str, frozenset[str]]  # language -> words
+    text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
+
+    def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
+        """One pass over `text` for every category of TEXT_CATEGORIES."""
+        hits: dict[str, list[KeywordHit]] = {c: [] for c in TEXT_CATEGORIES}
+        if self.text_regex is None:
+            return hits
+        for m in self.text_regex.finditer(text):
+            category = m.lastgroup or ""
+            found = hits[category]
+            if len(found) >= limit:
+                continue
+            negative = self.categories[category].negative
+            if negative and negative.search(_sentence(text, m.start(), m.end())):
+                continue
+            lo = max(0, m.start() - SNIPPET_RADIUS)
+            found.append(KeywordHit(category, m.group(0), text[lo:m.end() + SNIPPET_RADIUS]))
+        return hits
 
     def find(self, category: str, text: str, limit: int = 3) -> list[KeywordHit]:
         """Up to `limit` matches of `category` in `text` not cancelled by a negative phrase."""
@@ -113,7 +134,15 @@ def load_keywords(directory: str | None = None) -> Keywords:
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
                         _url_regex(urls[c]))
             for c in CATEGORIES if terms[c]}
-    return Keywords(cats, stopwords)
+    return Keywords(cats, stopwords, _text_regex(cats))
+
+
+def _text_regex(cats: dict[str, Category]) -> re.Pattern[str]:
+    groups = []
+    for name in TEXT_CATEGORIES:
+        terms = sorted(set(cats[name].terms), key=len, reverse=True)
+        groups.append(f"(?P<{name}>" + "|".join(re.escape(t) for t in terms) + ")")
+    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)", re.IGNORECASE)
 
 
 def _url_regex(fragments: list[str]) -> re.Pattern[str] | None:

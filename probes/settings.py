@@ -13,7 +13,7 @@ from probes.fingerprints import FingerprintError, Pattern, parse_pattern
 DATA_DIR = Path(__file__).parent / "data"
 FRESH_YEARS = 2  # copyright year or Last-Modified this recent counts as "fresh"
 PHONE_REGION = "BE"  # default region for numbers written without +32
-MAX_PHONE_TEXT = 20_000  # characters of visible text scanned for phone numbers
+MAX_PHONE_TEXT = 6_000  # last characters of visible text scanned for phone numbers
 LANGDETECT_SEED = 0
 LANGDETECT_CHARS = 1_000  # characters given to langdetect when stopwords do not decide
 LANG_MIN_STOPWORDS = 8  # stopword hits needed to decide without langdetect

@@ -46,6 +46,8 @@ def _matches(page: ParsedPage, tech: Technology, cookies: set[str]):
                              ("links", page.links_blob, page.links_blob),
                              ("url", (page.url or "").lower(), (page.url or "").lower())):
         for pattern in tech.patterns.get(key, ()):
+            if key == "html" and pattern.token and pattern.token not in page.html_tokens():
+                continue
             hit = _search(pattern, blob, lower, whole_line=key != "html")
             if hit:
                 yield key, pattern, hit

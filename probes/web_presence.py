@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 
 import phonenumbers
 
-from probes.context import SITE_JUDGED, ProbeContext, registrable_domain
+from probes.context import SITE_JUDGED, ProbeContext, host_of
 from probes.language import detect_language
 from probes.result import Evidence, Signal, StepObservation
 from probes.rules import StepMeta, evidence, flag, run_rules
@@ -121,7 +121,7 @@ def opening_hours(ctx: ProbeContext) -> Signal:
                 return flag(True, [evidence(page.url, str(item.props.get("openingHours", "")),
                                             "schema.org openingHours")])
     for page in ctx.pages:
-        for hit in ctx.keywords.find("opening_hours", page.text, limit=10):
+        for hit in ctx.text_hits(page, "opening_hours"):
             if TIME_RANGE.search(hit.snippet):
                 return flag(True, [evidence(page.url, hit.snippet, f"keyword '{hit.term}' + hours",
                                             0.8)], 0.8)
@@ -136,7 +136,7 @@ def phone(ctx: ProbeContext) -> Signal | None:
                 if number:
                     return Signal(number, 1.0, [evidence(page.url, link.href, "tel: link")])
     for page in ctx.pages:
-        text = page.text[:MAX_PHONE_TEXT]
+        text = page.text[-MAX_PHONE_TEXT:]  # contact details sit in the footer
         for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, max_tries=20):
             number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             return Signal(number, 0.8, [evidence(page.url, match.raw_string, "phone in text", 0.8)])
@@ -159,7 +159,7 @@ def email(ctx: ProbeContext) -> Signal:
             if link.href.lower().startswith("mailto:") and "@" in link.href:
                 return flag(True, [evidence(page.url, link.href, "mailto: link")])
     for page in ctx.pages:
-        m = EMAIL.search(page.text)
+        m = EMAIL.search(page.text) if "@" in page.text else None
         if m:
             return flag(True, [evidence(page.url, m.group(0), "e-mail in text", 0.9)])
     return flag(False, [])
@@ -172,7 +172,7 @@ def address(ctx: ProbeContext) -> Signal:
                 return flag(True, [evidence(page.url, str(item.props.get("streetAddress", "")),
                                             "schema.org PostalAddress")])
     for page in ctx.pages:
-        for hit in ctx.keywords.find("address", page.text, limit=20):
+        for hit in ctx.text_hits(page, "address"):
             m = POSTCODE_CITY.search(hit.snippet)
             if m:
                 return flag(True, [evidence(page.url, hit.snippet, "street word + postcode", 0.7)])
@@ -197,9 +197,10 @@ def social_links(ctx: ProbeContext) -> Signal:
 
 
 def _network(url: str) -> str | None:
-    if not url.lower().startswith(("http://", "https://", "//")):
+    host = host_of(url)
+    if not host:
         return None
-    return SOCIAL_DOMAINS.get(registrable_domain(url) or "")
+    return SOCIAL_DOMAINS.get(".".join(host.rsplit(".", 2)[-2:]))
 
 
 def language(ctx: ProbeContext) -> Signal:
