@@ -2,7 +2,7 @@
 
 Only counters and per-step score lists are kept, never whole shops. Figures are
 given for the whole commune, per sector and per street (the address without its
-house number). `share_basic` is the share of MEASURED shops at level 2 or above;
+house number, with the postcode when known). `share_basic` is the share of MEASURED shops at level 2 or above;
 not_measured, not_applicable and error shops are only counted in `coverage`.
 """
 
@@ -38,6 +38,14 @@ def street_of(address: str | None) -> str:
     street = LEADING_NUMBER.sub("", TRAILING_NUMBER.sub("", address.strip()))
     street = " ".join(street.split()).strip(" ,")
     return street or UNKNOWN_STREET
+
+
+def street_label(result: dict[str, Any]) -> str:
+    """The street, with the postcode when known: merged communes (fusion de communes)
+    often have the same street name in several villages."""
+    street = street_of(result.get("address"))
+    postcode = str(result.get("postcode") or "").strip()
+    return f"{street} ({postcode})" if postcode and street != UNKNOWN_STREET else street
 
 
 class StepStats:
@@ -121,7 +129,7 @@ class CommuneAggregator:
         self.commune.add(result)
         sector = sector_of_result(result)
         self.sectors.setdefault(sector, GroupStats()).add(result)
-        street = street_of(result.get("address"))
+        street = street_label(result)
         key = street.casefold()
         self.street_names.setdefault(key, street)
         self.streets.setdefault(key, GroupStats()).add(result)

@@ -117,6 +117,16 @@ def test_empty_commune(rubric) -> None:
     assert all(o["shops_lifted"] == 0 for o in commune["opportunities"])
 
 
+def test_same_street_name_in_two_villages_stays_apart(rubric) -> None:
+    shops = [{"id": f"s-{i}", "address": address, "postcode": postcode}
+             for i, (address, postcode) in enumerate(
+                 [("Rue de la Station 1", "5030"), ("rue de la station 9", "5030"),
+                  ("Rue de la Station 4", "5031"), ("Rue de la Station 2", None)])]
+    streets = aggregate_commune(shops, rubric)["by_street"]
+    assert {name: g["shops"] for name, g in streets.items()} == {
+        "Rue de la Station": 1, "Rue de la Station (5030)": 2, "Rue de la Station (5031)": 1}
+
+
 def test_street_of() -> None:
     cases = {"Rue Haute 12": "Rue Haute", "Rue Haute 12A": "Rue Haute",
              "Rue Haute, 12 bte 3": "Rue Haute", "Rue Haute 12/1": "Rue Haute",
