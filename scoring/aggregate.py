@@ -2,8 +2,9 @@
 
 Only counters and per-step score lists are kept, never whole shops. Figures are
 given for the whole commune, per sector and per street (the address without its
-house number, with the postcode when known). `share_basic` is the share of MEASURED shops at level 2 or above;
-not_measured, not_applicable and error shops are only counted in `coverage`.
+house number, with the postcode when known). `share_basic` is the share of
+MEASURED shops at level 2 or above; not_measured, not_applicable and error shops
+are only counted in `coverage`.
 """
 
 from __future__ import annotations
