@@ -41,7 +41,7 @@ def shop_for(index: int) -> Shop:
                 category="shop=bakery", sources=["osm"])
 
 
-def result_for(index: int, shift: int = 0) -> dict[str, Any]:
+def result_for(index: int, shift: int = 0, closed: bool = False) -> dict[str, Any]:
     shop = shop_for(index)
     levels = SHOPS[index][3]
     steps = {}
@@ -74,6 +74,8 @@ def result_for(index: int, shift: int = 0) -> dict[str, Any]:
                     "google_listing.found": levels[1] > 0,
                     "google_listing.hours": levels[1] > 1,
                     "google_listing.photo_count": levels[1] * 3,
+                    "google_listing.business_status":
+                        "CLOSED_PERMANENTLY" if closed else "OPERATIONAL",
                     "reviews.google_rating": 4.2 if levels[4] else None},
         "evidence": evidence,
         "errors": [] if has_site else [{"url": "", "kind": "other", "message": "no website"}],
@@ -85,13 +87,13 @@ def result_for(index: int, shift: int = 0) -> dict[str, Any]:
 
 def build_scan(store: Store, *, shift: int = 0, count: int | None = None,
                finish: bool = True, label: str = "Scan test", commune: str = COMMUNE,
-               drop: tuple[int, ...] = ()) -> str:
+               drop: tuple[int, ...] = (), closed: tuple[int, ...] = ()) -> str:
     indexes = [i for i in range(count or len(SHOPS)) if i not in drop]
     shops = [shop_for(i) for i in indexes]
     scan_id = store.begin_scan(label=label, commune=commune,
                                settings={"places_budget": 50, "render": False}, shops=shops)
     for i in indexes:
-        store.save_shop_result(scan_id, result_for(i, shift))
+        store.save_shop_result(scan_id, result_for(i, shift, closed=i in closed))
     if finish:
         store.finish_scan(scan_id, aggregate_commune(store.iter_shop_results(scan_id),
                                                      load_rubric()))

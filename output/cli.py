@@ -1,0 +1,198 @@
+"""Commands for reports and tracking: report, diff, history, rescan.
+
+`register(app)` adds them to the `smartcommerce` typer app (scanner/cli.py calls it).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError
+from output._format import Formatter
+from probes.steps import STEP_LABELS_FR, STEPS
+
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+DbOpt = Annotated[str, typer.Option(
+    "--db", envvar=DB_URL_ENV, help="Base d'historique : sqlite:///fichier.db ou postgresql://…")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Sortie JSON (pour d'autres outils).")]
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    err_console.print(f"[bold red]Erreur :[/] {message}", markup=True, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _open_store(db: str) -> Any:
+    from output.store import Store
+
+    try:
+        return Store(db)
+    except StoreError as exc:
+        raise _fail(str(exc), EXIT_FAILED) from None
+
+
+def report(
+    scan_id: Annotated[str, typer.Argument(help="Identifiant du scan, ou « latest ».")] = "latest",
+    commune: Annotated[str | None, typer.Option(help="Avec « latest » : le dernier scan de "
+                                                     "cette commune.")] = None,
+    format: Annotated[str, typer.Option(help="Formats : html,xlsx,csv,json.")]
+    = "html,xlsx,csv,json",
+    out: Annotated[Path, typer.Option(help="Dossier où écrire les fichiers.")]
+    = Path("smartcommerce-out"),
+    lang: Annotated[str, typer.Option(help="Langue : fr, nl, de, en.")] = "fr",
+    db: DbOpt = DEFAULT_DB_URL,
+) -> None:
+    """Réécrit le rapport d'un scan déjà fait (HTML, classeur d'audit, CSV, JSON)."""
+    from output import write_reports
+
+    store = _open_store(db)
+    try:
+        scan = store.get_scan(scan_id, commune)
+        if scan is None:
+            where = f" pour {commune}" if commune else ""
+            raise _fail(f"aucun scan « {scan_id} »{where} dans {_safe(db)}")
+        formats = tuple(f.strip() for f in format.split(",") if f.strip())
+        written = write_reports(store, scan["id"], out, formats=formats, lang=lang)
+    except (ValueError, StoreError) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    for path in written.values():
+        typer.echo(str(path.resolve()))
+
+
+def diff(
+    scan_a: Annotated[str, typer.Argument(help="Scan de départ (identifiant).")],
+    scan_b: Annotated[str, typer.Argument(help="Scan d'arrivée (identifiant ou « latest »).")],
+    as_json: JsonOpt = False,
+    db: DbOpt = DEFAULT_DB_URL,
+) -> None:
+    """Compare deux scans : commerces qui progressent ou reculent, nouveaux, disparus, fermés."""
+    from output.diff import diff_scans
+
+    store = _open_store(db)
+    try:
+        result = diff_scans(store, scan_a, scan_b)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    _print_diff(result)
+
+
+def history(
+    commune: Annotated[str, typer.Option(help="Nom de la commune, tel qu'utilisé au scan.")],
+    as_json: JsonOpt = False,
+    db: DbOpt = DEFAULT_DB_URL,
+) -> None:
+    """Évolution de chaque étape du parcours au fil des scans d'une commune."""
+    from output.history import commune_history
+
+    store = _open_store(db)
+    try:
+        rows = commune_history(store, commune)
+    finally:
+        store.close()
+    if not rows:
+        raise _fail(f"aucun scan terminé pour « {commune} » dans {_safe(db)}")
+    if as_json:
+        typer.echo(json.dumps({"commune": commune, "scans": rows}, ensure_ascii=False, indent=2))
+        return
+    _print_history(commune, rows)
+
+
+def rescan(
+    config: Annotated[Path, typer.Argument(help="Fichier TOML listant les communes à refaire.")],
+    db: DbOpt = DEFAULT_DB_URL,
+    quiet: Annotated[bool, typer.Option(help="Pas de barre de progression.")] = False,
+) -> None:
+    """Refait les scans de plusieurs communes (incrémental, reprend un scan interrompu)."""
+    from output.rescan import RescanError, load_plan, run_plan
+
+    try:
+        plan = load_plan(config)
+        outcomes = run_plan(plan, db, quiet=quiet or not sys.stderr.isatty())
+    except RescanError as exc:
+        raise _fail(str(exc)) from None
+    _print_rescan(outcomes)
+    if not all(o.ok for o in outcomes):
+        raise typer.Exit(EXIT_FAILED)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+    app.command("diff")(diff)
+    app.command("history")(history)
+    app.command("rescan")(rescan)
+
+
+# -- printing -------------------------------------------------------------------------------
+def _print_diff(result: dict[str, Any]) -> None:
+    a, b = result["scan_a"], result["scan_b"]
+    out_console.print(f"[bold]{esc(a['label'])}[/] ({esc(a['id'])}) → "
+                      f"[bold]{esc(b['label'])}[/] ({esc(b['id'])})")
+    table = Table("Étape", "Progressé", "Reculé", "Exemples")
+    for step in STEPS:
+        changes = result["steps"][step]
+        names = [f"↑ {esc(c['name'])} ({c['from']}→{c['to']})" for c in changes["improved"][:3]]
+        names += [f"↓ {esc(c['name'])} ({c['from']}→{c['to']})"
+                  for c in changes["regressed"][:3]]
+        table.add_row(STEP_LABELS_FR[step], str(len(changes["improved"])),
+                      str(len(changes["regressed"])), "\n".join(names) or "–")
+    out_console.print(table)
+    for key, title in (("new", "Nouveaux commerces"), ("gone", "Commerces disparus"),
+                       ("closed", "Fermés définitivement (Google)")):
+        names = ", ".join(esc(s["name"]) for s in result[key][:10]) or "–"
+        more = f" (+{len(result[key]) - 10})" if len(result[key]) > 10 else ""
+        out_console.print(f"[bold]{title} : {len(result[key])}[/] {names}{more}", markup=True)
+
+
+def _print_history(commune: str, rows: list[dict[str, Any]]) -> None:
+    fmt = Formatter("fr")
+    title = f"Évolution de {esc(commune)} (score moyen · part basique ou mieux · couverture)"
+    table = Table("Étape", *[f"{fmt.date(r['started_at'])}\n{esc(r['label'])}" for r in rows],
+                  title=title)
+    for step in STEPS:
+        cells = [" · ".join((fmt.num(r["steps"][step]["mean"]),
+                             fmt.pct(r["steps"][step]["share_basic"]),
+                             fmt.pct(r["steps"][step]["coverage"]))) for r in rows]
+        table.add_row(STEP_LABELS_FR[step], *cells)
+    table.add_row("Commerces", *[str(r["shops"]) for r in rows])
+    out_console.print(table)
+
+
+def _print_rescan(outcomes: list[Any]) -> None:
+    table = Table("Commune", "Résultat", "Commerces", "Erreurs", "Scan", "Rapport / message",
+                  title="Mise à jour des communes")
+    for o in outcomes:
+        status = "[green]ok[/]" if o.ok else "[red]échec[/]"
+        if o.resumed:
+            status += " (repris)"
+        table.add_row(esc(o.name), status, f"{o.shops_done}/{o.shops_total}", str(o.errors),
+                      o.scan_id or "–", esc(o.message or o.out_dir or "–"))
+    out_console.print(table)
+
+
+def _safe(db: str) -> str:
+    from output._db import redact
+
+    return redact(db) if "://" in db else db
+
+
+def esc(value: Any) -> str:
+    """Shop names and labels come from websites and files: never read them as rich markup."""
+    return escape(str(value))
