@@ -75,15 +75,23 @@ def rubric_from_dict(data: dict[str, Any], path: Path, source: str | None = None
                           f"libellés (niveaux 0 à 4).")
     catalogue = load_signal_catalogue()
     steps = parse_steps(data.get("steps"), where, catalogue)
-    actions_path = path.parent / data.get("actions_file", "") \
-        if "actions_file" in data else DEFAULT_ACTIONS_PATH
-    audit_path = path.parent / data.get("audit_template_file", "") \
-        if "audit_template_file" in data else DEFAULT_AUDIT_TEMPLATE_PATH
+    actions_path = companion_file(data, "actions_file", path, DEFAULT_ACTIONS_PATH)
+    audit_path = companion_file(data, "audit_template_file", path,
+                                DEFAULT_AUDIT_TEMPLATE_PATH)
     actions = load_actions(read_toml(actions_path, "d'actions"), actions_path.name, catalogue)
     audit = load_audit_template(read_toml(audit_path, "de modèle d'audit"),
                                 audit_path.name, catalogue)
     return Rubric(version=version, level_labels=tuple(labels), steps=steps,
                   actions=actions, audit=audit, source=source or str(path))
+
+
+def companion_file(data: dict[str, Any], key: str, path: Path, default: Path) -> Path:
+    """A file named in the rubric, relative to the rubric; the built-in one otherwise."""
+    if key not in data:
+        return default
+    if not isinstance(data[key], str) or not data[key].strip():
+        raise RubricError(f"Grille {path.name} : '{key}' doit être un nom de fichier.")
+    return path.parent / data[key]
 
 
 def parse_steps(raw: Any, where: str, catalogue: dict[str, str]) -> dict[str, StepRubric]:
