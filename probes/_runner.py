@@ -6,6 +6,7 @@ from typing import Any
 
 from probes import click_and_collect, google_listing, online_ordering, reviews, web_presence
 from probes.context import ProbeContext
+from probes.fingerprints import Technology
 from probes.result import ProbeReport, StepObservation
 from probes.steps import STEPS
 from scanner.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
@@ -45,10 +46,15 @@ def artifacts_for_html(html: str, url: str | None = None,
     return ShopArtifacts(Shop(name=INSPECT_SHOP_NAME, website=url), site, places)
 
 
-def inspect_html(html: str, url: str | None = None,
-                 headers: dict[str, str] | None = None) -> dict[str, Any]:
-    """Signals and evidence of one page: {"input", "signals", "evidence"}."""
-    report = run_probes(artifacts_for_html(html, url, headers))
+def inspect_html(html: str, url: str | None = None, headers: dict[str, str] | None = None,
+                 fingerprints: dict[str, Technology] | None = None) -> dict[str, Any]:
+    """Signals and evidence of one page: {"input", "signals", "evidence"}.
+
+    `fingerprints` replaces the default technology set (see load_fingerprints).
+    """
+    artifacts = artifacts_for_html(html, url, headers)
+    ctx = ProbeContext(artifacts, fingerprints=fingerprints) if fingerprints else None
+    report = run_probes(artifacts, ctx)
     signals = {key: value for key, value in report.flat_signals().items()
                if not key.startswith(("google_listing.",))}
     errors = {f"{step}.{name}": sig.error for step, obs in report.steps.items()
