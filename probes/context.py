@@ -49,8 +49,12 @@ def host_of(url: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _domain_of_host(host: str) -> str | None:
+    """Registrable domain; for hosts outside the public-suffix list, the host minus www."""
     ext = OFFLINE_EXTRACT(host)
-    return ext.registered_domain.lower() or (ext.domain.lower() or None)
+    if ext.registered_domain:
+        return ext.registered_domain.lower()
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host or None
 
 
 @dataclass
