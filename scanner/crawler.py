@@ -207,8 +207,9 @@ class Crawler:
 
     async def _fetch_key_pages(self, home: FetchedPage, site: SiteArtifacts) -> None:
         assert self._fetcher is not None and self._robots is not None
-        hints = (await self._robots.rules_for(home.url)).sitemaps
-        picks, social = await find_key_pages(home, hints, self._fetcher, self.keywords,
+        rules = await self._robots.rules_for(home.url)
+        picks, social = await find_key_pages(home, rules, self._robots.user_agent_token,
+                                             self._fetcher, self.keywords,
                                              self.settings.max_extra_pages)
         site.social_links = social
         results = await asyncio.gather(*(self._fetch_key_page(p.url, p.role, site)
@@ -226,6 +227,8 @@ class Crawler:
             self._record(site, FetchError(failure.url, failure.kind, failure.message))
             return None
         page.role = role  # type: ignore[assignment]
+        if site.render == "rendered" and self._render is not None:  # a JS site: its pages too
+            await self._render.render_if_needed(page)
         return page
 
     async def _probe_http_redirect(self, url: str, home: FetchedPage, site: SiteArtifacts) -> None:

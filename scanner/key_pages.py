@@ -1,6 +1,6 @@
 """Choose the key pages to fetch after the home page: its links, or sitemap.xml when it is thin.
 
-    picks, social = await find_key_pages(home, sitemap_hints, fetcher, keywords, max_pages=5)
+    picks, social = await find_key_pages(home, rules, "SmartCommerceScanner", fetcher, keywords, 5)
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from scanner.links import (
     sitemap_urls,
     social_links,
 )
+from scanner.robots import RobotsRules
 
 #: Child sitemaps read from a sitemap index (one level deep).
 MAX_CHILD_SITEMAPS = 2
@@ -27,18 +28,22 @@ SITEMAP_CONTENT_HINTS = ("xml", "text/plain")
 
 
 async def find_key_pages(
-    home: FetchedPage, sitemap_hints: tuple[str, ...], fetcher: Fetcher, keywords: LinkKeywords,
-    max_pages: int,
+    home: FetchedPage, robots: RobotsRules, robots_token: str, fetcher: Fetcher,
+    keywords: LinkKeywords, max_pages: int,
 ) -> tuple[list[KeyPage], list[str]]:
-    """The key pages to fetch (best first) and the social network links of the home page."""
+    """The key pages to fetch (best first) and the social network links of the home page.
+
+    Links that robots.txt disallows are dropped before ranking, so they never take a slot.
+    """
     links = extract_links(home.html, home.final_url)
     social = social_links(links, keywords)
     if max_pages <= 0:
         return [], social
     if len(same_site_links(links, home.final_url, keywords)) < THIN_HOME_LINKS:
-        urls = await read_sitemaps(home.final_url, sitemap_hints, fetcher)
+        urls = await read_sitemaps(home.final_url, robots.sitemaps, fetcher)
         links += links_from_sitemap(urls)
-    return rank_key_pages(links, home.final_url, keywords, max_pages), social
+    allowed = [link for link in links if robots.allows(link.url, robots_token)]
+    return rank_key_pages(allowed, home.final_url, keywords, max_pages), social
 
 
 async def read_sitemaps(home_url: str, hints: tuple[str, ...], fetcher: Fetcher) -> list[str]:

@@ -1,0 +1,55 @@
+"""needs_rendering: app shells and builder pages need a browser; real content pages do not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scanner.render_decision import load_render_markers, needs_rendering
+
+TEXT = "Fromagerie artisanale au cœur de Namur : fromages affinés, plateaux et conseils. " * 8
+
+
+@pytest.mark.parametrize("html, sign", [
+    ('<html><body><div id="root"></div><script src="/static/js/main.js"></script></body></html>',
+     "#root"),
+    ('<body><div id="app">Chargement…</div><script src="/app.js"></script></body>', "#app"),
+    ('<body><div id="__next"></div><script id="__NEXT_DATA__">{}</script></body>', "#__next"),
+    ('<body><app-root></app-root></body>', "app-root"),
+    ('<body><div id="SITE_CONTAINER"><p>Accueil</p></div>'
+     '<script src="https://static.parastorage.com/x.js"></script></body>', "SITE_CONTAINER"),
+    ('<head><noscript>Veuillez activer JavaScript pour utiliser ce site.</noscript></head>'
+     '<body><p>Bienvenue dans notre boutique en ligne</p></body>', "noscript"),
+    ('<body><noscript>U moet JavaScript inschakelen.</noscript><p>Welkom</p></body>', "noscript"),
+    ('<body><noscript>Bitte JavaScript aktivieren</noscript><p>Willkommen</p></body>', "noscript"),
+    ("<body>" + "<script src='/c.js'></script>" * 9 + "<p>Boutique de vêtements</p></body>",
+     "scripts"),
+    ("<body><div class='spinner'></div></body>", "almost no visible text"),
+])
+def test_shells_need_rendering(html: str, sign: str) -> None:
+    need = needs_rendering(html)
+    assert need.needed and sign in need.reason
+
+
+@pytest.mark.parametrize("html", [
+    f"<body><h1>Fromagerie</h1><p>{TEXT}</p></body>",
+    f'<body><div id="root"><p>{TEXT}</p></div><script src="/hydrate.js"></script></body>',
+    f'<body><div id="SITE_CONTAINER"><p>{TEXT}</p></div></body>',  # server-rendered Wix
+    "<body><h1>Chez Paul</h1><p>Coiffure hommes, rue Haute 4, Namur. Sans rendez-vous.</p></body>",
+])
+def test_content_pages_do_not(html: str) -> None:
+    assert not needs_rendering(html).needed
+
+
+def test_script_and_style_text_is_not_visible_text() -> None:
+    html = ('<body><div id="root"></div><script>' + "var x = 'texte';" * 100 + "</script>"
+            "<style>" + "p{color:red}" * 100 + "</style></body>")
+    assert needs_rendering(html).needed
+
+
+def test_marker_file_is_validated(tmp_path: Path) -> None:
+    bad = tmp_path / "markers.toml"
+    bad.write_text("thin_text_chars = 10\n", "utf-8")
+    with pytest.raises(ValueError, match="missing"):
+        load_render_markers(bad)

@@ -1,0 +1,114 @@
+"""robots.txt: obeyed, fetched once per site, failure policy, Crawl-delay, our user agent."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+from fixtures.farm import Farm, FarmRequest, FarmResponse
+from sources.model import Shop
+from tests.scanner.conftest import CrawlerFactory, page, write_site
+
+LINKS = {"Contact": "/contact", "Boutique": "/boutique", "Horaires": "/horaires"}
+
+
+def shop_site(tmp_path: Path, robots: str) -> Path:
+    return write_site(tmp_path / "site", {
+        "index.html": page("Épicerie", links=LINKS), "contact.html": page("Contact"),
+        "boutique.html": page("Boutique"), "horaires.html": page("Horaires"),
+        "robots.txt": robots,
+    })
+
+
+async def test_disallowed_page_is_never_requested(farm: Farm, tmp_path: Path,
+                                                  make_crawler: CrawlerFactory) -> None:
+    farm.add_static_site("epicerie.be", shop_site(tmp_path, "User-agent: *\nDisallow: /boutique\n"))
+    site = await (await make_crawler()).crawl_site(Shop(name="E", website="https://epicerie.be/"))
+    paths = farm.stats.paths("epicerie.be")
+    assert "/boutique" not in paths
+    assert {"/contact", "/horaires"} <= set(paths)
+    assert site.status == "ok" and site.errors == []  # skipped before ranking: not an error
+
+
+async def test_group_for_our_user_agent_wins(farm: Farm, tmp_path: Path,
+                                             make_crawler: CrawlerFactory) -> None:
+    robots = "User-agent: *\nAllow: /\n\nUser-agent: SmartCommerceScanner\nDisallow: /\n"
+    farm.add_static_site("epicerie.be", shop_site(tmp_path, robots))
+    site = await (await make_crawler()).crawl_site(Shop(name="E", website="https://epicerie.be/"))
+    assert site.status == "blocked_by_robots"
+    assert farm.stats.paths("epicerie.be") == ["/robots.txt"]
+
+
+async def test_concurrent_crawls_share_one_robots_fetch(farm: Farm, tmp_path: Path,
+                                                        make_crawler: CrawlerFactory) -> None:
+    static = shop_site(tmp_path, "User-agent: *\nDisallow:\n")
+    from fixtures.static_site import StaticSite
+
+    site_handler = StaticSite(static)
+
+    def slow_robots(req: FarmRequest) -> FarmResponse:
+        response = site_handler(req)
+        if req.path == "/robots.txt":
+            response.delay = 0.3  # every crawl is waiting while the first fetch is pending
+        return response
+
+    farm.add_host("chaine.be", slow_robots)
+    crawler = await make_crawler()
+    shops = [Shop(name=f"Chaîne {i}", website="https://chaine.be/") for i in range(6)]
+    sites = await asyncio.gather(*(crawler.crawl_site(s) for s in shops))
+    assert all(s.status == "ok" for s in sites)
+    assert farm.stats.paths("chaine.be").count("/robots.txt") == 1
+
+
+async def test_robots_server_error_skips_the_site(farm: Farm, make_crawler: CrawlerFactory) -> None:
+    farm.add_host("panne.be", lambda req: FarmResponse(503 if req.path == "/robots.txt" else 200,
+                                                       page("Panne").encode()))
+    site = await (await make_crawler(max_retries=0)).crawl_site(
+        Shop(name="P", website="https://panne.be/"))
+    assert site.status == "blocked_by_robots"
+    assert site.robots is not None and site.robots.status == "error"
+    assert farm.stats.paths("panne.be") == ["/robots.txt"]  # the home page is not requested
+
+
+async def test_robots_forbidden_means_no_robots(farm: Farm, make_crawler: CrawlerFactory) -> None:
+    farm.add_host("prive.be", lambda req: FarmResponse(403 if req.path == "/robots.txt" else 200,
+                                                       page("Privé").encode()))
+    site = await (await make_crawler()).crawl_site(Shop(name="P", website="https://prive.be/"))
+    assert site.status == "ok" and site.robots is not None and site.robots.status == "missing"
+
+
+async def test_crawl_delay_spaces_requests(farm: Farm, make_crawler: CrawlerFactory) -> None:
+    starts: list[float] = []
+    lock = threading.Lock()
+    links = {"Contact": "/contact", "Boutique": "/shop", "Horaires": "/horaires"}
+
+    def handler(req: FarmRequest) -> FarmResponse:
+        with lock:
+            starts.append(time.monotonic())
+        if req.path == "/robots.txt":
+            return FarmResponse(200, b"User-agent: *\nCrawl-delay: 0.3\n",
+                                {"Content-Type": "text/plain"})
+        return FarmResponse(200, page(req.path, links=links).encode())
+
+    farm.add_host("lent.be", handler)
+    site = await (await make_crawler()).crawl_site(Shop(name="L", website="http://lent.be/"))
+    assert site.robots is not None and site.robots.crawl_delay == 0.3
+    assert len(site.pages) == 4
+    gaps = [b - a for a, b in zip(starts[1:], starts[2:], strict=False)]  # after robots.txt
+    assert min(gaps) >= 0.27, gaps
+
+
+async def test_user_agent_names_the_tool_and_a_contact(farm: Farm,
+                                                      make_crawler: CrawlerFactory) -> None:
+    seen: list[str] = []
+
+    def handler(req: FarmRequest) -> FarmResponse:
+        seen.append(req.headers.get("user-agent", ""))
+        return FarmResponse(404)
+
+    farm.add_host("ua.be", handler)
+    crawler = await make_crawler(user_agent="MonOutil/2.0", contact_url="https://example.org/c")
+    await crawler.crawl_site(Shop(name="U", website="https://ua.be/"))
+    assert seen and set(seen) == {"MonOutil/2.0 (+https://example.org/c)"}
