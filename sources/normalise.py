@@ -1,0 +1,79 @@
+"""Comparable keys for merging: phone (E.164), website domain, street address."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+import tldextract
+
+from sources.text import fold
+
+PHONE_REGION = "BE"
+# A link to these sites says nothing about which shop it is (many shops share them).
+SHARED_HOSTS = frozenset({
+    "facebook.com", "instagram.com", "linkedin.com", "twitter.com", "x.com", "youtube.com",
+    "tiktok.com", "google.com", "goo.gl", "wixsite.com", "business.site", "linktr.ee",
+    "pagesjaunes.be", "goldenpages.be", "gouden-gids.be", "tripadvisor.com", "tripadvisor.be",
+})
+# Street words written in full or abbreviated: all reduced to one form.
+STREET_ABBREVIATIONS = {
+    "r": "rue", "av": "avenue", "ave": "avenue", "bd": "boulevard", "bld": "boulevard",
+    "boul": "boulevard", "ch": "chaussee", "chee": "chaussee", "chau": "chaussee", "pl": "place",
+    "str": "straat", "stwg": "steenweg", "stw": "steenweg", "ln": "laan", "rte": "route",
+    "imp": "impasse", "sq": "square", "gd": "grand", "gde": "grande", "st": "saint",
+    "ste": "sainte",
+}
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    return tldextract.TLDExtract(suffix_list_urls=())  # bundled list: never fetches
+
+
+def phone_key(raw: str | None) -> str | None:
+    """'+32 81 23 45 67' / '081 23 45 67' -> '+3281234567'; None if not a valid number."""
+    if not raw:
+        return None
+    try:
+        number = phonenumbers.parse(raw, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def website_domain(url: str | None) -> str | None:
+    """Registrable domain ('https://www.shop.be/x' -> 'shop.be'); None for shared hosts."""
+    if not url:
+        return None
+    domain = _extractor()(url).top_domain_under_public_suffix.lower()
+    if not domain or domain in SHARED_HOSTS:
+        return None
+    return domain
+
+
+def address_key(address: str | None) -> str | None:
+    """'R. Haute, 12' / 'rue haute 12' -> 'rue haute 12'; None when empty."""
+    if not address:
+        return None
+    words = re.findall(r"[a-z]+|\d+[a-z]?", fold(address).replace("'", " "))
+    words = [STREET_ABBREVIATIONS.get(w, w) for w in words]
+    return " ".join(words) or None
+
+
+def house_number(address: str | None) -> str | None:
+    key = address_key(address)
+    if not key:
+        return None
+    numbers = re.findall(r"\b\d+[a-z]?\b", key)
+    return numbers[0] if numbers else None
+
+
+def street_part(address: str | None) -> str | None:
+    key = address_key(address)
+    if not key:
+        return None
+    return " ".join(w for w in key.split() if not w[0].isdigit()) or None
