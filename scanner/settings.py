@@ -30,8 +30,13 @@ from scanner.errors import UserInputError
 DEFAULT_GLOBAL_CONCURRENCY = 32
 #: Requests in flight at once to one host (like Scrapy's CONCURRENT_REQUESTS_PER_DOMAIN).
 DEFAULT_PER_HOST_CONCURRENCY = 2
-#: Minimum seconds between two request starts to the same host.
-DEFAULT_PER_HOST_DELAY = 0.25
+#: Minimum seconds between two request starts to the same host (a floor: AutoThrottle and
+#: robots.txt Crawl-delay raise it). 0 like Scrapy: with 2 requests at a time and at most
+#: 7 requests per site, AutoThrottle's latency-based delay is polite enough.
+DEFAULT_PER_HOST_DELAY = 0.0
+#: Hard ceiling on requests per second to one host (aiolimiter leaky bucket, burst of as many).
+#: Above what one shop needs (robots + home + 5 pages); it binds when many shops share a site.
+DEFAULT_PER_HOST_MAX_RATE = 10.0
 #: Adapt the per-host delay to the host's latency (AutoThrottle, see scanner/slots.py).
 DEFAULT_AUTOTHROTTLE = True
 #: AutoThrottle aims at this many requests in flight per host on average.
@@ -94,6 +99,7 @@ class CrawlSettings:
     global_concurrency: int = DEFAULT_GLOBAL_CONCURRENCY
     per_host_concurrency: int = DEFAULT_PER_HOST_CONCURRENCY
     per_host_delay: float = DEFAULT_PER_HOST_DELAY
+    per_host_max_rate: float = DEFAULT_PER_HOST_MAX_RATE
     autothrottle: bool = DEFAULT_AUTOTHROTTLE
     autothrottle_target_concurrency: float = DEFAULT_AUTOTHROTTLE_TARGET_CONCURRENCY
     autothrottle_max_delay: float = DEFAULT_AUTOTHROTTLE_MAX_DELAY
@@ -192,7 +198,7 @@ def _coerce(name: str, value: Any) -> Any:
 
 _POSITIVE = ("global_concurrency", "per_host_concurrency", "max_body_bytes", "render_pool_size",
              "connect_timeout", "read_timeout", "total_timeout_per_shop", "render_timeout",
-             "autothrottle_target_concurrency")
+             "autothrottle_target_concurrency", "per_host_max_rate")
 _NON_NEGATIVE = ("per_host_delay", "autothrottle_max_delay", "max_crawl_delay", "max_redirects",
                  "max_extra_pages", "max_retries", "retry_backoff_base", "retry_max_delay")
 

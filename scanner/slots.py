@@ -10,8 +10,9 @@ start schedule: two request starts to one host are at least ``delay`` seconds ap
 starts at ``per_host_delay`` (or the robots.txt Crawl-delay if larger, capped) and, with
 AutoThrottle on, follows the host's latency. A global semaphore caps all hosts together.
 
-The delay changes at run time, so the slot keeps its own "next start" clock rather than an
-``aiolimiter.AsyncLimiter`` (whose rate is fixed when it is built).
+The delay changes at run time, so the slot keeps its own "next start" clock; a fixed
+``aiolimiter.AsyncLimiter`` of ``per_host_max_rate`` requests per second sits on top as a hard
+ceiling (it only binds when many shops share one website, e.g. a chain).
 
 AutoThrottle, after Scrapy's ``extensions/throttle.py``:
 
@@ -32,7 +33,9 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from aiolimiter import AsyncLimiter
 
 from scanner.settings import CrawlSettings
 
@@ -40,13 +43,13 @@ from scanner.settings import CrawlSettings
 @dataclass(slots=True)
 class HostSlot:
     semaphore: asyncio.Semaphore
+    rate: AsyncLimiter  # hard ceiling: per_host_max_rate requests per second
     floor_delay: float  # per_host_delay, or Crawl-delay when larger
     delay: float  # current delay between request starts (AutoThrottle moves it)
     next_start: float = 0.0  # monotonic time before which no new request may start
     users: int = 0  # tasks holding or waiting for this slot
     in_flight: int = 0
     peak_in_flight: int = 0
-    latencies: list[float] = field(default_factory=list)
 
 
 class Slots:
@@ -77,7 +80,7 @@ class Slots:
         slot = self._slot(host)
         slot.users += 1
         try:
-            async with slot.semaphore:
+            async with slot.semaphore, slot.rate:
                 await self._wait_turn(slot)
                 async with self._global:
                     slot.in_flight += 1
@@ -118,7 +121,9 @@ class Slots:
         slot = self._slots.get(host)
         if slot is None:
             floor = self._floor(host)
-            slot = HostSlot(asyncio.Semaphore(self._settings.per_host_concurrency), floor, floor)
+            rate = self._settings.per_host_max_rate
+            slot = HostSlot(asyncio.Semaphore(self._settings.per_host_concurrency),
+                            AsyncLimiter(rate, 1.0), floor, floor)
             self._slots[host] = slot
         return slot
 

@@ -88,3 +88,13 @@ def test_autothrottle_off_keeps_the_delay() -> None:
     slots._slot("x.be")
     slots.observe("x.be", latency=9.0, ok=True)
     assert slots.current_delay("x.be") == 0.3
+
+
+async def test_rate_ceiling_spaces_a_burst(farm: Farm) -> None:
+    farm.add_host("chaine.be", lambda req: FarmResponse(200, b"ok"))
+    settings = replace(FAST, per_host_max_rate=5.0, per_host_concurrency=4)
+    started = asyncio.get_running_loop().time()
+    await burst(farm, settings, [f"https://chaine.be/{i}" for i in range(10)])
+    elapsed = asyncio.get_running_loop().time() - started
+    assert farm.stats.requests["chaine.be"] == 10
+    assert elapsed >= 0.9  # 5 at once (the bucket), then one every 0.2 s
