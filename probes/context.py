@@ -51,8 +51,11 @@ def host_of(url: str) -> str | None:
 def _domain_of_host(host: str) -> str | None:
     """Registrable domain; for hosts outside the public-suffix list, the host minus www."""
     ext = OFFLINE_EXTRACT(host)
-    if ext.registered_domain:
-        return ext.registered_domain.lower()
+    top = getattr(ext, "top_domain_under_public_suffix", None)  # tldextract >= 5.3
+    if top is None:
+        top = ext.registered_domain
+    if top:
+        return top.lower()
     host = host.lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host or None
 

@@ -36,8 +36,8 @@ SOCIAL_NOISE = re.compile(r"/sharer|/share\?|/intent/|/plugins/|/dialog/|shareAr
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\w+\s){0,3}?(?:(?:19|20)\d{2}\s*[-–/]\s*)?"
                        r"((?:19|20)\d{2})", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[a-z]{2,}", re.IGNORECASE)
-TIME_RANGE = re.compile(r"\b\d{1,2}\s*(?:[h:.]\s*\d{0,2})?\s*(?:-|–|à|a|tot|bis|to|until)\s*"
-                        r"\d{1,2}\s*[h:.]\s*\d{0,2}", re.IGNORECASE)
+TIME_RANGE = re.compile(r"\b\d{1,2}\s*(?:[h:.u]\s*\d{0,2})?\s*(?:-|–|à|a|tot|bis|to|until)\s*"
+                        r"\d{1,2}\s*(?:[h:.u]|uhr)\s*\d{0,2}", re.IGNORECASE)
 POSTCODE_CITY = re.compile(r"\b(?:B-?\s?)?[1-9]\d{3}\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+")
 VIEWPORT = re.compile(r"width\s*=\s*device-width|initial-scale", re.IGNORECASE)
 
@@ -70,12 +70,15 @@ def https(ctx: ProbeContext) -> Signal | None:
     value = site.https
     if value is None and ctx.home and ctx.home.url:
         value = ctx.home.url.lower().startswith("https://")
-    return None if value is None else flag(bool(value), [])
+    url = ctx.home.url if ctx.home else site.website
+    return None if value is None else flag(bool(value), [evidence(url, url or "", "final URL")])
 
 
 def http_redirects(ctx: ProbeContext) -> Signal | None:
-    value = ctx.artifacts.site.http_redirects_to_https
-    return None if value is None else flag(bool(value), [])
+    site = ctx.artifacts.site
+    value = site.http_redirects_to_https
+    proof = [evidence(site.website, f"http:// -> https:// {value}", "redirect check")]
+    return None if value is None else flag(bool(value), proof)
 
 
 def mobile_viewport(ctx: ProbeContext) -> Signal:
@@ -87,7 +90,11 @@ def mobile_viewport(ctx: ProbeContext) -> Signal:
 
 
 def title(ctx: ProbeContext) -> Signal | None:
-    return Signal(value=ctx.home.title or None) if ctx.home else None
+    home = ctx.home
+    if home is None:
+        return None
+    return Signal(home.title or None, 1.0,
+                  [evidence(home.url, home.title, "<title>")] if home.title else [])
 
 
 def meta_description(ctx: ProbeContext) -> Signal:
@@ -241,7 +248,12 @@ def fresh(ctx: ProbeContext) -> Signal:
     modified = _http_date(ctx.home.headers.get("last-modified") if ctx.home else None)
     recent_year = year is not None and year >= ctx.today.year - FRESH_YEARS + 1
     recent_date = modified is not None and (ctx.today - modified).days <= 365 * FRESH_YEARS
-    return flag(recent_year or recent_date, [])
+    proofs = []
+    if recent_year:
+        proofs += copyright_year(ctx).evidence
+    if recent_date:
+        proofs += last_modified(ctx).evidence  # type: ignore[union-attr]
+    return flag(recent_year or recent_date, proofs)
 
 
 RULES = {

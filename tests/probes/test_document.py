@@ -1,0 +1,70 @@
+from probes.document import parse_page
+from probes.structured_data import parse_jsonld_blocks, schema_type_name
+
+
+def test_parse_page_collects_links_controls_meta_and_visible_text():
+    html = """<html lang="nl-BE"><head><title> Mijn  winkel </title>
+    <meta name="viewport" content="width=device-width"><meta property="og:type" content="product">
+    <script src="/js/app.js"></script><style>.x{}</style></head>
+    <body><a href="/cart">Winkelmandje</a><a href="#top">top</a>
+    <button class="btn">In winkelwagen</button><script>var hidden = "geheim";</script>
+    <p>Zichtbare tekst</p></body></html>"""
+    page = parse_page(html, "https://winkel.example.be/product/1")
+    assert page.lang == "nl"
+    assert page.title == "Mijn winkel"
+    assert page.meta["viewport"] == "width=device-width"
+    assert page.meta["og:type"] == "product"
+    assert page.script_srcs == ["https://winkel.example.be/js/app.js"]
+    assert [(link.href, link.text) for link in page.links] == [
+        ("https://winkel.example.be/cart", "Winkelmandje")]
+    assert page.controls[0].text == "In winkelwagen"
+    assert "Zichtbare tekst" in page.text and "geheim" not in page.text
+
+
+def test_broken_jsonld_is_forgiven():
+    blocks = ['{"@type": "Bakery", "name": "A",}',
+              '<!-- {"@context": "https://schema.org", "@type": ["Product"]} -->',
+              '{"@type": "Store"}{"@type": "Offer", "price": "3"}',
+              '{"@type": "Restaurant", "name": "broken']
+    types = [t for item in parse_jsonld_blocks(blocks) for t in item.types]
+    assert types == ["Bakery", "Product", "Store", "Offer", "Restaurant"]
+
+
+def test_jsonld_graph_and_nested_items_are_flattened():
+    block = ('{"@context": "https://schema.org", "@graph": [{"@type": "WebSite"}, '
+             '{"@type": "Product", "offers": {"@type": "Offer", "price": 5}}]}')
+    types = [item.types[0] for item in parse_jsonld_blocks([block])]
+    assert types == ["WebSite", "Product", "Offer"]
+
+
+def test_microdata_props_go_to_their_nearest_scope():
+    html = """<div itemscope itemtype="http://schema.org/Product"><span itemprop="name">Mug</span>
+      <div itemprop="offers" itemscope itemtype="http://schema.org/Offer">
+        <span itemprop="price" content="18.50">€18.50</span></div></div>"""
+    page = parse_page(html)
+    product, offer = page.schema
+    assert product.types == ["Product"] and product.props["name"] == "Mug"
+    assert product.props["offers"] == {"@type": ["Offer"]}
+    assert offer.props == {"price": "18.50"}
+
+
+def test_other_vocabularies_are_not_schema_org():
+    assert schema_type_name("http://schema.org/Store") == "Store"
+    assert schema_type_name("https://www.schema.org/Bakery/") == "Bakery"
+    assert schema_type_name("http://data-vocabulary.org/Product") is None
+    assert schema_type_name("gr:Offering") is None
+    html = '<div itemscope itemtype="http://data-vocabulary.org/Product">x</div>'
+    assert parse_page(html).schema == []
+
+
+def test_rdfa_goes_through_extruct_only_with_markers():
+    html = ('<html><body vocab="http://schema.org/"><div typeof="LocalBusiness">'
+            '<span property="name">Chez Paul</span></div></body></html>')
+    assert "LocalBusiness" in parse_page(html, "https://paul.example.be/").schema_types
+    assert parse_page('<meta property="og:title" content="x">').schema == []
+
+
+def test_empty_and_garbage_input_give_an_empty_page():
+    for html in ("", "\x00\x01", "<<<>>>", "<html"):
+        page = parse_page(html)
+        assert page.links == [] and page.schema == []

@@ -1,0 +1,52 @@
+import shutil
+
+import pytest
+
+from probes.keywords import KEYWORDS_DIR, KeywordError, load_keywords
+
+
+def test_negative_context_cancels_only_its_own_sentence():
+    kw = load_keywords()
+    assert kw.find("pickup", "Pas de retrait en magasin le dimanche.") == []
+    text = "Retrait en magasin dès demain. Attention : pas de retrait le dimanche."
+    assert [h.term for h in kw.find("pickup", text)] == ["Retrait en magasin"]
+    assert kw.find("pickup", "Er is geen afhaling op zondag.") == []
+    assert kw.find("pickup", "Keine Abholung im Geschäft möglich.") == []
+    assert [h.term.lower() for h in kw.find("pickup", "Abholung im Geschäft ist gratis.")] == [
+        "abholung im geschäft"]
+
+
+def test_terms_match_whole_words_in_all_languages():
+    kw = load_keywords()
+    assert kw.matches_label("add_to_cart", "In den Warenkorb")
+    assert kw.matches_label("add_to_cart", "Toevoegen aan winkelwagen")
+    assert kw.matches_label("add_to_cart", "Add to basket")
+    assert not kw.matches_label("cart", "Cartoon origami")
+    assert kw.categories["cart"].url_regex.search("/mon_panier.php")
+    assert not kw.categories["cart"].url_regex.search("/cartoons/")
+
+
+def test_scan_groups_hits_by_category():
+    hits = load_keywords().scan("Click & collect possible. Livraison à domicile le samedi.")
+    assert [h.term for h in hits["pickup"]] == ["Click & collect"]
+    assert [h.term for h in hits["local_delivery"]] == ["Livraison à domicile"]
+
+
+def _copy(tmp_path):
+    target = tmp_path / "kw"
+    shutil.copytree(KEYWORDS_DIR, target)
+    return target
+
+
+def test_unknown_category_fails(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "fr.toml").write_text((folder / "fr.toml").read_text() + '\n[typo]\nterms = ["x"]\n')
+    with pytest.raises(KeywordError, match="typo"):
+        load_keywords(str(folder))
+
+
+def test_empty_terms_fail(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "en.toml").write_text('language = "en"\nstopwords = ["the"]\n[cart]\nterms = []\n')
+    with pytest.raises(KeywordError, match="terms"):
+        load_keywords(str(folder))

@@ -1,0 +1,62 @@
+from probes import online_ordering
+from tests.probes.builders import artifacts, context, html_page, page
+
+
+def _signals(html, url="https://shop.example.be/", **kw):
+    obs = online_ordering.evaluate(context(artifacts(page(html, url), **kw)))
+    return {name: sig.value for name, sig in obs.signals.items()}
+
+
+def test_shop_page_is_a_webshop_with_platform_and_payments():
+    html = html_page(
+        '<a href="/winkelwagen">Winkelwagen</a><button>In winkelwagen</button>'
+        "<p>€ 12,50 € 8,00 € 3,20</p><img src=/img/bancontact.svg alt=Bancontact>",
+        head='<script src="https://js.mollie.com/v1/mollie.js"></script>'
+             '<link rel="stylesheet" href="//cdn.shopify.com/s/files/theme.css">', lang="nl")
+    s = _signals(html)
+    assert s["webshop"] is True and s["platform"] == "shopify"
+    assert s["payment_methods"] == ["bancontact", "mollie"]
+    assert "shopify" in s["technologies"]
+
+
+def test_blog_with_woocommerce_css_is_not_a_webshop():
+    html = html_page("<p>Mes balades.</p>", head=(
+        '<link rel="stylesheet" href="/wp-content/plugins/woocommerce/assets/css/w.css">'
+        "<style>.woocommerce .add_to_cart_button{}</style>"))
+    s = _signals(html)
+    assert s["webshop"] is False and s["platform"] is None
+    assert "woocommerce" in s["technologies"]
+
+
+def test_link_to_another_company_shop_is_not_a_webshop():
+    html = html_page('<a href="https://partner.example.com/panier">Mon panier</a>'
+                     '<a href="https://partner.example.com/checkout">Commander</a>'
+                     '<a href="https://partner.example.com/p/1">Ajouter au panier</a>')
+    assert _signals(html)["webshop"] is False
+    same_site = html.replace("https://partner.example.com", "https://shop.example.be")
+    assert _signals(same_site)["webshop"] is True
+
+
+def test_hotel_book_now_is_neither_webshop_nor_shop_booking():
+    html = html_page('<a href="/booking">Book now</a>' + "<p>Our hotel rooms, two nights stay, "
+                     "check-in at 3 pm. Room from €95 per night, suite €160.</p>"
+                     "<button>Book online</button>", lang="en")
+    s = _signals(html)
+    assert s["webshop"] is False and s["online_booking"] is False
+
+
+def test_booking_tool_and_food_platforms():
+    html = html_page('<a href="https://salonkee.be/salon/lotte">Maak een afspraak</a>'
+                     '<a href="https://deliveroo.be/nl/menu/x">Deliveroo</a>'
+                     '<a href="https://www.etsy.com/shop/Lotte">Etsy</a>', lang="nl")
+    s = _signals(html)
+    assert s["online_booking"] is True and s["booking_platform"] == "salonkee"
+    assert s["food_ordering"] is True and s["food_platforms"] == ["deliveroo"]
+    assert s["marketplaces"] == ["etsy"]
+
+
+def test_no_website_is_measured_without_a_webshop():
+    obs = online_ordering.evaluate(context(artifacts(status="no_website")))
+    assert obs.status == "measured" and obs.signals["webshop"].value is False
+    obs = online_ordering.evaluate(context(artifacts(status="unreachable")))
+    assert (obs.status, obs.reason) == ("not_measured", "unreachable")
