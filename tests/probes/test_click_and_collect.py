@@ -12,8 +12,9 @@ def _values(obs):
 
 
 def test_pickup_in_four_languages():
-    for text, lang in (("Retrait en magasin gratuit.", "fr"), ("Gratis afhalen in de winkel.", "nl"),
-                       ("Abholung im Geschäft möglich.", "de"), ("Click & collect available.", "en")):
+    cases = (("Retrait en magasin gratuit.", "fr"), ("Gratis afhalen in de winkel.", "nl"),
+             ("Abholung im Geschäft möglich.", "de"), ("Click & collect available.", "en"))
+    for text, lang in cases:
         assert _values(_observe(html_page(f"<p>{text}</p>", lang=lang)))["pickup"] is True, text
 
 

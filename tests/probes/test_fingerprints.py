@@ -3,8 +3,14 @@ import json
 import pytest
 
 from probes.document import parse_page
-from probes.fingerprints import (FingerprintError, build_technology, interior_token,
-                                 load_fingerprints, parse_pattern, required_literal)
+from probes.fingerprints import (
+    FingerprintError,
+    build_technology,
+    interior_token,
+    load_fingerprints,
+    parse_pattern,
+    required_literal,
+)
 from probes.technologies import detect_technologies
 
 REQUIRED = ["Shopify", "WooCommerce", "PrestaShop", "Magento 1", "Magento 2", "Lightspeed eCom",
