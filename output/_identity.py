@@ -81,7 +81,7 @@ def normalise_text(text: str | None) -> str | None:
 
 def resolve_identity(conn: sa.Connection, scan_id: str, facts: IdentityFacts, now: str) -> str:
     """Find or create the identity key for this shop, and remember the shop id -> key link."""
-    taken = _keys_taken_in_scan(conn, scan_id, facts.shop_id)
+    taken = _TakenInScan(conn, scan_id, facts.shop_id)
     key = _match(conn, facts, taken)
     if key is None:
         key = "i-" + hashlib.sha1(f"{facts.shop_id}|{now}".encode()).hexdigest()[:14]
@@ -98,13 +98,20 @@ def resolve_identity(conn: sa.Connection, scan_id: str, facts: IdentityFacts, no
     return key
 
 
-def _keys_taken_in_scan(conn: sa.Connection, scan_id: str, shop_id: str) -> set[str]:
-    rows = conn.execute(sa.select(shop_results.c.identity_key).where(
-        shop_results.c.scan_id == scan_id, shop_results.c.shop_id != shop_id))
-    return {row[0] for row in rows}
+class _TakenInScan:
+    """`key in taken`: is this identity already used by another shop of the same scan?"""
+
+    def __init__(self, conn: sa.Connection, scan_id: str, shop_id: str) -> None:
+        self.conn, self.scan_id, self.shop_id = conn, scan_id, shop_id
+
+    def __contains__(self, key: object) -> bool:
+        query = sa.select(shop_results.c.shop_id).where(
+            shop_results.c.identity_key == key, shop_results.c.scan_id == self.scan_id,
+            shop_results.c.shop_id != self.shop_id).limit(1)
+        return self.conn.execute(query).first() is not None
 
 
-def _match(conn: sa.Connection, facts: IdentityFacts, taken: set[str]) -> str | None:
+def _match(conn: sa.Connection, facts: IdentityFacts, taken: _TakenInScan) -> str | None:
     link = conn.execute(sa.select(shop_identity_link.c.identity_key)
                         .where(shop_identity_link.c.shop_id == facts.shop_id)).first()
     if link is not None and link[0] not in taken:
@@ -126,29 +133,28 @@ def _match(conn: sa.Connection, facts: IdentityFacts, taken: set[str]) -> str | 
     return _fuzzy_match(conn, facts, taken)
 
 
-def _first_free(conn: sa.Connection, condition: Any, taken: set[str]) -> str | None:
+def _first_free(conn: sa.Connection, condition: Any, taken: _TakenInScan) -> str | None:
     rows = conn.execute(sa.select(shop_identity.c.identity_key).where(condition)
                         .order_by(shop_identity.c.first_seen))
     return next((row[0] for row in rows if row[0] not in taken), None)
 
 
-def _fuzzy_match(conn: sa.Connection, facts: IdentityFacts, taken: set[str]) -> str | None:
+def _fuzzy_match(conn: sa.Connection, facts: IdentityFacts, taken: _TakenInScan) -> str | None:
     if not facts.postcode or not facts.name_norm or not facts.address_norm:
         return None
     rows = conn.execute(sa.select(shop_identity.c.identity_key, shop_identity.c.name_norm,
                                   shop_identity.c.address_norm)
                         .where(shop_identity.c.postcode == facts.postcode))
-    best: tuple[float, str] | None = None
+    candidates: list[tuple[float, str]] = []
     for key, name_norm, address_norm in rows:
-        if key in taken or not address_norm:
+        if not address_norm:
             continue
         name_score = fuzz.token_sort_ratio(facts.name_norm, name_norm)
         address_score = fuzz.token_sort_ratio(facts.address_norm, address_norm)
         if name_score >= NAME_MATCH_MIN and address_score >= ADDRESS_MATCH_MIN:
-            total = name_score + address_score
-            if best is None or total > best[0]:
-                best = (total, key)
-    return best[1] if best else None
+            candidates.append((name_score + address_score, key))
+    candidates.sort(reverse=True)
+    return next((key for _score, key in candidates if key not in taken), None)
 
 
 def _fill_missing(conn: sa.Connection, key: str, facts: IdentityFacts) -> None:
