@@ -29,6 +29,7 @@ class PlacesConfig:
     masks: dict[str, tuple[str, ...]]
     match: dict[str, float]
     generic_words: frozenset[str]
+    discover: dict[str, Any]
 
     def tier_of(self, fields: tuple[str, ...]) -> str:
         """The SKU tier a request with these fields is billed at (the highest one)."""
@@ -56,7 +57,10 @@ def _validate(data: dict[str, Any], name: str) -> PlacesConfig:
             raise ValueError(f"{name}: mask {mask_name!r} has fields without tier: {unknown}")
     match = {k: float(data["match"][k]) for k in MATCH_KEYS}
     generic = frozenset(data["generic_words"]["words"])
-    return PlacesConfig(field_tier, prices, masks, match, generic)
+    discover = dict(data["discover"])
+    if not discover.get("types") or int(discover.get("max_pages", 0)) < 1:
+        raise ValueError(f"{name}: [discover] needs types and max_pages >= 1")
+    return PlacesConfig(field_tier, prices, masks, match, generic, discover)
 
 
 @lru_cache(maxsize=2)
