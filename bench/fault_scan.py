@@ -1,15 +1,18 @@
-"""Crawl the fault commune (fixtures/fault_farm.py) and print fault → outcome → time.
+"""Scan the fault commune (fixtures/fault_farm.py) and print fault → outcome → time.
 
-    python bench/fault_scan.py            # crawler only, short timeouts
-    python bench/fault_scan.py --pipeline # the whole scan (run_scan) into a temporary store
+    python bench/fault_scan.py                  # crawler only: one line per fault with its time
+    python bench/fault_scan.py --pipeline       # the whole scan (run_scan) into a temporary store
+    python bench/fault_scan.py --pipeline --json out.json --skip nested_100k_divs
 
-Every fault site must end with a result or an explicit error; the table shows which and how long.
+Every fault site must end with a result or an explicit error. The robustness tests run this
+script as a child process (so that a hang can be killed and its peak memory measured).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import resource
 import sys
 import tempfile
@@ -20,8 +23,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fixtures.fault_farm import FaultFarm, add_fault_sites, fault_name_of, fault_shops  # noqa: E402
-from scanner.crawler import Crawler  # noqa: E402
-from scanner.settings import CrawlSettings  # noqa: E402
 from sources.model import Shop  # noqa: E402
 
 #: Short timeouts so that the slow sites are cut quickly (seconds).
@@ -31,66 +32,86 @@ FAULT_CRAWL_OVERRIDES: dict[str, Any] = {
     "render": False, "autothrottle": False,
 }
 
+Row = dict[str, Any]  # fault, status, errors, pages, seconds (+ steps for the pipeline)
 
-async def crawl_faults(farm: FaultFarm, shops: list[Shop]) -> list[tuple[str, str, str, float]]:
-    """(fault, site status, first error, seconds) for every shop, crawled concurrently."""
+
+async def crawl_faults(farm: FaultFarm, shops: list[Shop]) -> list[Row]:
+    """Crawl every fault shop concurrently with the crawler alone."""
+    from scanner.crawler import Crawler
+    from scanner.settings import CrawlSettings
+
     settings = CrawlSettings.layered(None, FAULT_CRAWL_OVERRIDES)
 
-    async def one(crawler: Crawler, shop: Shop) -> tuple[str, str, str, float]:
+    async def one(crawler: Crawler, shop: Shop) -> Row:
         started = time.monotonic()
         site = await crawler.crawl_site(shop)
-        first = f"{site.errors[0].kind}: {site.errors[0].message}" if site.errors else ""
-        return fault_name_of(shop.website), site.status, first, time.monotonic() - started
+        return {"fault": fault_name_of(shop.website), "status": site.status,
+                "errors": [{"kind": e.kind, "message": e.message} for e in site.errors],
+                "pages": len(site.pages), "seconds": time.monotonic() - started}
 
     async with Crawler(settings, farm.http_context()) as crawler:
         return list(await asyncio.gather(*(one(crawler, shop) for shop in shops)))
 
 
-def run_pipeline(farm: FaultFarm, shops: list[Shop]) -> list[tuple[str, str, str, float]]:
+def scan_faults(farm: FaultFarm, shops: list[Shop], tmp: Path) -> list[Row]:
+    """The whole pipeline over the fault commune; one row per stored shop result."""
+    from output.store import Store
     from scanner.pipeline import ScanConfig, run_scan
     from sources.csv_list import write_shop_list
 
-    with tempfile.TemporaryDirectory() as tmp:
-        shops_file = Path(tmp) / "faults.csv"
-        write_shop_list(shops, shops_file)
-        config = ScanConfig(shops_file=shops_file, http_ctx=farm.http_context(), no_places=True,
-                            no_render=True, db_url=f"sqlite:///{tmp}/faults.db",
-                            out_dir=Path(tmp) / "out", quiet=True,
-                            crawl_overrides=FAULT_CRAWL_OVERRIDES)
-        started = time.monotonic()
-        outcome = asyncio.run(run_scan(config))
-        elapsed = time.monotonic() - started
-        from output.store import Store
-
-        store = Store(config.db_url)
-        try:
-            rows = []
-            for result in store.iter_shop_results(outcome.scan_id):
-                errors = result.get("errors") or []
-                first = f"{errors[0]['kind']}: {errors[0]['message']}" if errors else ""
-                rows.append((fault_name_of(result.get("website")), result["crawl"]["status"],
-                             first, elapsed))
-            return rows
-        finally:
-            store.close()
+    shops_file = tmp / "faults.csv"
+    write_shop_list(shops, shops_file)
+    config = ScanConfig(shops_file=shops_file, http_ctx=farm.http_context(), no_places=True,
+                        no_render=True, db_url=f"sqlite:///{tmp}/faults.db", out_dir=tmp / "out",
+                        quiet=True, formats=("json",), crawl_overrides=FAULT_CRAWL_OVERRIDES)
+    started = time.monotonic()
+    outcome = asyncio.run(run_scan(config))
+    elapsed = time.monotonic() - started
+    with Store(config.db_url) as store:
+        return [{"fault": fault_name_of(r.get("website")), "id": r["id"],
+                 "status": r["crawl"]["status"], "errors": r.get("errors") or [],
+                 "pages": r["crawl"]["pages"], "steps": r["steps"], "seconds": elapsed,
+                 "scan_id": outcome.scan_id}
+                for r in store.iter_shop_results(outcome.scan_id)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def print_table(rows: list[Row], total: float) -> None:
+    print(f"{'fault':28} {'outcome':18} {'pages':>5} {'time':>6}  first error")
+    for row in sorted(rows, key=lambda r: r["fault"]):
+        first = row["errors"][0] if row["errors"] else None
+        text = f"{first['kind']}: {first['message']}" if first else ""
+        print(f"{row['fault']:28} {row['status']:18} {row['pages']:5} {row['seconds']:6.2f}  "
+              f"{text[:80]}")
+    print(f"\n{len(rows)} shops in {total:.1f} s, peak RSS {peak_rss_mb():.0f} MB")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--pipeline", action="store_true", help="run the whole scan")
-    args = parser.parse_args()
-    with FaultFarm() as farm:
+    parser.add_argument("--json", type=Path, help="also write the rows and figures here")
+    parser.add_argument("--skip", action="append", default=[], help="a fault to leave out")
+    parser.add_argument("--only", action="append", default=[], help="scan only these faults")
+    args = parser.parse_args(argv)
+    with FaultFarm() as farm, tempfile.TemporaryDirectory() as tmp:
         add_fault_sites(farm)
-        shops = fault_shops(farm)
+        shops = [s for s in fault_shops(farm) if fault_name_of(s.website) not in args.skip
+                 and (not args.only or fault_name_of(s.website) in args.only)]
         started = time.monotonic()
-        rows = run_pipeline(farm, shops) if args.pipeline else asyncio.run(crawl_faults(farm,
-                                                                                       shops))
+        if args.pipeline:
+            rows = scan_faults(farm, shops, Path(tmp))
+        else:
+            rows = asyncio.run(crawl_faults(farm, shops))
         total = time.monotonic() - started
-    print(f"{'fault':28} {'outcome':18} {'time':>6}  first error")
-    for fault, status, first, seconds in sorted(rows):
-        print(f"{fault:28} {status:18} {seconds:6.2f}  {first[:90]}")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\n{len(rows)} shops in {total:.1f} s, peak RSS {peak_mb:.0f} MB")
+        requests = dict(farm.stats.requests)
+    print_table(rows, total)
+    if args.json:
+        args.json.write_text(json.dumps({
+            "rows": rows, "shop_ids": [s.id for s in shops], "seconds": total,
+            "peak_rss_mb": peak_rss_mb(), "requests": requests}, indent=1), "utf-8")
 
 
 if __name__ == "__main__":
