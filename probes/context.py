@@ -63,18 +63,19 @@ def _domain_of_host(host: str) -> str | None:
 @dataclass
 class ProbeContext:
     artifacts: ShopArtifacts
-    fingerprints: dict[str, Technology] = field(default_factory=load_fingerprints)
-    keywords: Keywords = field(default_factory=load_keywords)
-    webshop_rules: WebshopRules = field(default_factory=load_webshop_rules)
-    schema_vocab: SchemaVocabulary = field(default_factory=load_schema_vocabulary)
+    # Loaders are looked up when the context is built (data files are cached by the loaders).
+    fingerprints: dict[str, Technology] = field(default_factory=lambda: load_fingerprints())
+    keywords: Keywords = field(default_factory=lambda: load_keywords())
+    webshop_rules: WebshopRules = field(default_factory=lambda: load_webshop_rules())
+    schema_vocab: SchemaVocabulary = field(default_factory=lambda: load_schema_vocabulary())
     today: dt.date = field(default_factory=dt.date.today)
     cache: dict[Any, Any] = field(default_factory=dict)  # results shared between rules
 
     @cached_property
     def pages(self) -> list[ParsedPage]:
-        """Every fetched page with HTML, parsed once."""
-        return [parse_page(p.html, p.final_url or p.url, p.headers, p.role)
-                for p in self.artifacts.site.pages if p.html]
+        """Every fetched page, parsed once."""
+        return [parse_page(p.html or "", p.final_url or p.url, p.headers, p.role)
+                for p in self.artifacts.site.pages]
 
     @property
     def home(self) -> ParsedPage | None:

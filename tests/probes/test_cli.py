@@ -1,0 +1,106 @@
+"""`inspect` command: files, a real loopback HTTP server, the SSRF guard."""
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from probes.cli import INSPECT_USER_AGENT, register
+
+PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
+SHOP_HTML = (PAGES / "nl_fietsenwinkel_shopify.html").read_bytes()
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        """Test app."""
+
+    register(app)
+    return app
+
+
+class _Handler(BaseHTTPRequestHandler):
+    seen_agents: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        _Handler.seen_agents.append(self.headers.get("User-Agent", ""))
+        if self.path == "/missing":
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Set-Cookie", "_shopify_y=1; Path=/")
+        self.end_headers()
+        self.wfile.write(SHOP_HTML)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_inspect_files_as_json_lines():
+    files = [str(PAGES / "nl_fietsenwinkel_shopify.html"), str(PAGES / "fr_hotel_reserver.html")]
+    result = CliRunner().invoke(_app(), ["inspect", "--json", *files])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["signals"]["online_ordering.webshop"] for line in lines] == [True, False]
+    assert lines[0]["signals"]["online_ordering.platform"] == "shopify"
+
+
+def test_inspect_readable_summary_in_french():
+    result = CliRunner().invoke(_app(), ["inspect", str(PAGES / "fr_boulangerie_woocommerce.html"),
+                                         "--base-url", "https://boulangerie-dupont.example/"])
+    assert result.exit_code == 0, result.output
+    assert "Boutique en ligne" in result.output and "woocommerce" in result.output
+
+
+def test_missing_file_is_reported_and_exit_code_is_1():
+    result = CliRunner().invoke(_app(), ["inspect", "--json", "/nonexistent/page.html"])
+    assert result.exit_code == 1
+    assert "introuvable" in json.loads(result.output)["error"]
+
+
+def test_live_url_on_loopback_needs_the_flag(server):
+    refused = CliRunner().invoke(_app(), ["inspect", "--json", server + "/"])
+    assert refused.exit_code == 1 and "refusée" in json.loads(refused.output)["error"]
+    allowed = CliRunner().invoke(_app(), ["inspect", "--json", "--allow-private-addresses",
+                                          server + "/"])
+    assert allowed.exit_code == 0, allowed.output
+    line = json.loads(allowed.output)
+    assert line["signals"]["online_ordering.platform"] == "shopify"
+    assert line["input"]["url"] == server + "/"
+    assert INSPECT_USER_AGENT in _Handler.seen_agents
+
+
+def test_http_error_is_a_plain_message(server):
+    result = CliRunner().invoke(_app(), ["inspect", "--json", "--allow-private-addresses",
+                                         server + "/missing"])
+    assert result.exit_code == 1 and "404" in json.loads(result.output)["error"]
+
+
+def test_extra_fingerprints_option(tmp_path):
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"technologies": {
+        "Velo CMS": {"cats": [1], "html": "Gazelle Ultimate C380"}}}))
+    result = CliRunner().invoke(_app(), ["inspect", "--json", "--fingerprints", str(extra),
+                                         str(PAGES / "nl_fietsenwinkel_shopify.html")])
+    assert result.exit_code == 0, result.output
+    assert "velo-cms" in json.loads(result.output)["signals"]["online_ordering.technologies"]
