@@ -7,6 +7,7 @@ The store accepts `sqlite:///path.db`, a bare path (`scans.db`), or
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -64,7 +65,7 @@ def create_engine(url: URL) -> sa.Engine:
                             connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S})
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; survives a crash
     cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster than FULL

@@ -26,7 +26,9 @@ CHART_BAR_X, CHART_BAR_W = 230, 520
 
 def build_view(store: Store, scan: dict[str, Any], commune: dict[str, Any], msg: Messages,
                fmt: Formatter) -> dict[str, Any]:
-    shops, crawl, places = [], Counter(), Counter()
+    shops: list[dict[str, Any]] = []
+    crawl: Counter[str] = Counter()
+    places: Counter[str] = Counter()
     for result in store.iter_shop_results(scan["id"]):
         shops.append(shop_row(result))
         crawl[_status_of(result, "crawl")] += 1
@@ -53,7 +55,7 @@ def shop_row(result: dict[str, Any]) -> dict[str, Any]:
     steps = result.get("steps") or {}
     levels = {}
     for step in STEPS:
-        observed = steps.get(step) if isinstance(steps.get(step), dict) else {}
+        observed = _stats.as_dict(steps.get(step))
         level = observed.get("level") if observed.get("status") == "measured" else None
         levels[step] = {"level": level if isinstance(level, int) else None,
                         "status": observed.get("status") or "not_measured",
@@ -138,7 +140,7 @@ def trends(store: Store, scan: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _status_of(result: dict[str, Any], section: str) -> str:
-    part = result.get(section) if isinstance(result.get(section), dict) else {}
+    part = _stats.as_dict(result.get(section))
     return str(part.get("status") or "?")
 
 

@@ -85,10 +85,19 @@ def opportunities(commune: dict[str, Any], limit: int) -> list[dict[str, Any]]:
 
 
 def average_level(result: dict[str, Any]) -> float | None:
-    levels = [s.get("level") for s in (result.get("steps") or {}).values()
-              if isinstance(s, dict) and s.get("status") == "measured"
-              and isinstance(s.get("level"), int)]
+    levels: list[int] = [s["level"] for s in as_dict(result.get("steps")).values()
+                         if isinstance(s, dict) and s.get("status") == "measured"
+                         and isinstance(s.get("level"), int)]
     return sum(levels) / len(levels) if levels else None
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """`value` if it is a dict, else an empty one (tolerant reading of stored JSON)."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _number(value: Any) -> float | None:

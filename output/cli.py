@@ -156,9 +156,9 @@ def _print_diff(result: dict[str, Any]) -> None:
     out_console.print(table)
     for key, title in (("new", "Nouveaux commerces"), ("gone", "Commerces disparus"),
                        ("closed", "Fermés définitivement (Google)")):
-        names = ", ".join(esc(s["name"]) for s in result[key][:10]) or "–"
+        listed = ", ".join(esc(s["name"]) for s in result[key][:10]) or "–"
         more = f" (+{len(result[key]) - 10})" if len(result[key]) > 10 else ""
-        out_console.print(f"[bold]{title} : {len(result[key])}[/] {names}{more}", markup=True)
+        out_console.print(f"[bold]{title} : {len(result[key])}[/] {listed}{more}", markup=True)
 
 
 def _print_history(commune: str, rows: list[dict[str, Any]]) -> None:

@@ -119,7 +119,7 @@ def _step_sheet(sheet: WriteOnlyWorksheet, audit_step: dict[str, Any], figures: 
                                     msg("audit.answer"), msg("table.shops"),
                                     msg("table.coverage"), msg("audit.confidence"),
                                     msg("audit.reference"), msg("audit.examples")]))
-    criteria = audit_step.get("criteria") if isinstance(audit_step.get("criteria"), list) else []
+    criteria = _stats.as_list(audit_step.get("criteria"))
     for item in criteria:
         if isinstance(item, dict):
             sheet.append(_criterion_row(sheet, item))
@@ -141,7 +141,7 @@ def _criterion_row(sheet: WriteOnlyWorksheet, item: dict[str, Any]) -> list[Writ
             shown = f"{round(shown * 100)}%"
         reference_text = (f"{shown} ({reference.get('source')}, {reference.get('year')}) "
                           f"{reference.get('url') or ''} {reference.get('note') or ''}").strip()
-    examples = item.get("examples") if isinstance(item.get("examples"), list) else []
+    examples = _stats.as_list(item.get("examples"))
     example_text = "\n".join(
         f"{e.get('name')}: {' '.join(e.get('urls') or [])}".strip()
         for e in examples if isinstance(e, dict))
@@ -167,9 +167,9 @@ def _method_sheet(sheet: WriteOnlyWorksheet, scan: dict[str, Any], commune: dict
     set_widths(sheet, [28, 90])
     sheet.append([cell(sheet, msg("method.title"), font=TITLE_FONT)])
     sheet.append([cell(sheet, msg("method.notes"), wrap=True)])
-    rubric = commune.get("rubric") if isinstance(commune.get("rubric"), dict) else {}
+    rubric = _stats.as_dict(commune.get("rubric"))
     sheet.append([cell(sheet, msg("method.rubric")), cell(sheet, rubric.get("version"))])
-    audit = commune.get("audit") if isinstance(commune.get("audit"), dict) else {}
+    audit = _stats.as_dict(commune.get("audit"))
     sheet.append([cell(sheet, "Audit"), cell(sheet, audit.get("canvas") or audit.get("template"))])
     sheet.append([cell(sheet, msg("table.scan")), cell(sheet, scan.get("id"))])
     sheet.append([])

@@ -59,7 +59,8 @@ class Store:
         """Record a new running scan and the shops it plans to measure. Returns the scan id."""
         now = utc_now()
         scan_id = "scan-" + now[:19].replace("-", "").replace(":", "") + "-" + secrets.token_hex(3)
-        planned, seen = [], set()
+        planned: list[dict[str, Any]] = []
+        seen: set[str] = set()
         for shop in shops:
             if shop.id in seen:
                 continue
