@@ -126,6 +126,7 @@ def _activities(n_ent: int, n_est: int) -> Iterator[str]:
     for j in range(n_est):  # ~3 rows
         number = establishment_number(j)
         code = code_for(j, 4)
+        yield q(number, "001", "2003", "52" + code[2:], "MAIN")
         yield q(number, "001", "2008", code, "MAIN")
         yield q(number, "001", "2025", code, "MAIN")
         if j % 2:

@@ -19,6 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from scanner.errors import UserInputError
 from scanner.http import HttpContext
 from sources.overpass import DEFAULT_ENDPOINT, CommuneSelector, build_boundary_query, run_query
 from sources.text import fold
@@ -31,7 +32,7 @@ NAME_COLUMNS = ("name_fr", "name_nl", "name_de")
 BoundaryLookup = Callable[[CommuneSelector], Awaitable[list[dict[str, Any]]]]
 
 
-class UnknownCommune(Exception):
+class UnknownCommune(UserInputError):
     """No Belgian commune with that name or NIS code. The message suggests close names."""
 
     def __init__(self, query: str, suggestions: list[str]) -> None:

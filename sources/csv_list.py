@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scanner.errors import UserInputError
 from sources.model import SHOP_CSV_FIELDS, Shop
 from sources.text import fold_key, normalise_website
 
@@ -29,7 +30,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"  # between the sources of one shop in the "sources" column
 
 
-class ShopListError(Exception):
+class ShopListError(UserInputError):
     """The file cannot be read as a shop list at all (missing name column, unreadable file)."""
 
 

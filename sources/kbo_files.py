@@ -17,6 +17,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
+from scanner.errors import UserInputError
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     "enterprise": ("EnterpriseNumber", "Status"),
     "establishment": ("EstablishmentNumber", "EnterpriseNumber"),
@@ -30,7 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 READ_BUFFER = 1 << 20
 
 
-class KboError(Exception):
+class KboError(UserInputError):
     """The extract is missing, incomplete or not in the expected format (plain French)."""
 
 

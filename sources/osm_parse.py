@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanner.errors import UserInputError
 from sources.model import Shop
 from sources.text import normalise_website
 
@@ -27,7 +28,7 @@ INSTAGRAM_TAGS = ("contact:instagram", "instagram")
 ANY_VALUE = "*"
 
 
-class OsmFileError(Exception):
+class OsmFileError(UserInputError):
     """An --osm-file that is neither an Overpass JSON answer nor a GeoJSON export."""
 
 

@@ -1,0 +1,81 @@
+"""``smartcommerce sources``: build a commune's shop list without scanning it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from scanner.cli_support import handle_errors
+from scanner.http import HttpContext
+from sources.collect import CollectResult, collect_shops, overlap_summary
+from sources.csv_list import write_shop_list
+
+PLACES_KEY_ENV = "GOOGLE_MAPS_API_KEY"  # same variable as `smartcommerce scan`
+DEFAULT_OUT = Path("shops.csv")
+SOURCE_LABELS = {"osm": "OpenStreetMap", "kbo": "BCE/KBO", "places": "Google Places",
+                 "csv": "liste fournie"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sources")(handle_errors(sources_command))
+
+
+def sources_command(
+    commune: Annotated[str, typer.Option(help="Nom (fr, nl ou de) ou code INS de la commune.")],
+    sources: Annotated[str, typer.Option(
+        help="Sources à combiner, séparées par des virgules : osm,kbo,places,csv.")] = "osm",
+    shops: Annotated[Path | None, typer.Option(
+        help="Votre liste de commerces (CSV ou XLSX), pour la source csv.")] = None,
+    osm_file: Annotated[Path | None, typer.Option(
+        help="Export OpenStreetMap déjà téléchargé (Overpass JSON ou GeoJSON).")] = None,
+    kbo: Annotated[Path | None, typer.Option(
+        help="Extrait BCE/KBO (zip ou dossier), pour la source kbo.")] = None,
+    postcode: Annotated[list[str] | None, typer.Option(
+        help="Code postal de la commune (répétable), pour trouver ses commerces dans la BCE.")]
+    = None,
+    places_budget: Annotated[int | None, typer.Option(
+        help="Nombre maximal d'appels Google Places facturés.")] = None,
+    out: Annotated[Path, typer.Option(help="Fichier CSV à écrire.")] = DEFAULT_OUT,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="Utilise les serveurs de démonstration (hors ligne).")] = False,
+) -> None:
+    """Rassemble les commerces d'une commune (OpenStreetMap, BCE, Google, votre liste),
+    fusionne les doublons et écrit la liste dans un fichier CSV."""
+    wanted = tuple(s.strip() for s in sources.split(",") if s.strip())
+    with ExitStack() as stack:
+        http_ctx, key = HttpContext(), os.environ.get(PLACES_KEY_ENV)
+        if demo:
+            from fixtures.demo_farm import start_demo
+
+            running = stack.enter_context(start_demo())
+            http_ctx, key = running.http_ctx, running.places_api_key
+        result = asyncio.run(collect_shops(
+            commune, wanted, shops_file=shops, osm_file=osm_file, kbo_path=kbo,
+            http_ctx=http_ctx, places_key=key, places_budget=places_budget,
+            on_estimate=_print_estimate, postcodes=postcode or ()))
+    write_shop_list(result.shops, out)
+    for line in report_lines(result, out):
+        typer.echo(line)
+
+
+def _print_estimate(calls: int, usd: float) -> None:
+    typer.echo(f"Google Places : au plus {calls} appels facturés (≈ {usd:.2f} USD au prix "
+               "catalogue, avant la gratuité mensuelle).")
+
+
+def report_lines(result: CollectResult, out: Path) -> list[str]:
+    commune: Any = result.commune
+    lines = [f"Commune : {commune.name} (INS {commune.nis or '?'})" if commune else "Commune : ?"]
+    for source, count in result.per_source_counts.items():
+        lines.append(f"  {SOURCE_LABELS.get(source, source)} : {count} commerces")
+    lines += [f"  {line}" for line in overlap_summary(result)]
+    if result.outside_commune:
+        lines.append(f"  hors de la commune (écartés) : {result.outside_commune}")
+    lines.append(f"Total après fusion : {len(result.shops)} commerces -> {out}")
+    lines += [f"Attention : {error}" for error in result.errors]
+    return lines
