@@ -6,13 +6,14 @@ Through the crawler (Crawler.crawl_site) and through the command line (smartcomm
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from fixtures.fault_farm import METADATA_TARGET, PRIVATE_TARGET, FaultFarm, redirect_chain_to
 from fixtures.farm import Farm, FarmRequest, FarmResponse
+from fixtures.fault_farm import METADATA_TARGET, PRIVATE_TARGET, FaultFarm, redirect_chain_to
 from output.store import Store
 from scanner.cli import app
 from scanner.crawler import Crawler
@@ -33,7 +34,7 @@ def hello(req: FarmRequest) -> FarmResponse:
 
 
 @pytest.fixture
-def loopback_farm() -> Farm:
+def loopback_farm() -> Iterator[Farm]:
     with Farm() as farm:
         for name in LOOPBACK_NAMES:
             farm.add_host(name, hello)
