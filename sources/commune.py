@@ -119,7 +119,8 @@ def commune_from_boundary(element: dict[str, Any], entry: CommuneEntry | None) -
     bbox = (bounds["minlat"], bounds["minlon"], bounds["maxlat"], bounds["maxlon"]) \
         if bounds else None
     return Commune(
-        name=entry.name_fr if entry else names[0], nis=tags.get("ref:INS") or (entry and entry.nis),
+        name=entry.name_fr if entry else names[0],
+        nis=tags.get("ref:INS") or (entry.nis if entry else None),
         names=list(dict.fromkeys((entry.names if entry else []) + names)),
         osm_relation=element.get("id"), bbox=bbox,
     )

@@ -78,9 +78,8 @@ class KboExtract:
     @contextmanager
     def _open(self, member: str) -> Iterator[IO[str]]:
         if self._zip is not None:
-            with self._zip.open(member) as raw:
-                yield io.TextIOWrapper(io.BufferedReader(raw, READ_BUFFER), encoding="utf-8-sig",
-                                       newline="")
+            with self._zip.open(member) as raw:  # ZipExtFile is buffered already
+                yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         else:
             with (self.path / member).open(encoding="utf-8-sig", newline="",
                                            buffering=READ_BUFFER) as text:

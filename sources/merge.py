@@ -147,16 +147,19 @@ def _blocking_keys(shop: Shop) -> set[tuple[str, object]]:
     keys.update(("word", w) for w in distinctive(shop.name).split())
     keys.update(("address", k) for k in [address_key(shop.address)] if k)
     if shop.lat is not None and shop.lon is not None:
-        keys.add(("cell", (round(shop.lat / GRID_DEG), round(shop.lon / GRID_DEG))))
+        keys.add(("cell", _cell(shop.lat, shop.lon)))
     return keys
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return round(lat / GRID_DEG), round(lon / GRID_DEG)
 
 
 def _lookup_keys(shop: Shop) -> set[tuple[str, object]]:
     keys = _blocking_keys(shop)
-    for kind, value in list(keys):
-        if kind == "cell":
-            y, x = value  # type: ignore[misc]
-            keys.update(("cell", (y + dy, x + dx)) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    if shop.lat is not None and shop.lon is not None:
+        y, x = _cell(shop.lat, shop.lon)
+        keys.update(("cell", (y + dy, x + dx)) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
     return keys
 
 

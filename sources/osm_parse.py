@@ -141,8 +141,8 @@ def parse_geojson(data: Mapping[str, Any], rules: CommerceRules | None = None) -
     result = OsmParseResult()
     for feature in data.get("features") or []:
         props = feature.get("properties") or {}
-        tags = props.get("tags") if isinstance(props.get("tags"), dict) else props
-        tags = {k: str(v) for k, v in tags.items() if not k.startswith("@")}
+        raw_tags = props["tags"] if isinstance(props.get("tags"), dict) else props
+        tags = {k: str(v) for k, v in raw_tags.items() if not k.startswith("@")}
         osm_id = props.get("@id") or feature.get("id") or (
             f"{props.get('type')}/{props.get('id')}" if props.get("id") else "")
         lat, lon = _geometry_center(feature.get("geometry") or {})

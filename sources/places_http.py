@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -22,10 +22,12 @@ MAX_WAIT_S = 60.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 
 Sleep = Callable[[float], Awaitable[None]]
+FailureStatus = Literal["not_measured", "error"]
 
 
 class PlacesFailure(Exception):
-    def __init__(self, reason: str, status: str = "error", key_refused: bool = False) -> None:
+    def __init__(self, reason: str, status: FailureStatus = "error", key_refused: bool = False
+                 ) -> None:
         super().__init__(reason)
         self.reason, self.status, self.key_refused = reason, status, key_refused
 

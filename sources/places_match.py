@@ -7,7 +7,7 @@ A component we cannot compute (no address, no coordinates) gives its weight to t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -78,7 +78,7 @@ def match_confidence(shop: Shop, place: Mapping[str, Any]) -> float:
 Place = Mapping[str, Any]
 
 
-def best_candidate(shop: Shop, places: list[Place]) -> tuple[Place | None, float]:
+def best_candidate(shop: Shop, places: Sequence[Place]) -> tuple[Place | None, float]:
     """The best-matching candidate (first one on a tie) and its confidence."""
     best: Place | None = None
     best_confidence = 0.0
