@@ -121,6 +121,7 @@ def test_html_has_key_sections_and_trends(reports: dict[str, Path]) -> None:
     assert "Maillon faible" in page
     assert 'id="trend-table"' in page
     assert 'id="shop-map"' in page and page.count("<circle") == len(SHOPS)
+    assert "site visité" in page and "pas de site connu" in page  # crawl statuses in words
 
 
 def test_report_in_other_languages_and_partial_scan(sqlite_store: Store, tmp_path: Path) -> None:
