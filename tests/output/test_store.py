@@ -153,3 +153,36 @@ def test_url_normalisation() -> None:
         normalise_url("postgresql://u:pw@h:notaport/db")
     with pytest.raises(StoreError, match="Impossible"):
         Store("nosuchdialect://x/y")
+
+
+CRASHING_WRITER = """
+import os, sys
+sys.path.insert(0, {root!r})
+from output.store import Store
+from tests.output.conftest import make_result, make_shop
+store = Store({url!r})
+shops = [make_shop(f"Shop {{i}}", osm_id=f"node/{{i}}") for i in range(5)]
+scan_id = store.begin_scan(label="crash", commune="C", settings={{}}, shops=shops)
+print(scan_id, flush=True)
+for shop in shops[:3]:
+    store.save_shop_result(scan_id, make_result(shop))
+os._exit(9)  # dies without closing anything, like a killed process
+"""
+
+
+def test_process_killed_mid_scan_resumes_cleanly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url = f"sqlite:///{tmp_path / 'crash.db'}"
+    root = str(Path(__file__).parents[2])
+    code = CRASHING_WRITER.format(root=root, url=url)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 9, done.stderr
+    scan_id = done.stdout.strip()
+    with Store(url) as store:
+        assert store.integrity_check() == []
+        assert [s.name for s in store.pending_shops(scan_id)] == ["Shop 3", "Shop 4"]
+        assert store.get_scan(scan_id)["shops_done"] == 3  # type: ignore[index]
