@@ -88,8 +88,17 @@ def load_plan(path: Path) -> RescanPlan:
     if len(set(names)) != len(names):
         raise RescanError(f"{path} : une commune est listée deux fois.")
     lock = Path(data.get("lock_file") or DEFAULT_LOCK_NAME)
-    return RescanPlan(db_url=data.get("db"), lock_file=lock if lock.is_absolute() else base / lock,
-                      communes=communes)
+    return RescanPlan(db_url=_db_relative_to(data.get("db"), base),
+                      lock_file=lock if lock.is_absolute() else base / lock, communes=communes)
+
+
+def _db_relative_to(url: str | None, base: Path) -> str | None:
+    """A relative SQLite file in the config is relative to the config's folder, like paths."""
+    prefix = "sqlite:///"
+    if not url or not url.startswith(prefix) or url.startswith(prefix + "/"):
+        return url
+    name = url[len(prefix):]
+    return url if name in ("", ":memory:") else f"{prefix}{base / name}"
 
 
 def _commune(entry: Any, defaults: dict[str, Any], base: Path, path: Path) -> CommunePlan:

@@ -21,7 +21,7 @@ SHOPS_CSV = ("name,website,address,postcode,city\n"
              "Boulangerie Test,http://127.0.0.1:9/,Rue Haute 1,6900,Marche\n"
              "Café Test,,Rue Basse 2,6900,Marche\n")
 CONFIG = """
-db = "sqlite:///{db}"
+db = "sqlite:///rescan.db"
 [defaults]
 no_places = true
 no_render = true
@@ -44,7 +44,7 @@ out = "out/durbuy"
 def plan_file(tmp_path: Path) -> Path:
     (tmp_path / "shops.csv").write_text(SHOPS_CSV, encoding="utf-8")
     path = tmp_path / "rescan.toml"
-    path.write_text(CONFIG.format(db=tmp_path / "rescan.db"), encoding="utf-8")
+    path.write_text(CONFIG, encoding="utf-8")
     return path
 
 
@@ -68,7 +68,8 @@ def test_rescan_resumes_unfinished_scan(plan_file: Path) -> None:
     plan = load_plan(plan_file)
     marche = plan.communes[0]
     shops = read_shop_list(marche.options["shops_file"]).shops
-    store = Store(plan.db_url or "")
+    assert plan.db_url == f"sqlite:///{plan_file.parent / 'rescan.db'}"
+    store = Store(plan.db_url)
     scan_id = store.begin_scan(label="Marche", commune="Marche", shops=shops,
                                settings={"shops_file": str(marche.options["shops_file"])})
     store.save_shop_result(scan_id, make_result(shops[1]))
