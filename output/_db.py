@@ -44,13 +44,30 @@ def normalise_url(url: str) -> URL:
         raise StoreError(f"Adresse de base de données invalide : {redact(url)}") from exc
 
 
+SECRET_QUERY_WORDS = ("pass", "secret", "key", "token")  # e.g. ?password=..., ?sslkey=...
+
+
+def _secret_query_keys(url: URL) -> list[str]:
+    return [k for k in url.query if any(word in k.lower() for word in SECRET_QUERY_WORDS)]
+
+
+def secrets_of(url: URL) -> list[str]:
+    """Every secret written in the URL (password, secret query parameters)."""
+    found = [url.password] if url.password else []
+    for key in _secret_query_keys(url):
+        value = url.query[key]
+        found += [value] if isinstance(value, str) else list(value)
+    return [str(s) for s in found if s]
+
+
 def redact(url: str | URL) -> str:
-    """The URL as it can be shown to a person: password hidden."""
+    """The URL as it can be shown to a person: password and secret parameters hidden."""
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
-        return parsed.render_as_string(hide_password=True)
+        masked = parsed.update_query_dict({k: "***" for k in _secret_query_keys(parsed)})
+        return masked.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
     except Exception:  # noqa: BLE001 - an unparsable URL is shown without its credentials
-        return str(url).split("@")[-1]
+        return str(url).split("@")[-1].split("?")[0]
 
 
 def create_engine(url: URL) -> sa.Engine:
@@ -77,7 +94,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def connect_and_migrate(url_text: str) -> sa.Engine:
     """Open the database, check it answers, and bring its tables to the latest version."""
     url = normalise_url(url_text)
-    secret = url.password
+    secrets = secrets_of(url)
     try:
         engine = create_engine(url)
         with engine.begin() as conn:
@@ -87,7 +104,7 @@ def connect_and_migrate(url_text: str) -> sa.Engine:
             command.upgrade(config, "head")
     except (sa.exc.SQLAlchemyError, OSError, ImportError) as exc:
         reason = _first_line(exc)
-        if secret:
+        for secret in secrets:
             reason = reason.replace(secret, "***")
         message = f"Impossible d'ouvrir la base de données {redact(url)} : {reason}"
         raise StoreError(message) from None

@@ -143,6 +143,9 @@ def test_unreachable_database_error_hides_password() -> None:
     assert "s3cr3t-pw" not in message
     assert "\n" not in message
     assert "127.0.0.1" in message
+    with pytest.raises(StoreError) as info:
+        Store("postgresql://scanner@127.0.0.1:1/nowhere?password=qu3ry-pw&sslmode=disable")
+    assert "qu3ry-pw" not in str(info.value) and "sslmode=disable" in str(info.value)
 
 
 def test_url_normalisation() -> None:
