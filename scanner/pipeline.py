@@ -190,12 +190,16 @@ def _places_client(config: ScanConfig, http_ctx: HttpContext) -> Any:
     """A Places client, None when disabled, or a string saying why it is not measured."""
     if config.no_places:
         return None
-    key = config.places_api_key or os.environ.get(PLACES_KEY_ENV)
+    key = _places_key(config)
     if not key:
         return f"pas de clé API Google Places ({PLACES_KEY_ENV} non définie)"
     from sources.places import PlacesClient
 
     return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget)
+
+
+def _places_key(config: ScanConfig) -> str | None:
+    return config.places_api_key or os.environ.get(PLACES_KEY_ENV) or None
 
 
 async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop]:
@@ -211,12 +215,20 @@ async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop
             raise UserInputError(f"aucun commerce lisible dans {config.shops_file}")
         return imported.shops
     if config.commune:
-        from sources.collect import collect_shops
+        from sources.collect import collect_shops, overlap_summary
 
+        key = None if config.no_places else _places_key(config)
         collected = await collect_shops(
             config.commune, sources=config.sources, osm_file=config.osm_file,
-            kbo_path=config.kbo_path, http_ctx=http_ctx,
+            kbo_path=config.kbo_path, http_ctx=http_ctx, places_key=key,
+            places_budget=config.places_budget,
         )
+        for line in overlap_summary(collected):
+            log.info("%s", line)
+        for problem in collected.errors:
+            log.warning("%s", problem)
+        if not collected.shops:
+            raise UserInputError(f"aucun commerce trouvé pour {config.commune}")
         return list(collected.shops)
     raise UserInputError("indiquez --shops FICHIER, --commune NOM ou --demo")
 

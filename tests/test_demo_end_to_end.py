@@ -1,0 +1,104 @@
+"""`smartcommerce scan --demo` end to end: farm, fake Overpass, fake Places, crawl, probes,
+scoring, store and reports — checked against the truths in fixtures/demo/manifest.toml."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from output.store import Store
+from probes.steps import STEPS
+from scanner.cli import app
+
+MANIFEST = tomllib.loads(
+    (Path(__file__).parents[1] / "fixtures/demo/manifest.toml").read_text("utf-8"))
+STATUSES = {"measured", "not_measured", "not_applicable", "error"}
+
+
+@pytest.fixture(scope="module")
+def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("demo")
+    db = f"sqlite:///{tmp / 'history.db'}"
+    result = CliRunner().invoke(
+        app, ["scan", "--demo", "--out", str(tmp / "out"), "--db", db, "--quiet", "--no-render",
+              "--format", "json,csv,html"])
+    assert result.exit_code == 0, result.output
+    scan = json.loads((tmp / "out" / "scan.json").read_text("utf-8"))
+    return {"scan": scan, "db": db, "out": tmp / "out", "stdout": result.stdout}
+
+
+def _by_osm_id(scan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {shop["osm_id"]: shop for shop in scan["shops"]}
+
+
+def test_every_demo_shop_has_all_five_steps(demo_scan: dict[str, Any]) -> None:
+    shops = _by_osm_id(demo_scan["scan"])
+    assert set(shops) == set(MANIFEST["shops"])  # schools and hospitals were left out
+    for shop in shops.values():
+        assert set(shop["steps"]) == set(STEPS)
+        for step in shop["steps"].values():
+            assert step["status"] in STATUSES
+            if step["status"] != "measured":
+                assert step["score"] is None and step["level"] is None and step["reason"]
+
+
+def test_crawl_outcomes_match_the_sites(demo_scan: dict[str, Any]) -> None:
+    shops = _by_osm_id(demo_scan["scan"])
+    wrong = {osm_id: (shop["crawl"]["status"], MANIFEST["shops"][osm_id]["expected_crawl"])
+             for osm_id, shop in shops.items()
+             if shop["crawl"]["status"] != MANIFEST["shops"][osm_id]["expected_crawl"]}
+    assert not wrong
+
+
+@pytest.mark.parametrize("signal, truth", [
+    ("online_ordering.webshop", "webshop"),
+    ("click_and_collect.pickup", "pickup"),
+    ("web_presence.language", "language"),
+    ("online_ordering.platform", "platform"),
+])
+def test_detection_agrees_with_the_truths(demo_scan: dict[str, Any], signal: str,
+                                          truth: str) -> None:
+    shops = _by_osm_id(demo_scan["scan"])
+    checked = disagreements = 0
+    for osm_id, expected in MANIFEST["shops"].items():
+        shop = shops[osm_id]
+        if expected["expected_crawl"] != "ok" or expected.get("js_only"):
+            continue  # content not observable without rendering
+        value = shop["signals"].get(signal)
+        want = expected[truth] if expected[truth] != "" else None
+        checked += 1
+        disagreements += value != want
+    assert checked >= 25
+    assert disagreements <= 0.1 * checked, f"{disagreements}/{checked} disagree on {signal}"
+
+
+def test_places_statuses(demo_scan: dict[str, Any]) -> None:
+    shops = _by_osm_id(demo_scan["scan"])
+    closed = [s for osm_id, s in shops.items() if MANIFEST["shops"][osm_id]["closed"]]
+    assert closed and all(
+        s["signals"]["google_listing.business_status"] == "CLOSED_PERMANENTLY" for s in closed)
+    for osm_id, shop in shops.items():
+        on_google = MANIFEST["shops"][osm_id]["on_google"]
+        assert (shop["places"]["status"] == "found") == on_google, shop["name"]
+
+
+def test_outputs_and_store(demo_scan: dict[str, Any]) -> None:
+    out: Path = demo_scan["out"]
+    assert {"scan.json", "shops.csv", "report.html"} <= {p.name for p in out.iterdir()}
+    assert str((out / "report.html").resolve()) in demo_scan["stdout"]
+    commune = demo_scan["scan"]["commune"]
+    assert set(commune["steps"]) == set(STEPS)
+    store = Store(demo_scan["db"])
+    try:
+        scan = store.get_scan("latest")
+        assert scan is not None and scan["finished_at"]
+        stored = list(store.iter_shop_results(scan["id"]))
+        assert len(stored) == len(MANIFEST["shops"])
+        assert store.integrity_check() == []
+    finally:
+        store.close()
