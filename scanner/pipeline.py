@@ -33,7 +33,7 @@ log = logging.getLogger("smartcommerce.pipeline")
 
 DEFAULT_DB_URL = "sqlite:///smartcommerce.db"
 DEFAULT_OUT_ROOT = Path("smartcommerce-out")
-DEFAULT_FORMATS = ("json", "csv", "html")
+DEFAULT_FORMATS = ("json", "csv", "html", "xlsx")
 PLACES_KEY_ENV = "GOOGLE_MAPS_API_KEY"
 SHOP_GUARD_SECONDS = 30.0  # extra time on top of the crawler's own per-shop budget
 
