@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import tldextract
 
-from probes.document import ParsedPage, parse_page
+from probes.document import ParsedPage, host_of, parse_page
 from probes.fingerprints import Detection, Technology, load_fingerprints
 from probes.keywords import KeywordHit, Keywords, load_keywords
 from probes.settings import (
@@ -35,16 +35,6 @@ def registrable_domain(url: str | None) -> str | None:
     except ValueError:
         return None
     return _domain_of_host(host) if host else None
-
-
-def host_of(url: str) -> str | None:
-    """Lower-case host of an absolute (or protocol-relative) URL; None for relative ones."""
-    low = url[:8].lower()
-    if not low.startswith(("http://", "https://", "//")):
-        return None
-    rest = url.split("//", 1)[1]
-    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
-    return host.split(":", 1)[0].lower().rstrip(".") or None
 
 
 @lru_cache(maxsize=4096)
@@ -113,9 +103,9 @@ class ProbeContext:
     def detections_with_role(self, role: str) -> list[tuple[ParsedPage, Detection]]:
         return [(p, d) for p, d in self.detections if role in d.roles]
 
-    def is_same_site(self, url: str) -> bool:
+    def is_same_site(self, url: str, host: str | None = None) -> bool:
         """True for links to the shop's own registrable domain (or relative links)."""
-        host = host_of(url)
+        host = host or host_of(url)
         if host is None:
             return not url.lower().startswith(("mailto:", "tel:", "javascript:", "data:"))
         domain = self.site_domain

@@ -21,7 +21,7 @@ INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 MAX_TEXT_CHARS = 60_000
 MAX_CONTROL_TEXT = 160
 WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
-RDFA_MARKER = re.compile(r"<[^>]+\s(?:typeof|vocab)\s*=", re.IGNORECASE)
+RDFA_MARKER = re.compile(r"\s(?:typeof|vocab)\s*=", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -29,6 +29,17 @@ class Link:
     href: str  # absolute when the page URL is known
     text: str
     title: str = ""
+    host: str | None = None  # lower-case host of href; None for relative or non-web links
+
+
+def host_of(url: str) -> str | None:
+    """Lower-case host of an absolute (or protocol-relative) URL; None for relative ones."""
+    low = url[:8].lower()
+    if not low.startswith(("http://", "https://", "//")):
+        return None
+    rest = url.split("//", 1)[1]
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    return host.split(":", 1)[0].lower().rstrip(".") or None
 
 
 @dataclass(slots=True)
@@ -92,7 +103,7 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page.schema = parse_jsonld_blocks(jsonld)
     if "itemscope" in page.html_lower:
         page.schema += parse_microdata(tree)
-    if RDFA_MARKER.search(html):
+    if ("typeof" in page.html_lower or "vocab" in page.html_lower) and RDFA_MARKER.search(html):
         page.schema += parse_rdfa(html, url)
     page.links = _links(tree, url)
     page.controls = _controls(tree)
@@ -143,12 +154,19 @@ def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
 
 def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     links = []
+    origin_host = host_of(base) if base else None
+    origin = base[:base.index(origin_host) + len(origin_host)] if origin_host and base else None
     for node in tree.css("a[href]"):
         href = (node.attributes.get("href") or "").strip()
         if not href or href.startswith("#") or href.lower().startswith("javascript:"):
             continue
+        if origin and href.startswith("/") and not href.startswith("//"):
+            href, host = origin + href, origin_host  # fast path for site-relative links
+        else:
+            href = _absolute(base, href)
+            host = host_of(href)
         text = " ".join(node.text(separator=" ").split())[:200]
-        links.append(Link(_absolute(base, href), text, (node.attributes.get("title") or "")))
+        links.append(Link(href, text, (node.attributes.get("title") or ""), host))
     return links
 
 

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 KEYWORDS_DIR = Path(__file__).parent / "data" / "keywords"
 LANGUAGES = ("fr", "nl", "de", "en")
@@ -58,7 +59,10 @@ class Keywords:
         hits: dict[str, list[KeywordHit]] = {c: [] for c in TEXT_CATEGORIES}
         if self.text_regex is None:
             return hits
-        for m in self.text_regex.finditer(text):
+        lower = text.lower()  # the regex is lower case: much faster than IGNORECASE
+        if len(lower) != len(text):  # rare letters whose lower case is longer
+            text = lower
+        for m in self.text_regex.finditer(lower):
             category = m.lastgroup or ""
             found = hits[category]
             if len(found) >= limit:
@@ -67,7 +71,8 @@ class Keywords:
             if negative and negative.search(_sentence(text, m.start(), m.end())):
                 continue
             lo = max(0, m.start() - SNIPPET_RADIUS)
-            found.append(KeywordHit(category, m.group(0), text[lo:m.end() + SNIPPET_RADIUS]))
+            found.append(KeywordHit(category, text[m.start():m.end()],
+                                    text[lo:m.end() + SNIPPET_RADIUS]))
         return hits
 
     def find(self, category: str, text: str, limit: int = 3) -> list[KeywordHit]:
@@ -138,11 +143,31 @@ def load_keywords(directory: str | None = None) -> Keywords:
 
 
 def _text_regex(cats: dict[str, Category]) -> re.Pattern[str]:
-    groups = []
-    for name in TEXT_CATEGORIES:
-        terms = sorted(set(cats[name].terms), key=len, reverse=True)
-        groups.append(f"(?P<{name}>" + "|".join(re.escape(t) for t in terms) + ")")
-    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)", re.IGNORECASE)
+    """One lower-case regex, one named group per category, each a trie of its terms."""
+    groups = [f"(?P<{name}>{trie_pattern(cats[name].terms)})" for name in TEXT_CATEGORIES]
+    return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)")
+
+
+def trie_pattern(terms: list[str]) -> str:
+    """A regex matching any of `terms` (longest first), with shared prefixes factored."""
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for ch in term.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_to_regex(trie)
+
+
+def _trie_to_regex(node: dict[str, Any]) -> str:
+    ends_here = "" in node
+    branches = [re.escape(ch) + _trie_to_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:
+        return f"(?:{body})?"
+    return body
 
 
 def _url_regex(fragments: list[str]) -> re.Pattern[str] | None:

@@ -80,18 +80,25 @@ def _page_evidence(ctx: ProbeContext, page: ParsedPage):
 
 
 def _link_evidence(ctx: ProbeContext, page: ParsedPage):
+    """First same-site link of each kind; a joined blob rules out most pages at once."""
     kw = ctx.keywords
-    for link in page.links:
-        if not ctx.is_same_site(link.href):
-            continue  # somebody else's shop does not make this one a webshop
-        label = link.text if len(link.text) <= MAX_LABEL_CHARS else ""
-        path = _path_of(link.href)
-        for kind, category in (("cart_link", "cart"), ("checkout_link", "checkout")):
-            url_regex = kw.categories[category].url_regex
-            if (url_regex and url_regex.search(path)) or kw.matches_label(category, label):
+    own = [link for link in page.links if ctx.is_same_site(link.href, link.host)]
+    # somebody else's shop does not make this one a webshop: only `own` links count
+    labels = [link.text if len(link.text) <= MAX_LABEL_CHARS else "" for link in own]
+    paths = [_path_of(link.href) for link in own]
+    label_blob, path_blob = "\n".join(labels), "\n".join(paths)
+    checks = (("cart_link", "cart", True), ("checkout_link", "checkout", True),
+              ("add_to_cart_control", "add_to_cart", False))
+    for kind, category, by_url in checks:
+        cat = kw.categories[category]
+        url_regex = cat.url_regex if by_url else None
+        in_urls = bool(url_regex and url_regex.search(path_blob))
+        if not in_urls and not cat.regex.search(label_blob):
+            continue
+        for link, label, path in zip(own, labels, paths, strict=True):
+            if (in_urls and url_regex.search(path)) or (label and cat.regex.search(label)):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
-        if label and kw.matches_label("add_to_cart", label):
-            yield "add_to_cart_control", evidence(page.url, label, "add-to-cart link")
+                break
 
 
 def _path_of(href: str) -> str:

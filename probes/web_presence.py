@@ -8,7 +8,8 @@ from email.utils import parsedate_to_datetime
 
 import phonenumbers
 
-from probes.context import SITE_JUDGED, ProbeContext, host_of
+from probes.context import SITE_JUDGED, ProbeContext
+from probes.document import host_of
 from probes.language import detect_language
 from probes.result import Evidence, Signal, StepObservation
 from probes.rules import StepMeta, evidence, flag, run_rules
@@ -197,14 +198,14 @@ def social_links(ctx: ProbeContext) -> Signal:
             found.setdefault(network, evidence(url, url, "shop record"))
     for page in ctx.pages:
         for link in page.links:
-            network = _network(link.href)
+            network = _network(link.href, link.host)
             if network and not SOCIAL_NOISE.search(link.href):
                 found.setdefault(network, evidence(page.url, link.href, "link to social network"))
     return Signal(value=sorted(found), evidence=list(found.values()))
 
 
-def _network(url: str) -> str | None:
-    host = host_of(url)
+def _network(url: str, host: str | None = None) -> str | None:
+    host = host or host_of(url)
     if not host:
         return None
     return SOCIAL_DOMAINS.get(".".join(host.rsplit(".", 2)[-2:]))
