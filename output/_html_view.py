@@ -47,7 +47,7 @@ def build_view(store: Store, scan: dict[str, Any], commune: dict[str, Any], msg:
         "shops": shops, "map": map_frame(shops),
         "trends": trends(store, scan),
         "crawl_counts": crawl.most_common(), "places_counts": places.most_common(),
-        "rubric": commune.get("rubric") if isinstance(commune.get("rubric"), dict) else {},
+        "rubric_version": _stats.as_dict(commune.get("rubric")).get("version"),
     }
 
 

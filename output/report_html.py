@@ -35,7 +35,7 @@ def _own_asset(name: str) -> Markup:
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              autoescape=True, undefined=jinja2.ChainableUndefined,
                               trim_blocks=True, lstrip_blocks=True)
 
 

@@ -25,6 +25,9 @@ class Messages:
         self.table = table
 
     def __call__(self, key: str, **values: Any) -> str:
+        """`count=1` picks the "<key>_one" variant when there is one (singular)."""
+        if values.get("count") == 1 and f"{key}_one" in self.table:
+            key = f"{key}_one"
         text = self.table.get(key, key)
         return text.format(**values) if values else text
 

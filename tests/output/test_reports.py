@@ -156,3 +156,30 @@ def test_every_language_has_every_key() -> None:
     keys = {lang: set(load_table(lang)) for lang in LANGUAGES}
     for lang in LANGUAGES:
         assert keys[lang] == keys["fr"], lang
+
+
+def test_empty_scan_still_gives_every_file(sqlite_store: Store, tmp_path: Path) -> None:
+    scan_id = sqlite_store.begin_scan(label="vide", commune="Nulle", settings={}, shops=[])
+    sqlite_store.finish_scan(scan_id, {})
+    written = write_reports(sqlite_store, scan_id, tmp_path / "empty")
+    assert sorted(written) == ["csv", "html", "json", "xlsx"]
+    page = written["html"].read_text(encoding="utf-8")
+    assert "0 commerces analysés" in page and "Aucun commerce n&#39;a de coordonnées" in page
+    _validator().validate(json.loads(written["json"].read_text(encoding="utf-8")))
+    assert load_workbook(written["xlsx"]).sheetnames[-1] == "Méthode"
+
+
+def test_singular_wording(sqlite_store: Store, tmp_path: Path) -> None:
+    scan_id = build_scan(sqlite_store, count=1)
+    page = write_reports(sqlite_store, scan_id, tmp_path, formats=("html",))["html"]
+    text = page.read_text(encoding="utf-8")
+    assert "1 commerce analysé." in text and "1 commerce placé sur la carte." in text
+
+
+def test_odd_commune_section_does_not_break_reports(sqlite_store: Store, tmp_path: Path) -> None:
+    scan_id = build_scan(sqlite_store, count=3, finish=False)
+    sqlite_store.finish_scan(scan_id, {"steps": "nonsense", "by_sector": [1], "weakest_link": 5,
+                                       "opportunities": {"x": 1}, "audit": None, "shops": 3})
+    written = write_reports(sqlite_store, scan_id, tmp_path / "odd", formats=("html", "xlsx"))
+    assert "3 commerces analysés" in written["html"].read_text(encoding="utf-8")
+    assert "Présence web" in load_workbook(written["xlsx"]).sheetnames
