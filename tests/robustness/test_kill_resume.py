@@ -1,0 +1,157 @@
+"""SIGKILL a real `smartcommerce scan` at random moments, resume it each time: nothing is lost.
+
+The shops are pages of a loopback farm running in this test process; the child process reaches
+them at http://127.0.0.1:PORT/boutique/N/ with --allow-private-addresses. After every kill the
+results stored so far must still be there, byte for byte; at the end every planned shop is
+stored exactly once and Store.integrity_check() finds nothing wrong.
+Runs on SQLite, and on PostgreSQL when SMARTCOMMERCE_TEST_PG_URL is set (own database per run).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from fixtures.farm import Farm, FarmRequest, FarmResponse
+from output.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_URL_ENV = "SMARTCOMMERCE_TEST_PG_URL"
+SHOPS = 24
+KILLS = 5
+PAGE_DELAY = 0.08  # seconds per page, so that a kill lands in the middle of the scan
+CLI = [sys.executable, "-c", "from scanner.cli import main; main()"]
+CONFIG = """[crawl]
+per_host_concurrency = 2
+per_host_delay = 0.0
+autothrottle = false
+render = false
+max_retries = 0
+total_timeout_per_shop = 10.0
+"""
+
+
+def shop_page(req: FarmRequest) -> FarmResponse:
+    if req.path == "/robots.txt":
+        return FarmResponse(404, b"")
+    number = req.path.strip("/").rsplit("/", 1)[-1]
+    html = f"<html><head><title>Commerce {number}</title></head><body>Bonjour</body></html>"
+    return FarmResponse(200, html.encode(), delay=PAGE_DELAY)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kill.db'}"
+        return
+    base = os.environ.get(PG_URL_ENV)
+    if not base:
+        pytest.skip(f"{PG_URL_ENV} not set")
+    name = f"sc_kill_{secrets.token_hex(4)}"
+    admin = sa.create_engine(_driver(base), isolation_level="AUTOCOMMIT",
+                             connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    except sa.exc.OperationalError:
+        admin.dispose()
+        pytest.skip("PostgreSQL test server unreachable")
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
+
+
+def _driver(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def stored_rows(engine: sa.Engine) -> dict[tuple[str, str], tuple[str, str]]:
+    """(scan_id, shop_id) -> (saved_at, result_json), read without going through the Store."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT scan_id, shop_id, saved_at, result_json FROM shop_results").all()
+    except sa.exc.OperationalError:  # tables not created yet
+        return {}
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+def start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen([*CLI, *args], cwd=ROOT, stdout=out, stderr=out,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def wait_for_new_results(proc: subprocess.Popen[bytes], engine: sa.Engine, before: int,
+                         wanted: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(stored_rows(engine)) >= before + wanted:
+            return
+        time.sleep(0.02)
+
+
+def running_scan_id(db_url: str) -> str:
+    with Store(db_url) as store:
+        (scan,) = store.list_scans()
+        return str(scan["id"])
+
+
+@pytest.mark.slow
+def test_killed_scans_resume_without_loss(db_url: str, tmp_path: Path) -> None:
+    rng = random.Random(20261128)
+    with Farm() as farm:
+        farm.add_host("127.0.0.1", shop_page)
+        shops = tmp_path / "commerces.csv"
+        lines = [f"Commerce {n},http://127.0.0.1:{farm.http_port}/boutique/{n}/"
+                 for n in range(SHOPS)]
+        shops.write_text("nom,site web\n" + "\n".join(lines) + "\n", "utf-8")
+        (tmp_path / "rapide.toml").write_text(CONFIG, "utf-8")
+        common = ["--db", db_url, "--out", str(tmp_path / "out"), "--quiet"]
+        log = tmp_path / "child.log"
+        engine = sa.create_engine(_driver(db_url))
+        proc = start(["scan", "--shops", str(shops), "--no-places", "--no-render", "--format",
+                      "json", "--allow-private-addresses", "--config",
+                      str(tmp_path / "rapide.toml"), *common], log)
+        seen: dict[tuple[str, str], tuple[str, str]] = {}
+        kills = 0
+        try:
+            while kills < KILLS:
+                wait_for_new_results(proc, engine, len(seen), rng.randint(1, 2))
+                time.sleep(rng.uniform(0, 0.1))
+                if proc.poll() is not None:
+                    break
+                proc.kill()
+                proc.wait()
+                kills += 1
+                now = stored_rows(engine)
+                lost = {k: v for k, v in seen.items() if now.get(k) != v}
+                assert not lost, f"after kill {kills}, stored results changed or vanished"
+                seen = now
+                proc = start(["resume", running_scan_id(db_url), *common], log)
+            assert proc.wait(timeout=120) == 0, log.read_text("utf-8", "replace")[-3000:]
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            engine.dispose()
+    assert kills == KILLS, "the scan ended before it could be killed often enough"
+    final = stored_rows(sa.create_engine(_driver(db_url)))
+    assert all(final.get(k) == v for k, v in seen.items())
+    assert sorted(shop for _, shop in final) == sorted({shop for _, shop in final})
+    assert len(final) == SHOPS
+    with Store(db_url) as store:
+        assert store.integrity_check() == []
+        (scan,) = store.list_scans()
+        assert scan["status"] == "finished"
+        assert len(list(store.iter_shop_results(scan["id"]))) == SHOPS
