@@ -22,6 +22,7 @@ from probes.steps import STEP_LABELS_FR, STEPS
 out_console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 EXIT_FAILED, EXIT_USAGE = 1, 2
+DEFAULT_OUT_ROOT = Path("smartcommerce-out")
 
 DbOpt = Annotated[str, typer.Option(
     "--db", envvar=DB_URL_ENV, help="Base d'historique : sqlite:///fichier.db ou postgresql://…")]
@@ -48,8 +49,8 @@ def report(
                                                      "cette commune.")] = None,
     format: Annotated[str, typer.Option(help="Formats : html,xlsx,csv,json.")]
     = "html,xlsx,csv,json",
-    out: Annotated[Path, typer.Option(help="Dossier où écrire les fichiers.")]
-    = Path("smartcommerce-out"),
+    out: Annotated[Path | None, typer.Option(
+        help="Dossier où écrire les fichiers (par défaut ./smartcommerce-out/<scan>/).")] = None,
     lang: Annotated[str, typer.Option(help="Langue : fr, nl, de, en.")] = "fr",
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
@@ -63,7 +64,8 @@ def report(
             where = f" pour {commune}" if commune else ""
             raise _fail(f"aucun scan « {scan_id} »{where} dans {_safe(db)}")
         formats = tuple(f.strip() for f in format.split(",") if f.strip())
-        written = write_reports(store, scan["id"], out, formats=formats, lang=lang)
+        target = out or DEFAULT_OUT_ROOT / scan["id"]
+        written = write_reports(store, scan["id"], target, formats=formats, lang=lang)
     except (ValueError, StoreError) as exc:
         raise _fail(str(exc)) from None
     finally:
