@@ -17,24 +17,26 @@ find_bindir() {
 BINDIR="$(find_bindir || true)"
 if [ -z "${BINDIR}" ] || [ ! -x "${BINDIR}/initdb" ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq postgresql >/dev/null
+  SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq postgresql >/dev/null
   BINDIR="$(find_bindir)"
 fi
 
 # PostgreSQL refuses to run as root: run its tools as the `postgres` user.
 as_postgres() {
   if [ "$(id -u)" = "0" ]; then
-    id postgres >/dev/null 2>&1 || useradd --system --home "${DATA_ROOT}" postgres
     runuser -u postgres -- "$@"
   else
     "$@"
   fi
 }
 
-if [ "$(id -u)" = "0" ]; then id postgres >/dev/null 2>&1 || useradd --system postgres; fi
 mkdir -p "${DATA_ROOT}"
-[ "$(id -u)" = "0" ] && chown postgres "${DATA_ROOT}"
+if [ "$(id -u)" = "0" ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --home "${DATA_ROOT}" postgres
+  chown postgres "${DATA_ROOT}"
+fi
 
 if ! as_postgres "${BINDIR}/pg_isready" -q -h 127.0.0.1 -p "${PORT}"; then
   if [ ! -f "${DATA_ROOT}/data/PG_VERSION" ]; then
