@@ -21,7 +21,11 @@ INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 MAX_TEXT_CHARS = 60_000
 MAX_CONTROL_TEXT = 160
 WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
-RDFA_MARKER = re.compile(r"\s(?:typeof|vocab)\s*=", re.IGNORECASE)
+# RDFa that uses schema.org (other vocabularies, e.g. GoodRelations, are not read at all).
+RDFA_MARKER = re.compile(
+    r"""vocab\s*=\s*["']?https?://(?:www\.)?schema\.org|xmlns:schema\s*=|"""
+    r"""prefix\s*=\s*["'][^"']*schema:|typeof\s*=\s*["']?(?:schema:|https?://(?:www\.)?schema\.org)""",
+    re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -103,7 +107,8 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page.schema = parse_jsonld_blocks(jsonld)
     if "itemscope" in page.html_lower:
         page.schema += parse_microdata(tree)
-    if ("typeof" in page.html_lower or "vocab" in page.html_lower) and RDFA_MARKER.search(html):
+    if "schema" in page.html_lower and ("typeof" in page.html_lower or "vocab" in page.html_lower) \
+            and RDFA_MARKER.search(page.html_lower):
         page.schema += parse_rdfa(html, url)
     page.links = _links(tree, url)
     page.controls = _controls(tree)

@@ -13,6 +13,7 @@ from probes.result import Evidence
 from probes.settings import (
     LANG_DOMINANCE,
     LANG_MIN_STOPWORDS,
+    LANG_MIN_STOPWORDS_ALONE,
     LANG_TEXT_CHARS,
     LANGDETECT_CHARS,
     LANGDETECT_SEED,
@@ -47,7 +48,9 @@ def _by_stopwords(text: str, keywords: Keywords) -> tuple[str | None, str]:
     if not ranked:
         return None, ""
     (top, n1), n2 = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0)
-    if n1 >= LANG_MIN_STOPWORDS and n1 >= LANG_DOMINANCE * max(n2, 1):
+    clear_winner = n1 >= LANG_MIN_STOPWORDS and n1 >= LANG_DOMINANCE * max(n2, 1)
+    short_but_clean = n1 >= LANG_MIN_STOPWORDS_ALONE and n2 == 0  # short page, one language
+    if clear_winner or short_but_clean:
         return top, f"stopwords {top}={n1} vs {n2}"
     return None, ""
 

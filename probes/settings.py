@@ -17,6 +17,7 @@ MAX_PHONE_TEXT = 6_000  # last characters of visible text scanned for phone numb
 LANGDETECT_SEED = 0
 LANGDETECT_CHARS = 1_000  # characters given to langdetect when stopwords do not decide
 LANG_MIN_STOPWORDS = 8  # stopword hits needed to decide without langdetect
+LANG_MIN_STOPWORDS_ALONE = 3  # enough when no other language has a single stopword
 LANG_DOMINANCE = 1.6  # top language must beat the runner-up by this factor
 LANG_TEXT_CHARS = 4_000  # characters of visible text used for language detection
 
