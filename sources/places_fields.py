@@ -73,8 +73,11 @@ def field_mask(fields: tuple[str, ...], prefix: str = "") -> str:
     return ",".join(prefix + f for f in fields)
 
 
-def estimate_cost(n_calls: int, endpoint: str, fields: tuple[str, ...],
+def estimate_cost(n_calls: int, endpoint: str = "text_search",
+                  fields: tuple[str, ...] | None = None,
                   config: PlacesConfig | None = None) -> float:
-    """List price in USD of n_calls requests (before Google's monthly free calls)."""
+    """List price in USD of n_calls requests (before Google's monthly free calls).
+    Defaults: Text Search with the "enrich" mask, i.e. a first scan's enrichment."""
     config = config or load_places_config()
+    fields = fields if fields is not None else config.masks["enrich"]
     return round(n_calls * config.prices[endpoint][config.tier_of(fields)] / 1000, 2)

@@ -157,3 +157,4 @@ def test_field_masks_tiers_and_cost() -> None:
     assert estimate_cost(1000, "text_search", config.masks["enrich"]) == 40.0
     assert estimate_cost(100, "place_details", config.masks["enrich"]) == 2.5
     assert estimate_cost(10, "text_search", ("id",)) == 0.0
+    assert estimate_cost(500) == 20.0  # default: first-scan enrichment
