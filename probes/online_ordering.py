@@ -96,7 +96,8 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
         if not in_urls and not cat.regex.search(label_blob):
             continue
         for link, label, path in zip(own, labels, paths, strict=True):
-            if (in_urls and url_regex.search(path)) or (label and cat.regex.search(label)):
+            in_url = in_urls and url_regex is not None and url_regex.search(path)
+            if in_url or (label and cat.regex.search(label)):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
 

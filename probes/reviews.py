@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from probes.context import SITE_JUDGED, ProbeContext
-from probes.result import Signal, StepObservation
+from probes.result import Evidence, Signal, StepObservation
 from probes.rules import StepMeta, evidence, run_rules
 
 META = StepMeta(
@@ -77,7 +77,7 @@ def schema_review_count(ctx: ProbeContext) -> Signal:
 
 
 def review_widgets(ctx: ProbeContext) -> Signal:
-    found = {}
+    found: dict[str, Evidence] = {}
     for page, det in ctx.detections_with_role("reviews"):
         found.setdefault(det.slug, evidence(page.url, det.snippet, det.pattern,
                                             det.confidence / 100))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from probes.context import ProbeContext
@@ -20,7 +20,7 @@ class StepMeta:
     requires: tuple[str, ...]  # artifacts read: "site", "places", "shop"
 
 
-def run_rules(ctx: ProbeContext, rules: dict[str, Rule]) -> dict[str, Signal]:
+def run_rules(ctx: ProbeContext, rules: Mapping[str, Rule]) -> dict[str, Signal]:
     """Run each rule; a rule that raises becomes Signal(value=None, error=...)."""
     signals: dict[str, Signal] = {}
     for name, rule in rules.items():

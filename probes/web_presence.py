@@ -101,7 +101,8 @@ def title(ctx: ProbeContext) -> Signal | None:
 def meta_description(ctx: ProbeContext) -> Signal:
     home = ctx.home
     content = home.meta.get("description", "") if home else ""
-    return flag(bool(content), [evidence(home.url, content, "meta description")] if content else [])
+    url = home.url if home else None
+    return flag(bool(content), [evidence(url, content, "meta description")] if content else [])
 
 
 def schema_types(ctx: ProbeContext) -> Signal:
@@ -228,11 +229,12 @@ def copyright_year(ctx: ProbeContext) -> Signal:
 
 
 def last_modified(ctx: ProbeContext) -> Signal | None:
-    raw = ctx.home.headers.get("last-modified") if ctx.home else None
+    home = ctx.home
+    raw = home.headers.get("last-modified") if home else None
     parsed = _http_date(raw)
-    if not parsed:
+    if not parsed or home is None:
         return None
-    return Signal(parsed.isoformat(), 1.0, [evidence(ctx.home.url, raw or "", "Last-Modified")])
+    return Signal(parsed.isoformat(), 1.0, [evidence(home.url, raw or "", "Last-Modified")])
 
 
 def _http_date(raw: str | None) -> dt.date | None:
