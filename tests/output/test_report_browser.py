@@ -99,3 +99,16 @@ def test_map_tiles_only_after_click(browser: Any, report: Path) -> None:
     external = [url for url in requests if not url.startswith("file://")]
     assert external and all(url.startswith("https://tile.openstreetmap.org/") for url in external)
     context.close()
+
+
+def test_print_layout_hides_controls(browser: Any, report: Path) -> None:
+    context, page, _requests, problems = _open(browser, report)
+    assert page.locator("header nav").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("header nav").is_visible()
+    assert not page.locator("#show-tiles").is_visible()
+    assert page.locator("#shop-table").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert problems == []
+    context.close()
