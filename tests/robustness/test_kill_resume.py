@@ -81,7 +81,7 @@ def stored_rows(engine: sa.Engine) -> dict[tuple[str, str], tuple[str, str]]:
         with engine.connect() as conn:
             rows = conn.exec_driver_sql(
                 "SELECT scan_id, shop_id, saved_at, result_json FROM shop_results").all()
-    except sa.exc.OperationalError:  # tables not created yet
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # tables not created yet
         return {}
     return {(r[0], r[1]): (r[2], r[3]) for r in rows}
 
@@ -146,7 +146,9 @@ def test_killed_scans_resume_without_loss(db_url: str, tmp_path: Path) -> None:
                 proc.wait()
             engine.dispose()
     assert kills == KILLS, "the scan ended before it could be killed often enough"
-    final = stored_rows(sa.create_engine(_driver(db_url)))
+    engine = sa.create_engine(_driver(db_url))
+    final = stored_rows(engine)
+    engine.dispose()
     assert all(final.get(k) == v for k, v in seen.items())
     assert sorted(shop for _, shop in final) == sorted({shop for _, shop in final})
     assert len(final) == SHOPS
