@@ -23,6 +23,7 @@ KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", 
               "xhr", "css", "robots", "dns", "certIssuer", "text", "probe", "cpe23"}
 REGEX_META = set(".^$*+?{}[]|()\\")
 MIN_LITERAL = 4  # shortest literal worth a substring pre-check
+MIN_TOKEN = 3  # shortest word worth a word-set pre-check
 
 
 class FingerprintError(ValueError):
@@ -87,8 +88,8 @@ def interior_token(literal: str | None) -> bytes | None:
         return None
     words = re.split(r"[^a-z0-9]+", literal)
     inner = max(words[1:-1], key=len, default="")
-    best = inner if len(inner) >= MIN_LITERAL else max(words, key=len, default="")
-    return best.encode() if len(best) >= MIN_LITERAL else None
+    best = inner if len(inner) >= MIN_TOKEN else max(words, key=len, default="")
+    return best.encode() if len(best) >= MIN_TOKEN else None
 
 
 def required_literal(pattern: str) -> str | None:
