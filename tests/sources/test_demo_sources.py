@@ -38,3 +38,22 @@ async def test_demo_commune_and_places_through_the_farm(farm) -> None:
         found = {s.osm_id for s in shops if (await places.enrich(s)).status == "found"}
     on_google = {k for k, v in manifest()["shops"].items() if v["on_google"]}
     assert found == on_google
+
+
+async def test_demo_discovery_merges_onto_the_same_places_as_enrichment(farm) -> None:
+    """Two independent paths must agree: merge (OSM + Places discovery) and enrichment."""
+    from sources.collect import collect_shops
+
+    farm.add_host("overpass-api.de", FakeOverpass.from_file(DEMO / "osm.json"))
+    farm.add_host("places.googleapis.com", FakePlaces.from_file(DEMO / "places.json", KEY))
+    ctx = farm_context(farm)
+    result = await collect_shops("Bellemarche", ("osm", "places"), http_ctx=ctx,
+                                 places_key=KEY)
+    assert len(result.shops) == len(manifest()["shops"])  # nothing duplicated
+    async with PlacesClient(KEY, ctx) as places:
+        for shop in result.shops:
+            if shop.place_id:
+                enriched = await places.enrich(shop.__class__(
+                    name=shop.name, address=shop.address, postcode=shop.postcode,
+                    city=shop.city, lat=shop.lat, lon=shop.lon))
+                assert enriched.place and enriched.place["id"] == shop.place_id, shop.name
