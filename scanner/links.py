@@ -111,7 +111,11 @@ def _tld_extract() -> tldextract.TLDExtract:
 
 
 def registered_domain(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    return _registered_domain_of_host((urlsplit(url).hostname or "").lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _registered_domain_of_host(host: str) -> str:
     parts = _tld_extract()(host)
     return f"{parts.domain}.{parts.suffix}" if parts.suffix else host
 
@@ -127,9 +131,13 @@ def extract_links(html: str, base_url: str) -> list[Link]:
     base_node = tree.css_first("base[href]")
     base = urljoin(base_url, base_node.attributes.get("href") or "") if base_node else base_url
     seen: set[str] = set()
+    seen_hrefs: set[str] = set()  # a shop page repeats the same links (product grids, menus)
     links: list[Link] = []
     for node in tree.css("a[href]"):
         href = (node.attributes.get("href") or "").strip()
+        if href in seen_hrefs or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        seen_hrefs.add(href)
         parts = urlsplit(urljoin(base, href))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             continue

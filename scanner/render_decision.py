@@ -64,22 +64,20 @@ def load_render_markers(path: Path = RENDER_MARKERS_FILE) -> RenderMarkers:
     return markers
 
 
-def visible_text(tree: LexborHTMLParser) -> str:
+def strip_to_visible_text(tree: LexborHTMLParser) -> str:
+    """The body's visible text. Removes scripts, styles… from ``tree`` itself (parse a copy)."""
+    tree.strip_tags(list(INVISIBLE_TAGS))
     body = tree.body
-    if body is None:
-        return ""
-    clone = LexborHTMLParser(body.html or "")
-    clone.strip_tags(list(INVISIBLE_TAGS))
-    return " ".join((clone.body.text(separator=" ") if clone.body else "").split())
+    return " ".join((body.text(separator=" ") if body is not None else "").split())
 
 
 def needs_rendering(html: str, markers: RenderMarkers | None = None) -> RenderNeed:
     m = markers or load_render_markers()
     tree = LexborHTMLParser(html)
-    text_len = len(visible_text(tree))
+    sign = _app_shell_sign(html, tree, m)  # before stripping: it counts the scripts
+    text_len = len(strip_to_visible_text(tree))
     if text_len >= m.thin_text_chars:
         return RenderNeed(False, f"{text_len} characters of visible text")
-    sign = _app_shell_sign(html, tree, m)
     if sign:
         return RenderNeed(True, f"{sign}; only {text_len} characters of visible text")
     if text_len < m.empty_text_chars:
