@@ -74,7 +74,8 @@ def _page_evidence(ctx: ProbeContext, page: ParsedPage):
     if meta.get("og:type", "").lower() == "product" or "product:price:amount" in meta:
         yield "og_product_price", evidence(page.url, meta.get("product:price:amount", "product"),
                                            "OpenGraph product")
-    prices = rules.price.findall(page.text)
+    prices = [m.group(0) for m, _ in zip(rules.price.finditer(page.text),
+                                         range(rules.min_prices), strict=False)]
     if len(prices) >= rules.min_prices:
         yield "prices", evidence(page.url, ", ".join(prices[:5]), "prices in text")
 
@@ -195,10 +196,12 @@ def online_booking(ctx: ProbeContext) -> Signal:
     tool = booking_platform(ctx)
     if tool.value:
         return flag(True, tool.evidence)
+    booking = ctx.keywords.categories["booking"].regex
     for page in ctx.pages:
-        if _lodging_page(ctx, page):
-            continue  # a hotel's "book now" is a room, not a shop appointment
-        for label in _labels(page):
+        labels = _labels(page)
+        if not booking.search("\n".join(labels)) or _lodging_page(ctx, page):
+            continue  # no booking label, or a hotel's "book now" (a room, not an appointment)
+        for label in labels:
             hits = ctx.keywords.find("booking", label, limit=1)
             if hits:
                 return flag(True, [evidence(page.url, label, f"booking label '{hits[0].term}'",
@@ -212,8 +215,12 @@ def food_ordering(ctx: ProbeContext) -> Signal:
         return flag(True, platforms.evidence)
     if not _is_food_business(ctx):
         return flag(False, [])
+    food = ctx.keywords.categories["food_ordering"].regex
     for page in ctx.pages:
-        for label in _labels(page):
+        labels = _labels(page)
+        if not food.search("\n".join(labels)):
+            continue
+        for label in labels:
             if ctx.keywords.matches_label("food_ordering", label):
                 return flag(True, [evidence(page.url, label, "order-online label", 0.7)], 0.7)
     return flag(False, [])

@@ -40,6 +40,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[a-z]{2,}", re.IGNORECASE)
 TIME_RANGE = re.compile(r"\b\d{1,2}\s*(?:[h:.u]\s*\d{0,2})?\s*(?:-|–|à|a|tot|bis|to|until)\s*"
                         r"\d{1,2}\s*(?:[h:.u]|uhr)\s*\d{0,2}", re.IGNORECASE)
 POSTCODE_CITY = re.compile(r"\b(?:B-?\s?)?[1-9]\d{3}\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+")
+PHONE_LIKE = re.compile(r"\d{2,4}[\s./-]?\d{2,3}[\s./-]?\d{2}[\s./-]?\d{2}")
 VIEWPORT = re.compile(r"width\s*=\s*device-width|initial-scale", re.IGNORECASE)
 
 
@@ -146,6 +147,8 @@ def phone(ctx: ProbeContext) -> Signal | None:
                     return Signal(number, 1.0, [evidence(page.url, link.href, "tel: link")])
     for page in ctx.pages:
         text = page.text[-MAX_PHONE_TEXT:]  # contact details sit in the footer
+        if not PHONE_LIKE.search(text):
+            continue  # cheap check before the (slow) phone matcher
         for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, max_tries=20):
             number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             return Signal(number, 0.8, [evidence(page.url, match.raw_string, "phone in text", 0.8)])
