@@ -129,11 +129,18 @@ class Crawler:
             site.status = "ok" if site.pages else "error"
         finally:
             self.stats.shops_done += 1
-            if url:
-                self.slots.forget(host_of(url))
-                if self._robots is not None:
-                    self._robots.forget(url)
+            self._forget_site(url, site)
         return site
+
+    def _forget_site(self, url: str | None, site: SiteArtifacts) -> None:
+        """Drop the finished site's slots and robots rules: memory stays flat over 5,000 shops."""
+        seen = {url} if url else set()
+        if site.home is not None:
+            seen.add(site.home.final_url)
+        for address in seen:
+            self.slots.forget(host_of(address))
+            if self._robots is not None:
+                self._robots.forget(address)
 
     async def _crawl(self, url: str | None, site: SiteArtifacts) -> None:
         assert self._fetcher is not None and self._robots is not None

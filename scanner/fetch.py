@@ -36,7 +36,7 @@ REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 ACCEPT_HTML = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 ACCEPT_LANGUAGE = "fr-BE,fr;q=0.9,nl;q=0.8,de;q=0.7,en;q=0.6"
 
-Validators = tuple[str | None, str | None, str]  # etag, last_modified, html
+Validators = tuple[str | None, str | None, str | None]  # etag, last_modified, html
 RobotsCheck = Callable[[str], Awaitable[bool]]
 
 
@@ -160,6 +160,8 @@ class Fetcher:
     async def fetch_page(self, url: str, validators: Validators | None = None) -> FetchedPage:
         """Fetch an HTML page; a 304 answer reuses the cached html (``not_modified=True``)."""
         headers = {"Accept": ACCEPT_HTML, "Accept-Language": ACCEPT_LANGUAGE}
+        if validators and validators[2] is None:
+            validators = None  # nothing to reuse on a 304: ask for the full page
         if validators:
             etag, last_modified, _ = validators
             if etag:
@@ -167,7 +169,7 @@ class Fetcher:
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
         raw = await self.follow(url, headers, _keep_html_body)
-        if raw.status == 304 and validators:
+        if raw.status == 304 and validators and validators[2] is not None:
             self._stats.not_modified += 1
             return _page(url, raw, validators[2], not_modified=True)
         content_type = raw.headers.get("content-type")

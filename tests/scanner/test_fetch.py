@@ -129,3 +129,17 @@ async def test_rescan_gets_304_and_reuses_cached_html(farm: Farm, tmp_path: Path
     assert rescanner.stats.not_modified == 2
     assert rescanner.stats.bytes_received < 100  # only the robots.txt 404 page had a body
     assert second.status == "ok"
+
+
+async def test_validators_without_html_are_not_used(farm: Farm, tmp_path: Path,
+                                                    make_crawler: CrawlerFactory) -> None:
+    root = write_site(tmp_path / "s", {"index.html": page("Fleurs")})
+    farm.add_static_site("fleurs.be", root)
+    cache = MemoryValidators()
+    await (await make_crawler(validators=cache)).crawl_site(Shop(name="F", website="https://fleurs.be/"))
+    etag = cache.saved["https://fleurs.be/"][0]
+    cache.saved["https://fleurs.be/"] = (etag, None, None)  # the store may keep no html
+    site = await (await make_crawler(validators=cache)).crawl_site(
+        Shop(name="F", website="https://fleurs.be/"))
+    assert site.home is not None and not site.home.not_modified and site.home.status == 200
+    assert "Fleurs" in site.home.html
