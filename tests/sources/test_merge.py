@@ -1,4 +1,5 @@
-from sources.merge import keep_in_commune, merge_shops, same_shop
+from sources.merge import keep_in_commune, merge_shops
+from sources.merge_rules import same_shop
 from sources.model import Shop
 
 
