@@ -39,6 +39,7 @@ def build_shop_result(
         "crawl": {
             "status": site.status,
             "pages": len(site.pages),
+            "not_modified": sum(page.not_modified for page in site.pages),
             "render": site.render,
             "robots": site.robots.status if site.robots else None,
             "final_url": site.home.final_url if site.home else None,

@@ -1,0 +1,76 @@
+"""Rescanning the demo commune: conditional requests, then diff and history across scans."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from fixtures.demo_farm import DEMO_DIR, start_demo
+from scanner.cli import app
+from scanner.pipeline import ScanConfig, ScanOutcome, run_scan
+
+IMPROVED_HOST = "bakkerij-peeters.be"  # phone orders only in the first scan
+PICKUP_NL = ("<section><h2>Click &amp; collect</h2><p>Bestel online en haal uw bestelling af "
+             "in de winkel: afhalen in de winkel vanaf 2 uur na uw bestelling.</p></section>")
+
+
+def _scan(sites: Path, db: str, out: Path) -> tuple[ScanOutcome, dict[str, Any]]:
+    with start_demo(sites) as demo:
+        config = ScanConfig(commune=demo.commune, http_ctx=demo.http_ctx,
+                            places_api_key=demo.places_api_key, db_url=db, out_dir=out,
+                            quiet=True, no_render=True, crawl_overrides=demo.crawl_overrides,
+                            allow_private_addresses=True, formats=("json",))
+        outcome = asyncio.run(run_scan(config))
+    return outcome, json.loads((out / "scan.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def two_scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("rescan")
+    sites = tmp / "sites"
+    shutil.copytree(DEMO_DIR / "sites", sites)
+    db = f"sqlite:///{tmp / 'history.db'}"
+    first, first_json = _scan(sites, db, tmp / "first")
+    index = sites / IMPROVED_HOST / "index.html"
+    index.write_text(index.read_text("utf-8").replace("</main>", PICKUP_NL + "</main>"), "utf-8")
+    second, second_json = _scan(sites, db, tmp / "second")
+    return {"db": db, "first": first, "second": second,
+            "first_json": first_json, "second_json": second_json}
+
+
+def test_rescan_of_unchanged_sites_costs_304s(two_scans: dict[str, Any]) -> None:
+    def count(scan: dict[str, Any], key: str) -> int:
+        return sum(shop["crawl"].get(key) or 0 for shop in scan["shops"])
+
+    assert count(two_scans["first_json"], "not_modified") == 0
+    pages = count(two_scans["second_json"], "pages")
+    assert count(two_scans["second_json"], "not_modified") >= 0.8 * pages
+
+
+def test_diff_shows_the_improved_shop(two_scans: dict[str, Any]) -> None:
+    a, b = two_scans["first"].scan_id, two_scans["second"].scan_id
+    result = CliRunner().invoke(app, ["diff", a, b, "--json", "--db", two_scans["db"]])
+    assert result.exit_code == 0, result.output
+    diff = json.loads(result.stdout)
+    improved = json.dumps(diff)
+    assert "Bakkerij Peeters" in improved
+    peeters = [s for s in two_scans["second_json"]["shops"] if s["name"] == "Bakkerij Peeters"]
+    assert peeters[0]["signals"]["click_and_collect.pickup"] is True
+    assert diff["steps"]["click_and_collect"]["improved"], diff["steps"]["click_and_collect"]
+    assert diff["counts"]["new"] == 0 and diff["counts"]["gone"] == 0
+
+
+def test_history_has_both_scans(two_scans: dict[str, Any]) -> None:
+    result = CliRunner().invoke(
+        app, ["history", "--commune", "Bellemarche", "--json", "--db", two_scans["db"]])
+    assert result.exit_code == 0, result.output
+    history = json.loads(result.stdout)
+    scans = history if isinstance(history, list) else history["scans"]
+    assert [s["scan_id"] if "scan_id" in s else s["id"] for s in scans][-2:] == [
+        two_scans["first"].scan_id, two_scans["second"].scan_id]
