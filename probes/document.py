@@ -20,6 +20,14 @@ INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
 MAX_CONTROL_TEXT = 160
+# lexbor's parse time grows with the square of the nesting depth (100 000 nested <div>
+# take about a minute). Pages with many tags are checked, and cut where they get too deep.
+DEPTH_CHECK_MIN_TAGS = 5_000
+MAX_NESTING_DEPTH = 1_500
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+NON_NESTING_TAGS = frozenset((
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr", "param", "keygen", "p", "li", "option", "td", "th", "tr", "dt", "dd"))
 WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
 # RDFa that uses schema.org (other vocabularies, e.g. GoodRelations, are not read at all).
 # One regex per marker: each starts with a literal, which the regex engine finds fast.
@@ -97,7 +105,7 @@ class ParsedPage:
 def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None = None,
                role: str = "other") -> ParsedPage:
     """Parse `html` once. Never raises on malformed markup."""
-    html = html or ""
+    html = cut_too_deep(html or "")
     tree = LexborHTMLParser(html)
     page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
                       html_lower=html.lower())
@@ -120,6 +128,20 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page.links_blob = "\n".join(link.href for link in page.links).lower()
     page.scripts_blob = "\n".join(page.script_srcs).lower()
     return page
+
+
+def cut_too_deep(html: str) -> str:
+    """`html` up to where its nesting gets deeper than MAX_NESTING_DEPTH (usually all of it)."""
+    if html.count("<") < DEPTH_CHECK_MIN_TAGS:
+        return html
+    depth = 0
+    for m in TAG.finditer(html):
+        if m.group(2).lower() in NON_NESTING_TAGS:
+            continue
+        depth += -1 if m.group(1) else 1
+        if depth > MAX_NESTING_DEPTH:
+            return html[:m.start()]
+    return html
 
 
 def _attrs(tree: LexborHTMLParser, selector: str, name: str) -> list[str]:

@@ -68,3 +68,20 @@ def test_empty_and_garbage_input_give_an_empty_page():
     for html in ("", "\x00\x01", "<<<>>>", "<html"):
         page = parse_page(html)
         assert page.links == [] and page.schema == []
+
+
+def test_pathologically_deep_pages_are_cut_and_parse_fast():
+    import time
+
+    depth = 100_000
+    html = "<html><body>" + "<div>" * depth + "au fond" + "</div>" * depth + "</body></html>"
+    start = time.process_time()
+    page = parse_page(html, "https://profond.example.be/")
+    assert time.process_time() - start < 5.0
+    assert page.text == ""  # the text sits below the cut
+
+
+def test_many_tags_at_normal_depth_are_kept_whole():
+    html = "<ul>" + "<li><a href='/p'>x</a>" * 6000 + "</ul><p>fin de page</p>"
+    page = parse_page(html, "https://large.example.be/")
+    assert len(page.links) == 6000 and page.text.endswith("fin de page")
