@@ -27,7 +27,8 @@ RenderStatus = Literal["not_needed", "rendered", "unavailable", "disabled", "fai
 @dataclass(slots=True)
 class FetchError:
     url: str
-    kind: str  # timeout | connect | dns | tls | http_status | too_large | content_type | refused | robots | other
+    # timeout, connect, dns, tls, http_status, too_large, content_type, refused, robots, other
+    kind: str
     message: str
 
 

@@ -70,7 +70,8 @@ def scan(
     = False,
     resume: Annotated[str | None, typer.Option(help="Reprend l'analyse interrompue SCAN_ID.")]
     = None,
-    format: Annotated[str, typer.Option(help="Formats : json,csv,html,xlsx.")] = "json,csv,html,xlsx",
+    format: Annotated[str, typer.Option(help="Formats : json,csv,html,xlsx.")]
+    = "json,csv,html,xlsx",
     lang: Annotated[str, typer.Option(help="Langue du rapport : fr, nl, de, en.")] = "fr",
     quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
 ) -> None:
