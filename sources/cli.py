@@ -77,5 +77,6 @@ def report_lines(result: CollectResult, out: Path) -> list[str]:
     if result.outside_commune:
         lines.append(f"  hors de la commune (écartés) : {result.outside_commune}")
     lines.append(f"Total après fusion : {len(result.shops)} commerces -> {out}")
+    lines += [f"  {note}" for note in result.notes]
     lines += [f"Attention : {error}" for error in result.errors]
     return lines

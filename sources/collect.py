@@ -50,6 +50,7 @@ class CollectResult:
     per_source_counts: dict[str, int] = field(default_factory=dict)
     overlaps: dict[str, int] = field(default_factory=dict)  # "osm+kbo" -> shops
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was skipped on purpose, and why
     commune: Commune | None = None
     outside_commune: int = 0  # records dropped because they lie outside the commune
 
@@ -92,7 +93,7 @@ async def collect_shops(
         if source == "kbo":
             opts.postcodes |= _commune_postcodes(records, result.commune)
         try:
-            records[source] = await _COLLECTORS[source](result.commune, opts, result.errors)
+            records[source] = await _COLLECTORS[source](result.commune, opts, result)
         except (OverpassError, UserInputError, OSError) as exc:
             result.errors.append(f"{source} : {exc}")
     if wanted and not records:
@@ -116,28 +117,40 @@ async def _commune(query: str, opts: _Options, errors: list[str]) -> Commune:
         return commune_offline(query)
 
 
-async def _osm(commune: Commune, opts: _Options, errors: list[str]) -> list[Shop]:
+async def _osm(commune: Commune, opts: _Options, result: CollectResult) -> list[Shop]:
     if opts.osm_file is not None:
-        return load_osm_file(opts.osm_file).shops
-    selector = CommuneSelector(nis=commune.nis) if commune.nis else \
-        CommuneSelector(name=commune.name)
-    answer = await run_query(build_shops_query(selector), opts.http_ctx, opts.overpass_endpoint)
-    return parse_overpass_elements(answer["elements"]).shops
+        parsed = load_osm_file(opts.osm_file)
+    else:
+        selector = CommuneSelector(nis=commune.nis) if commune.nis else \
+            CommuneSelector(name=commune.name)
+        answer = await run_query(build_shops_query(selector), opts.http_ctx,
+                                 opts.overpass_endpoint)
+        parsed = parse_overpass_elements(answer["elements"])
+    if parsed.unnamed:
+        result.notes.append(f"OpenStreetMap : {parsed.unnamed} commerces sans nom ignorés")
+    if parsed.not_commerce:
+        result.notes.append(f"OpenStreetMap : {parsed.not_commerce} lieux qui ne sont pas des "
+                            "commerces ignorés (écoles, banques, hôtels…)")
+    return parsed.shops
 
 
-async def _kbo(commune: Commune, opts: _Options, errors: list[str]) -> list[Shop]:
+async def _kbo(commune: Commune, opts: _Options, result: CollectResult) -> list[Shop]:
     if opts.kbo_path is None:
         raise UserInputError("indiquez l'extrait BCE/KBO avec --kbo FICHIER.zip")
     location = KboLocation.of(commune.names, opts.postcodes)
 
     def read() -> list[Shop]:
         with KboExtract(opts.kbo_path) as extract:  # type: ignore[arg-type]
-            return read_kbo(extract, location).shops
+            found = read_kbo(extract, location)
+        if found.counts["units without name"]:
+            result.notes.append(f"BCE/KBO : {found.counts['units without name']} unités "
+                                "sans dénomination ignorées")
+        return found.shops
 
     return await asyncio.to_thread(read)
 
 
-async def _places(commune: Commune, opts: _Options, errors: list[str]) -> list[Shop]:
+async def _places(commune: Commune, opts: _Options, result: CollectResult) -> list[Shop]:
     if not opts.places_key:
         raise UserInputError("pas de clé API Google Places (GOOGLE_PLACES_API_KEY)")
     if commune.bbox is None:
@@ -150,12 +163,12 @@ async def _places(commune: Commune, opts: _Options, errors: list[str]) -> list[S
         return await client.discover(commune.bbox, types)
 
 
-async def _csv(commune: Commune, opts: _Options, errors: list[str]) -> list[Shop]:
+async def _csv(commune: Commune, opts: _Options, result: CollectResult) -> list[Shop]:
     if opts.shops_file is None:
         raise UserInputError("indiquez la liste de commerces avec --shops FICHIER")
     imported = read_shop_list(opts.shops_file)
-    errors.extend(f"{opts.shops_file.name} ligne {e.row_number} : {e.message}"
-                  for e in imported.errors)
+    result.errors.extend(f"{opts.shops_file.name} ligne {e.row_number} : {e.message}"
+                         for e in imported.errors)
     return imported.shops
 
 

@@ -51,7 +51,9 @@ def normalise_website(raw: str | None) -> str | None:
     match = re.match(r"^(https?)://([^/?#\s]+)(.*)$", value, re.IGNORECASE)
     if not match:
         raise ValueError(f"adresse de site web invalide : {raw.strip()!r}")
-    host = match.group(2).split("@")[-1].split(":")[0]
+    if "@" in match.group(2):  # an e-mail address, or credentials in the URL
+        raise ValueError(f"adresse de site web invalide : {raw.strip()!r}")
+    host = match.group(2).split(":")[0]
     if "." not in host or not re.fullmatch(r"[\w.-]+", host) or host.startswith("."):
         raise ValueError(f"adresse de site web invalide : {raw.strip()!r}")
     return f"{match.group(1).lower()}://{match.group(2)}{match.group(3)}"

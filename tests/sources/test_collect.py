@@ -53,6 +53,7 @@ async def test_offline_osm_file_kbo_and_csv(tmp_path: Path) -> None:
     assert rigaux[0].sources == ["csv", "osm", "kbo"]
     assert rigaux[0].kbo_number == "2.100.000.001" and rigaux[0].osm_id
     assert any("ligne 3" in e for e in result.errors)
+    assert any("sans nom ignorés" in n for n in result.notes)  # Habay's unnamed shops
 
 
 async def test_failing_source_is_reported_and_others_go_on(ctx) -> None:

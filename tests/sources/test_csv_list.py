@@ -40,12 +40,13 @@ def test_bad_rows_are_reported_and_import_goes_on(tmp_path: Path) -> None:
             ",http://x.be,,\n"
             "Chez Paul,pas un site,,\n"
             "Au Coin,,95,5\n"
+            "Chez Mail,info@chezmail.be,,\n"
             "Bon,https://bon.be,50.1,\"5,2\"\n")
     result = read_shop_list(write(tmp_path / "l.csv", text))
     assert [s.name for s in result.shops] == ["Bon"]
     assert result.shops[0].lon == pytest.approx(5.2)
     assert [(e.row_number, e.message.split(" ")[0]) for e in result.errors] == [
-        (2, "nom"), (3, "adresse"), (4, "latitude")]
+        (2, "nom"), (3, "adresse"), (4, "latitude"), (5, "adresse")]
 
 
 def test_missing_name_column_names_the_columns_found(tmp_path: Path) -> None:
