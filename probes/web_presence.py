@@ -250,8 +250,11 @@ def _http_date(raw: str | None) -> dt.date | None:
 
 
 def fresh(ctx: ProbeContext) -> Signal:
+    """None (unknown) when the site shows neither a copyright year nor a Last-Modified date."""
     year = copyright_year(ctx).value
     modified = _http_date(ctx.home.headers.get("last-modified") if ctx.home else None)
+    if year is None and modified is None:
+        return Signal(None, 1.0)
     recent_year = year is not None and year >= ctx.today.year - FRESH_YEARS + 1
     recent_date = modified is not None and (ctx.today - modified).days <= 365 * FRESH_YEARS
     proofs = []

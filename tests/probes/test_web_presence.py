@@ -64,3 +64,9 @@ def test_unfetched_site_is_not_measured_with_reason():
         obs = _observe(status=status, website="https://x.example.be/",
                        places=PlacesArtifact(status="not_measured"))
         assert (obs.status, obs.reason, obs.signals) == ("not_measured", status, {})
+
+
+def test_freshness_is_unknown_without_any_date():
+    obs = _observe(page(html_page("<p>Bienvenue.</p>")))
+    assert obs.signals["fresh"].value is None
+    assert obs.signals["copyright_year"].value is None
