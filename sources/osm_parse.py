@@ -72,6 +72,8 @@ class OsmParseResult:
     unnamed: int = 0  # commerce features without name nor brand, skipped
     not_commerce: int = 0  # features the rule rejected
     boundaries: list[dict[str, Any]] = field(default_factory=list)  # admin boundary elements
+    duplicates: int = 0  # same element twice (overpass-turbo exports a way as polygon + centre)
+    _seen: set[str] = field(default_factory=set, repr=False)
 
 
 def _first(tags: Mapping[str, str], keys: Iterable[str]) -> str | None:
@@ -108,6 +110,10 @@ def _add_feature(
     result: OsmParseResult, rules: CommerceRules, osm_id: str, tags: Mapping[str, str],
     lat: float | None, lon: float | None,
 ) -> None:
+    if osm_id and osm_id in result._seen:
+        result.duplicates += 1
+        return
+    result._seen.add(osm_id)
     category = rules.category_of(tags)
     if category is None:
         result.not_commerce += 1
