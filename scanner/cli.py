@@ -85,6 +85,7 @@ def scan(
         no_places=no_places, no_render=no_render,
         allow_private_addresses=allow_private_addresses, resume_scan_id=resume,
         formats=_split(format), lang=lang, quiet=quiet, demo=demo,
+        notify=None if quiet else err_console.print,
     )
     _run(cfg)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,14 +61,15 @@ class ScanConfig:
     quiet: bool = False
     demo: bool = False
     http_ctx: HttpContext | None = None  # set by the demo (resolve override to the farm)
+    notify: Callable[[str], None] | None = None  # plain-language messages for the user
 
     def recorded_settings(self) -> dict[str, Any]:
         """What the store keeps to resume the scan later; never the API key."""
         keep = ("shops_file", "commune", "sources", "osm_file", "kbo_path", "config_file",
                 "crawl_overrides", "rubric_path", "places_budget", "no_places", "no_render",
                 "allow_private_addresses", "formats", "lang", "demo")
-        data = asdict(self)
-        return {k: (str(data[k]) if isinstance(data[k], Path) else data[k]) for k in keep}
+        values = {k: getattr(self, k) for k in keep}
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}
 
 
 @dataclass(slots=True)
@@ -218,15 +219,20 @@ async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop
         from sources.collect import collect_shops, overlap_summary
 
         key = None if config.no_places else _places_key(config)
+        say = config.notify or (lambda message: log.info("%s", message))
         collected = await collect_shops(
             config.commune, sources=config.sources, osm_file=config.osm_file,
             kbo_path=config.kbo_path, http_ctx=http_ctx, places_key=key,
             places_budget=config.places_budget,
+            on_estimate=lambda calls, usd: say(
+                f"Google Places : au plus {calls} appels facturés (~{usd:.2f} USD)"),
         )
+        counts = ", ".join(f"{src} {n}" for src, n in collected.per_source_counts.items())
+        say(f"Commerces trouvés par source : {counts} ; après fusion : {len(collected.shops)}")
         for line in overlap_summary(collected):
-            log.info("%s", line)
+            say(f"  {line}")
         for problem in collected.errors:
-            log.warning("%s", problem)
+            say(f"Attention : {problem}")
         if not collected.shops:
             raise UserInputError(f"aucun commerce trouvé pour {config.commune}")
         return list(collected.shops)

@@ -25,11 +25,12 @@ def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("demo")
     db = f"sqlite:///{tmp / 'history.db'}"
     result = CliRunner().invoke(
-        app, ["scan", "--demo", "--out", str(tmp / "out"), "--db", db, "--quiet", "--no-render",
+        app, ["scan", "--demo", "--out", str(tmp / "out"), "--db", db, "--no-render",
               "--format", "json,csv,html"])
     assert result.exit_code == 0, result.output
     scan = json.loads((tmp / "out" / "scan.json").read_text("utf-8"))
-    return {"scan": scan, "db": db, "out": tmp / "out", "stdout": result.stdout}
+    return {"scan": scan, "db": db, "out": tmp / "out", "stdout": result.stdout,
+            "output": result.output}
 
 
 def _by_osm_id(scan: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -91,6 +92,9 @@ def test_outputs_and_store(demo_scan: dict[str, Any]) -> None:
     out: Path = demo_scan["out"]
     assert {"scan.json", "shops.csv", "report.html"} <= {p.name for p in out.iterdir()}
     assert str((out / "report.html").resolve()) in demo_scan["stdout"]
+    # What the sources gave is told to the user (the progress bar is off: not a terminal).
+    assert f"osm {len(MANIFEST['shops'])} ; après fusion : {len(MANIFEST['shops'])}" in \
+        demo_scan["output"]
     commune = demo_scan["scan"]["commune"]
     assert set(commune["steps"]) == set(STEPS)
     store = Store(demo_scan["db"])
