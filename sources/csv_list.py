@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ HEADERS_FILE = Path(__file__).parent / "data" / "csv_headers.toml"
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+OUR_ID = re.compile(r"s-[0-9a-f]{12}")  # sources.model.stable_shop_id
 LIST_SEPARATOR = ";"  # between the sources of one shop in the "sources" column
 
 
@@ -118,6 +120,9 @@ def _shop_from_values(values: dict[str, str]) -> Shop:
             kwargs[key] = [s for s in raw.split(LIST_SEPARATOR) if s]
         elif key == "conflicts":
             kwargs[key] = _conflicts(raw)
+        elif key == "id":
+            if OUR_ID.fullmatch(raw):  # a spreadsheet's own numbering is not our shop id
+                kwargs[key] = raw
         else:
             kwargs[key] = raw
     shop = Shop(**kwargs)  # type: ignore[arg-type]

@@ -82,3 +82,8 @@ def test_round_trip_with_formula_neutralisation(tmp_path: Path) -> None:
     assert back.errors == []
     for before, after in zip(shops, back.shops, strict=True):
         assert after.to_dict() == {**before.to_dict(), "provenance": {}}
+
+
+def test_foreign_id_column_is_not_taken_as_shop_id(tmp_path: Path) -> None:
+    result = read_shop_list(write(tmp_path / "l.csv", "id;nom\n1;A\ns-0123456789ab;B\n"))
+    assert [s.id for s in result.shops] == [Shop(name="A", sources=["csv"]).id, "s-0123456789ab"]
