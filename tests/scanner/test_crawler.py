@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fixtures.farm import Farm, FarmRequest, FarmResponse
@@ -121,3 +122,38 @@ async def test_total_timeout_keeps_home(farm: Farm, tmp_path: Path,
     site = await crawler.crawl_site(Shop(name="S", website="https://slow.be/"))
     assert site.status == "ok" and [p.role for p in site.pages] == ["home"]
     assert site.errors[-1].kind == "timeout"
+
+
+async def test_a_bug_becomes_an_error_not_an_exception(farm: Farm, tmp_path: Path,
+                                                       make_crawler: CrawlerFactory) -> None:
+    class BrokenStore:
+        def get_validators(self, url: str) -> None:
+            raise RuntimeError("database is locked")
+
+        def save_validators(self, *args: object) -> None:
+            raise AssertionError("not reached")
+
+    farm.add_static_site("dupont.be", bakery(tmp_path))
+    crawler = await make_crawler(validators=BrokenStore())
+    site = await crawler.crawl_site(Shop(name="D", website="https://dupont.be/"))
+    assert site.status == "error"
+    assert site.errors[-1].kind == "other" and "database is locked" in site.errors[-1].message
+
+
+async def test_a_chain_sharing_one_site_stays_within_the_host_limit(
+        farm: Farm, tmp_path: Path, make_crawler: CrawlerFactory) -> None:
+    from fixtures.static_site import StaticSite
+
+    static = StaticSite(bakery(tmp_path))
+
+    def slow(req: FarmRequest) -> FarmResponse:
+        response = static(req)
+        response.delay = 0.02
+        return response
+
+    farm.add_host("chaine.be", slow)
+    crawler = await make_crawler()
+    shops = [Shop(name=f"Chaîne {i}", website="https://chaine.be/") for i in range(8)]
+    sites = await asyncio.gather(*(crawler.crawl_site(shop) for shop in shops))
+    assert all(site.status == "ok" and len(site.pages) == 5 for site in sites)
+    assert farm.stats.peak_in_flight["chaine.be"] == 2
