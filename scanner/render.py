@@ -110,6 +110,14 @@ class RenderService:
             await context.close()
 
     async def _fulfil(self, route: Any, budget: list[int]) -> None:
+        try:
+            await self._fulfil_through_fetcher(route, budget)
+        except Exception as exc:  # the page may be closing; never leave a request hanging
+            log.debug("render request %s: %s", route.request.url, exc)
+            with contextlib.suppress(Exception):
+                await route.abort()
+
+    async def _fulfil_through_fetcher(self, route: Any, budget: list[int]) -> None:
         request = route.request
         budget[0] -= 1
         if (request.method != "GET" or request.resource_type in SKIPPED_RESOURCES

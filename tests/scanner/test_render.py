@@ -92,3 +92,25 @@ async def test_static_site_needs_no_render(farm: Farm, tmp_path: Path,
     crawler = await make_crawler(render=True, chromium_path=str(tmp_path / "none"))
     site = await crawler.crawl_site(Shop(name="S", website="https://statique.be/"))
     assert site.render == "not_needed"
+
+
+@pytest.mark.browser
+async def test_render_timeout_keeps_static_html(farm: Farm, tmp_path: Path,
+                                                make_crawler: CrawlerFactory) -> None:
+    from fixtures.farm import FarmRequest, FarmResponse
+    from fixtures.static_site import StaticSite
+
+    static = StaticSite(js_site(tmp_path))
+
+    def slow_script(req: FarmRequest) -> FarmResponse:
+        response = static(req)
+        if req.path.endswith(".js"):
+            response.delay = 3.0
+        return response
+
+    farm.add_host("lune.be", slow_script)
+    crawler = await make_crawler(render=True, chromium_path=chromium_path(), render_timeout=1.0,
+                                 max_retries=0)
+    site = await crawler.crawl_site(Shop(name="Lune", website="https://lune.be/"))
+    assert site.status == "ok" and site.render == "failed"
+    assert site.home is not None and not site.home.rendered and 'id="root"' in site.home.html
