@@ -63,6 +63,8 @@ def scan(
     no_places: Annotated[bool, _flag("--no-places", "N'interroge pas Google Places.")] = False,
     places_budget: Annotated[int | None, typer.Option(
         help="Nombre maximal d'appels Google Places facturés.")] = None,
+    places_api: Annotated[str, typer.Option(help=(
+        "API Google Places : new (par défaut) ou legacy (anciennes clés)."))] = "new",
     no_render: Annotated[bool, _flag("--no-render", "N'exécute pas le JavaScript des sites.")]
     = False,
     allow_private_addresses: Annotated[bool, _flag(
@@ -82,6 +84,7 @@ def scan(
         shops_file=shops, commune=commune, sources=_split(sources), osm_file=osm_file,
         kbo_path=kbo, out_dir=out, db_url=db, config_file=config,
         rubric_path=str(rubric) if rubric else None, places_budget=places_budget,
+        places_api=places_api,
         no_places=no_places, no_render=no_render,
         allow_private_addresses=allow_private_addresses, resume_scan_id=resume,
         formats=_split(format), lang=lang, quiet=quiet, demo=demo,

@@ -52,6 +52,7 @@ class ScanConfig:
     rubric_path: str | None = None
     places_api_key: str | None = None
     places_budget: int | None = None
+    places_api: str = "new"  # "new" (Places API New) or "legacy" (googlemaps client)
     no_places: bool = False
     no_render: bool = False
     allow_private_addresses: bool = False
@@ -66,8 +67,8 @@ class ScanConfig:
     def recorded_settings(self) -> dict[str, Any]:
         """What the store keeps to resume the scan later; never the API key."""
         keep = ("shops_file", "commune", "sources", "osm_file", "kbo_path", "config_file",
-                "crawl_overrides", "rubric_path", "places_budget", "no_places", "no_render",
-                "allow_private_addresses", "formats", "lang", "demo")
+                "crawl_overrides", "rubric_path", "places_budget", "places_api", "no_places",
+                "no_render", "allow_private_addresses", "formats", "lang", "demo")
         values = {k: getattr(self, k) for k in keep}
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}
 
@@ -194,6 +195,12 @@ def _places_client(config: ScanConfig, http_ctx: HttpContext) -> Any:
     key = _places_key(config)
     if not key:
         return f"pas de clé API Google Places ({PLACES_KEY_ENV} non définie)"
+    if config.places_api == "legacy":
+        from sources.places_legacy import LegacyPlacesClient
+
+        return LegacyPlacesClient(key)
+    if config.places_api != "new":
+        raise UserInputError(f"--places-api : « new » ou « legacy », pas « {config.places_api} »")
     from sources.places import PlacesClient
 
     return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget)
