@@ -55,11 +55,7 @@ def pickup_platform_option(ctx: ProbeContext) -> Signal:
 def _pickup_platform_option(ctx: ProbeContext) -> Signal:
     for page in ctx.pages:
         for pattern in ctx.webshop_rules.pickup_platform_option:
-            if pattern.token and pattern.token not in page.html_tokens():
-                continue
-            if pattern.literal and pattern.literal not in page.html_lower:
-                continue
-            m = pattern.regex.search(page.html)
+            m = page.search_html(pattern)
             if m:
                 snippet = page.html[max(0, m.start() - 60):m.end() + 60]
                 return flag(True, [evidence(page.url, snippet, f"platform option {m.group(0)}",

@@ -13,7 +13,9 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from probes.fingerprints import Pattern, parse_pattern
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
+from probes.words import PageWords
 
 # Elements whose text a visitor never reads.
 INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
@@ -28,14 +30,14 @@ TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 NON_NESTING_TAGS = frozenset((
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr", "param", "keygen", "p", "li", "option", "td", "th", "tr", "dt", "dd"))
-WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
 # RDFa that uses schema.org (other vocabularies, e.g. GoodRelations, are not read at all).
-# One regex per marker: each starts with a literal, which the regex engine finds fast.
-RDFA_MARKERS = tuple(re.compile(p) for p in (
+# Word checks rule most pages out without a regex search (see probes/words.py).
+RDFA_MARKERS = tuple(parse_pattern(p) for p in (
     r"""vocab\s*=\s*["']?https?://(?:www\.)?schema\.org""",
     r"xmlns:schema\s*=",
     r"""prefix\s*=\s*["'][^"']*schema:""",
     r"""typeof\s*=\s*["']?(?:schema:|https?://(?:www\.)?schema\.org)"""))
+MICRODATA_WORD = b"itemscope"  # an attribute name: always a whole word of the page
 
 
 @dataclass(slots=True)
@@ -81,17 +83,30 @@ class ParsedPage:
     script_srcs: list[str] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)  # name/property (lower) -> content
     schema: list[SchemaItem] = field(default_factory=list)
-    html_lower: str = ""
     links_blob: str = ""  # every link href, one per line, lower case (fast regex search)
     scripts_blob: str = ""  # every script src, one per line, lower case
-    _tokens: set[bytes] | None = None
+    _lower_bytes: bytes | None = None
+    _words: PageWords | None = None
 
-    def html_tokens(self) -> set[bytes]:
+    def lower_bytes(self) -> bytes:
+        """The raw HTML as UTF-8 with ASCII letters lower-cased (built on first use)."""
+        if self._lower_bytes is None:
+            self._lower_bytes = self.html.encode("utf-8", "replace").lower()
+        return self._lower_bytes
+
+    def words(self) -> PageWords:
         """Every ASCII [a-z0-9] word of the raw HTML (built on first use)."""
-        if self._tokens is None:
-            raw = self.html_lower.encode("utf-8", "replace")
-            self._tokens = set(raw.translate(WORD_BYTES).split())
-        return self._tokens
+        if self._words is None:
+            self._words = PageWords(self.lower_bytes())
+        return self._words
+
+    def search_html(self, pattern: Pattern) -> re.Match[str] | None:
+        """`pattern` searched in the raw HTML, after its cheap word and literal checks."""
+        if not self.words().allow(pattern.words):
+            return None
+        if pattern.literal_bytes and pattern.literal_bytes not in self.lower_bytes():
+            return None
+        return pattern.regex.search(self.html)
 
     @property
     def schema_types(self) -> list[str]:
@@ -107,17 +122,16 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     """Parse `html` once. Never raises on malformed markup."""
     html = cut_too_deep(html or "")
     tree = LexborHTMLParser(html)
-    page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
-                      html_lower=html.lower())
+    page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role)
     page.lang = _html_lang(tree)
     page.title = _title(tree)
     page.meta = _meta_tags(tree)
     page.script_srcs = [_absolute(url, s) for s in _attrs(tree, "script[src]", "src")]
     jsonld = [n.text(deep=True) for n in tree.css('script[type*="ld+json"]')]
     page.schema = parse_jsonld_blocks(jsonld)
-    if "itemscope" in page.html_lower:
+    if MICRODATA_WORD in page.words().words:
         page.schema += parse_microdata(tree)
-    if "schema" in page.html_lower and any(m.search(page.html_lower) for m in RDFA_MARKERS):
+    if any(page.search_html(marker) for marker in RDFA_MARKERS):
         page.schema += parse_rdfa(html, url)
     page.links = _links(tree, url)
     page.controls = _controls(tree)

@@ -3,8 +3,8 @@
 Supported keys per technology: cats, html, scriptSrc, meta, headers, cookies,
 url, implies, plus two of ours: slug (the name used in signals) and links
 (regexes on <a href>). Patterns may carry ``\\;confidence:NN`` and
-``\\;version:...`` suffixes. Regexes are compiled once at load; a cheap
-literal pre-check skips most html regexes. See docs/fingerprints.md.
+``\\;version:...`` suffixes. Regexes are compiled once at load; cheap word
+checks (probes/words.py) skip most html regexes. See docs/fingerprints.md.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from probes.words import WordCheck, word_check
+
 DEFAULT_FINGERPRINTS = Path(__file__).parent / "data" / "fingerprints.json"
 KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", "implies",
               "slug", "links", "website", "description", "icon", "cpe", "saas", "oss",
@@ -23,7 +25,7 @@ KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", 
               "xhr", "css", "robots", "dns", "certIssuer", "text", "probe", "cpe23"}
 REGEX_META = set(".^$*+?{}[]|()\\")
 MIN_LITERAL = 4  # shortest literal worth a substring pre-check
-MIN_TOKEN = 3  # shortest word worth a word-set pre-check
+ESCAPES_WITH_PAYLOAD = frozenset("xuUN")
 
 
 class FingerprintError(ValueError):
@@ -36,7 +38,8 @@ class Pattern:
     confidence: int
     literal: str | None  # lower-case text that must occur for the regex to match
     source: str
-    token: bytes | None = None  # a whole [a-z0-9] word of `literal`: a set lookup, not a scan
+    words: WordCheck | None = None  # conditions on the page's words (probes/words.py)
+    literal_bytes: bytes | None = None  # `literal` as UTF-8 when ASCII (searched in bytes)
 
 
 @dataclass(slots=True)
@@ -75,31 +78,32 @@ def parse_pattern(raw: str) -> Pattern:
     except re.error as exc:
         raise FingerprintError(f"bad regex {parts[0]!r}: {exc}") from exc
     literal = required_literal(parts[0])
-    return Pattern(regex, confidence, literal, parts[0], interior_token(literal))
-
-
-def interior_token(literal: str | None) -> bytes | None:
-    """A whole ASCII word of `literal` to look up in the page's word set.
-
-    Prefers words delimited on both sides inside the literal; falls back on an
-    edge word (a page writing "x" + literal would then be missed: rare, documented).
-    """
-    if not literal:
-        return None
-    words = re.split(r"[^a-z0-9]+", literal)
-    inner = max(words[1:-1], key=len, default="")
-    best = inner if len(inner) >= MIN_TOKEN else max(words, key=len, default="")
-    return best.encode() if len(best) >= MIN_TOKEN else None
+    runs = required_runs(parts[0])
+    ascii_literal = literal.encode() if literal and literal.isascii() else None
+    return Pattern(regex, confidence, literal, parts[0], word_check(runs) if runs else None,
+                   ascii_literal)
 
 
 def required_literal(pattern: str) -> str | None:
     """Longest plain-text run that any match must contain (None if unsure)."""
+    runs = required_runs(pattern)
+    best = max(runs, key=len).lower() if runs else ""
+    return best if len(best) >= MIN_LITERAL else None
+
+
+def required_runs(pattern: str) -> list[str] | None:
+    """Plain-text runs outside groups that every match contains (None if unsure).
+
+    A run's ends may touch other letters in a match ("ab+c" gives "ab" and "c").
+    """
     runs, current, depth, i = [], "", 0, 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\" and i + 1 < len(pattern):
             nxt = pattern[i + 1]
-            if nxt.isalnum():  # \d, \w, \s, \1: a class, not a literal
+            if nxt in ESCAPES_WITH_PAYLOAD or nxt.isdigit():
+                return None  # \x41, \u00e9, \N{...}, \1, \012: unsure, no checks
+            if nxt.isalnum():  # \d, \w, \s, \b: a class or an anchor, not a literal
                 runs.append(current)
                 current = ""
             elif depth == 0:
@@ -109,7 +113,12 @@ def required_literal(pattern: str) -> str | None:
         if ch in "?*{" and current:
             current = current[:-1]
         if ch == "|" and depth == 0:
-            return None  # top-level alternation: no single required literal
+            return None  # top-level alternation: no single required text
+        if ch == "{" and depth == 0:  # a counted repeat: skip "{m,n}"
+            runs.append(current)
+            current = ""
+            i = pattern.find("}", i) + 1 or len(pattern)
+            continue
         if ch in REGEX_META:
             runs.append(current)
             current = ""
@@ -118,8 +127,7 @@ def required_literal(pattern: str) -> str | None:
             current += ch
         i += 1
     runs.append(current)
-    best = max(runs, key=len).lower()
-    return best if len(best) >= MIN_LITERAL else None
+    return [r for r in runs if r]
 
 
 def _pattern_list(value: Any, where: str) -> list[Pattern]:

@@ -41,14 +41,15 @@ def _detect_one(page: ParsedPage, tech: Technology, cookies: set[str]) -> Detect
 
 
 def _matches(page: ParsedPage, tech: Technology, cookies: set[str]):
-    for key, blob, lower in (("html", page.html, page.html_lower),
-                             ("scriptSrc", page.scripts_blob, page.scripts_blob),
-                             ("links", page.links_blob, page.links_blob),
-                             ("url", (page.url or "").lower(), (page.url or "").lower())):
+    for pattern in tech.patterns.get("html", ()):
+        m = page.search_html(pattern)
+        if m:
+            html = page.html
+            yield "html", pattern, html[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]
+    for key, blob in (("scriptSrc", page.scripts_blob), ("links", page.links_blob),
+                      ("url", (page.url or "").lower())):
         for pattern in tech.patterns.get(key, ()):
-            if key == "html" and pattern.token and pattern.token not in page.html_tokens():
-                continue
-            hit = _search(pattern, blob, lower, whole_line=key != "html")
+            hit = _search_lines(pattern, blob)
             if hit:
                 yield key, pattern, hit
     sources = {"meta": page.meta, "headers": page.headers,
@@ -63,15 +64,13 @@ def _matches(page: ParsedPage, tech: Technology, cookies: set[str]):
                     yield f"{key}:{name}", pattern, f"{name}: {value}"
 
 
-def _search(pattern: Pattern, blob: str, lower: str, whole_line: bool) -> str | None:
-    """The matching snippet (or line, for one-item-per-line blobs), None when no match."""
-    if pattern.literal and pattern.literal not in lower:
+def _search_lines(pattern: Pattern, blob: str) -> str | None:
+    """The matching line of a lower-case one-item-per-line blob, None when no match."""
+    if pattern.literal and pattern.literal not in blob:
         return None
     m = pattern.regex.search(blob)
     if not m:
         return None
-    if whole_line:
-        start = blob.rfind("\n", 0, m.start()) + 1
-        end = blob.find("\n", m.end())
-        return blob[start:end if end >= 0 else None]
-    return blob[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]
+    start = blob.rfind("\n", 0, m.start()) + 1
+    end = blob.find("\n", m.end())
+    return blob[start:end if end >= 0 else None]

@@ -1,17 +1,20 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from probes.document import parse_page
 from probes.fingerprints import (
     FingerprintError,
     build_technology,
-    interior_token,
     load_fingerprints,
     parse_pattern,
     required_literal,
+    required_runs,
 )
 from probes.technologies import detect_technologies
+from probes.words import PageWords, WordCheck, word_check
 
 REQUIRED = ["Shopify", "WooCommerce", "PrestaShop", "Magento 1", "Magento 2", "Lightspeed eCom",
             "Wix Stores", "Squarespace Commerce", "Shopware", "Ecwid", "Odoo", "CCV Shop",
@@ -39,7 +42,32 @@ def test_pattern_suffixes_and_literals():
     assert required_literal("cdn\\d*\\.bigcommerce\\.com") == ".bigcommerce.com"
     assert required_literal("foo|barbaz") is None  # top-level alternation
     assert required_literal("ccvshop\\.(?:nl|be)") == "ccvshop."
-    assert interior_token("/on/demandware.static/") == b"demandware"
+    assert required_literal("a{10,20}bc") is None  # a counted repeat is not text
+    assert required_runs("mollie\\.com/(?:checkout|pay)") == ["mollie.com/"]
+    assert required_runs("\\x41bc") is None
+
+
+def test_word_checks_rule_out_pages_without_the_words():
+    check = word_check(["mollie.com/"])
+    assert check == WordCheck(whole=(b"com",), ends=(b"mollie",))
+    assert PageWords(b'<script src="https://js.mollie.com/v1">').allow(check)
+    assert PageWords(b'<a href="https://xmollie.com/">').allow(check)  # glued: still allowed
+    assert not PageWords(b'<a href="https://example.com/">').allow(check)
+
+
+def test_word_checks_never_reject_a_matching_page():
+    """On every fingerprint and sample, the checked search equals the plain regex search."""
+    techs = load_fingerprints()
+    pages = ["<div class='shopify-section x'>", "<LINK href='//CDN.Shopify.com/s.css'>",
+             "<script src='/wp-content/plugins/woocommerce/assets/js/a.js'>",
+             "<p>id_product=12 var BLANK_URL = '/js/blank.html'</p>", "xmage.cookies2",
+             "<img alt='Bancontact' src='/bancontact-logo.png'>"]
+    for html in pages:
+        page = parse_page(html)
+        for tech in techs.values():
+            for pattern in tech.patterns.get("html", ()):
+                plain = pattern.regex.search(html)
+                assert bool(page.search_html(pattern)) == bool(plain), (html, pattern.source)
 
 
 def test_bad_definitions_fail_loudly():
@@ -90,3 +118,17 @@ def test_unreadable_extra_file_raises(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(FingerprintError):
         load_fingerprints([str(bad)])
+
+
+FRAGMENTS = ["shopify", "-section", "cdn.", ".com/", "mollie", "wp-content", "/plugins/",
+             "woocommerce", "id_product", "=", "Mage.Cookies", "x", "2", "<img alt='", "paypal",
+             " ", "/", "_", "é", "K"]
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join))
+@settings(max_examples=150, deadline=None)
+def test_checked_search_equals_plain_search(html):
+    page = parse_page(html)
+    for tech in load_fingerprints().values():
+        for pattern in tech.patterns.get("html", ()):
+            assert bool(page.search_html(pattern)) == bool(pattern.regex.search(page.html))
