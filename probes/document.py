@@ -37,6 +37,8 @@ RDFA_MARKERS = tuple(parse_pattern(p) for p in (
     r"xmlns:schema\s*=",
     r"""prefix\s*=\s*["'][^"']*schema:""",
     r"""typeof\s*=\s*["']?(?:schema:|https?://(?:www\.)?schema\.org)"""))
+MAX_PREFIX_TRIES = 50  # regex attempts at a pattern's leading text before a plain search
+AUTHORITY = re.compile(r"(?:https?:)?//([^/?#]*)", re.IGNORECASE)  # of web URLs only
 MICRODATA_WORD = b"itemscope"  # an attribute name: always a whole word of the page
 
 
@@ -50,12 +52,10 @@ class Link:
 
 def host_of(url: str) -> str | None:
     """Lower-case host of an absolute (or protocol-relative) URL; None for relative ones."""
-    low = url[:8].lower()
-    if not low.startswith(("http://", "https://", "//")):
+    m = AUTHORITY.match(url)
+    if m is None:
         return None
-    rest = url.split("//", 1)[1]
-    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
-    return host.split(":", 1)[0].lower().rstrip(".") or None
+    return m.group(1).rsplit("@", 1)[-1].split(":", 1)[0].lower().rstrip(".") or None
 
 
 @dataclass(slots=True)
@@ -104,9 +104,35 @@ class ParsedPage:
         """`pattern` searched in the raw HTML, after its cheap word and literal checks."""
         if not self.words().allow(pattern.words):
             return None
-        if pattern.literal_bytes and pattern.literal_bytes not in self.lower_bytes():
+        low = self.lower_bytes()
+        if pattern.literal_bytes and pattern.literal_bytes not in low:
             return None
-        return pattern.regex.search(self.html)
+        if not pattern.prefix_bytes:
+            return pattern.regex.search(self.html)
+        return self._search_at_prefixes(pattern.regex, pattern.prefix_bytes)
+
+    def _search_at_prefixes(self, regex: re.Pattern[str], prefix: bytes) -> re.Match[str] | None:
+        """Leftmost match of a regex whose matches all start with `prefix`.
+
+        Tries the regex only where the prefix occurs (a case-insensitive regex search
+        scans slowly); after MAX_PREFIX_TRIES occurrences, searches the rest at once.
+        """
+        low, html = self.lower_bytes(), self.html
+        ascii_only = html.isascii()
+        at, char_at, byte_at = low.find(prefix), 0, 0
+        for _ in range(MAX_PREFIX_TRIES):
+            if at < 0:
+                return None
+            if ascii_only:
+                char_at = at
+            else:  # byte offset -> character offset, counted from the previous one
+                char_at += len(low[byte_at:at].decode("utf-8", "replace"))
+                byte_at = at
+            m = regex.match(html, char_at)
+            if m:
+                return m
+            at = low.find(prefix, at + 1)
+        return regex.search(html, char_at) if at >= 0 else None
 
     @property
     def schema_types(self) -> list[str]:
@@ -199,8 +225,9 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     origin_host = host_of(base) if base else None
     origin = base[:base.index(origin_host) + len(origin_host)] if origin_host and base else None
     for node in tree.css("a[href]"):
-        href = (node.attributes.get("href") or "").strip()
-        if not href or href.startswith("#") or href.lower().startswith("javascript:"):
+        attrs = node.attributes
+        href = (attrs.get("href") or "").strip()
+        if not href or href[0] == "#" or href[:11].lower() == "javascript:":
             continue
         if origin and href.startswith("/") and not href.startswith("//"):
             href, host = origin + href, origin_host  # fast path for site-relative links
@@ -208,7 +235,7 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
             href = _absolute(base, href)
             host = host_of(href)
         text = " ".join(node.text(separator=" ").split())[:200]
-        links.append(Link(href, text, (node.attributes.get("title") or ""), host))
+        links.append(Link(href, text, attrs.get("title") or "", host))
     return links
 
 

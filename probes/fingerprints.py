@@ -25,6 +25,7 @@ KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", 
               "xhr", "css", "robots", "dns", "certIssuer", "text", "probe", "cpe23"}
 REGEX_META = set(".^$*+?{}[]|()\\")
 MIN_LITERAL = 4  # shortest literal worth a substring pre-check
+MIN_PREFIX = 3  # shortest leading text worth finding to start the regex search there
 ESCAPES_WITH_PAYLOAD = frozenset("xuUN")
 
 
@@ -40,6 +41,7 @@ class Pattern:
     source: str
     words: WordCheck | None = None  # conditions on the page's words (probes/words.py)
     literal_bytes: bytes | None = None  # `literal` as UTF-8 when ASCII (searched in bytes)
+    prefix_bytes: bytes | None = None  # ASCII text every match starts with (lower case)
 
 
 @dataclass(slots=True)
@@ -80,8 +82,27 @@ def parse_pattern(raw: str) -> Pattern:
     literal = required_literal(parts[0])
     runs = required_runs(parts[0])
     ascii_literal = literal.encode() if literal and literal.isascii() else None
+    prefix = leading_literal(parts[0]) if runs is not None else ""
     return Pattern(regex, confidence, literal, parts[0], word_check(runs) if runs else None,
-                   ascii_literal)
+                   ascii_literal, prefix.encode() if len(prefix) >= MIN_PREFIX else None)
+
+
+def leading_literal(pattern: str) -> str:
+    """The lower-case ASCII text every match of `pattern` starts with ("" if none)."""
+    text, i = "", 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+            ch, i = pattern[i + 1], i + 1
+        elif ch in REGEX_META:
+            break
+        if not ch.isascii():
+            break
+        text += ch
+        i += 1
+    if i < len(pattern) and pattern[i] in "?*{":
+        text = text[:-1]  # "ab?" only promises "a"
+    return text.lower()
 
 
 def required_literal(pattern: str) -> str | None:

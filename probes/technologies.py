@@ -6,17 +6,22 @@ import re
 
 from probes.document import ParsedPage
 from probes.fingerprints import Detection, Pattern, Technology
+from probes.words import PageWords
 
 COOKIE_NAME = re.compile(r"(?:^|[,;]\s*)([^=;,\s]+)=")
 SNIPPET_RADIUS = 60
+Blob = tuple[str, str, PageWords]  # key ("links"...), lower-case text one item a line, its words
 
 
 def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[Detection]:
     """Every technology whose patterns add up to some confidence, best first."""
     found: dict[str, Detection] = {}
     cookies = {c.lower() for c in COOKIE_NAME.findall(page.headers.get("set-cookie", ""))}
+    blobs = [(key, blob, PageWords(blob.encode("utf-8", "replace")))
+             for key, blob in (("scriptSrc", page.scripts_blob), ("links", page.links_blob),
+                               ("url", (page.url or "").lower()))]
     for tech in techs.values():
-        detection = _detect_one(page, tech, cookies)
+        detection = _detect_one(page, tech, cookies, blobs)
         if detection:
             found[tech.name] = detection
     for detection in list(found.values()):
@@ -28,9 +33,10 @@ def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[
     return sorted(found.values(), key=lambda d: -d.confidence)
 
 
-def _detect_one(page: ParsedPage, tech: Technology, cookies: set[str]) -> Detection | None:
+def _detect_one(page: ParsedPage, tech: Technology, cookies: set[str],
+                blobs: list[Blob]) -> Detection | None:
     total, first = 0, None
-    for where, pattern, snippet in _matches(page, tech, cookies):
+    for where, pattern, snippet in _matches(page, tech, cookies, blobs):
         total += pattern.confidence
         first = first or (where, pattern, snippet)
     if not first or total <= 0:
@@ -40,16 +46,15 @@ def _detect_one(page: ParsedPage, tech: Technology, cookies: set[str]) -> Detect
                      f"{tech.name}:{where}:{pattern.source}")
 
 
-def _matches(page: ParsedPage, tech: Technology, cookies: set[str]):
+def _matches(page: ParsedPage, tech: Technology, cookies: set[str], blobs: list[Blob]):
     for pattern in tech.patterns.get("html", ()):
         m = page.search_html(pattern)
         if m:
             html = page.html
             yield "html", pattern, html[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]
-    for key, blob in (("scriptSrc", page.scripts_blob), ("links", page.links_blob),
-                      ("url", (page.url or "").lower())):
+    for key, blob, words in blobs:
         for pattern in tech.patterns.get(key, ()):
-            hit = _search_lines(pattern, blob)
+            hit = _search_lines(pattern, blob, words)
             if hit:
                 yield key, pattern, hit
     sources = {"meta": page.meta, "headers": page.headers,
@@ -64,9 +69,9 @@ def _matches(page: ParsedPage, tech: Technology, cookies: set[str]):
                     yield f"{key}:{name}", pattern, f"{name}: {value}"
 
 
-def _search_lines(pattern: Pattern, blob: str) -> str | None:
+def _search_lines(pattern: Pattern, blob: str, words: PageWords) -> str | None:
     """The matching line of a lower-case one-item-per-line blob, None when no match."""
-    if pattern.literal and pattern.literal not in blob:
+    if not words.allow(pattern.words) or (pattern.literal and pattern.literal not in blob):
         return None
     m = pattern.regex.search(blob)
     if not m:
