@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from probes.document import ParsedPage
 from probes.keywords import Keywords
@@ -39,11 +40,9 @@ def detect_language(page: ParsedPage, keywords: Keywords) -> tuple[str | None, E
 
 
 def _by_stopwords(text: str, keywords: Keywords) -> tuple[str | None, str]:
-    counts = {lang: 0 for lang in keywords.stopwords}
-    for word in WORD.findall(text.lower()):
-        for lang, words in keywords.stopwords.items():
-            if word in words:
-                counts[lang] += 1
+    seen = Counter(WORD.findall(text.lower()))
+    counts = {lang: sum(seen[w] for w in words.intersection(seen))
+              for lang, words in keywords.stopwords.items()}
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked:
         return None, ""

@@ -7,6 +7,7 @@ hotel's "Book now" button do not reach the threshold on their own.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from probes.context import SITE_JUDGED, ProbeContext
@@ -25,6 +26,8 @@ MAX_CONTROL_CHARS = 120  # button labels may name the product ("Put X in the car
 FOOD_SCHEMA = ("FoodEstablishment", "Restaurant", "FastFoodRestaurant", "Bakery", "BarOrPub",
                "CafeOrCoffeeShop", "IceCreamShop")
 FOOD_SECTORS = ("horeca", "food_retail")
+DECIMAL = re.compile(r"\d[.,]\d\d")  # every price regex match contains one
+PRICE_MARGIN = 16  # characters a price (currency, space, "euro", a word end) may span around it
 LODGING_MIN_WORDS = 3  # room/night/hotel words that make a page a lodging page
 
 
@@ -74,10 +77,39 @@ def _page_evidence(ctx: ProbeContext, page: ParsedPage):
     if meta.get("og:type", "").lower() == "product" or "product:price:amount" in meta:
         yield "og_product_price", evidence(page.url, meta.get("product:price:amount", "product"),
                                            "OpenGraph product")
-    prices = [m.group(0) for m, _ in zip(rules.price.finditer(page.text),
-                                         range(rules.min_prices), strict=False)]
+    prices = first_matches_near_decimals(rules.price, page.text, rules.min_prices)
     if len(prices) >= rules.min_prices:
         yield "prices", evidence(page.url, ", ".join(prices[:5]), "prices in text")
+
+
+def first_matches_near_decimals(regex: re.Pattern[str], text: str, limit: int) -> list[str]:
+    """The first `limit` matches of a price regex, each containing a decimal number.
+
+    Same matches as `regex.finditer(text)`, but the regex only runs on stretches of
+    text around decimal numbers (a full scan is slow on long texts).
+    """
+    found: list[str] = []
+    for lo, hi in _decimal_stretches(text):
+        for m in regex.finditer(text, lo, hi):
+            found.append(m.group(0))
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def _decimal_stretches(text: str):
+    """Disjoint (start, end) stretches of `text` around every decimal number."""
+    start = end = -1
+    for m in DECIMAL.finditer(text):
+        lo, hi = max(0, m.start() - PRICE_MARGIN), min(len(text), m.end() + PRICE_MARGIN)
+        if lo <= end:
+            end = hi
+            continue
+        if end >= 0:
+            yield start, end
+        start, end = lo, hi
+    if end >= 0:
+        yield start, end
 
 
 def _link_evidence(ctx: ProbeContext, page: ParsedPage):

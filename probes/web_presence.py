@@ -62,7 +62,7 @@ def website(ctx: ProbeContext) -> Signal:
 
 def reachable(ctx: ProbeContext) -> Signal:
     page = ctx.artifacts.site.home
-    ok = page is not None and page.status == 200 and bool(page.html.strip())
+    ok = page is not None and page.status == 200 and bool(page.html) and not page.html.isspace()
     proofs = [evidence(page.final_url, f"HTTP {page.status}", "home status")] if page else []
     return flag(ok, proofs)
 
@@ -171,7 +171,9 @@ def email(ctx: ProbeContext) -> Signal:
             if link.href.lower().startswith("mailto:") and "@" in link.href:
                 return flag(True, [evidence(page.url, link.href, "mailto: link")])
     for page in ctx.pages:
-        m = EMAIL.search(page.text) if "@" in page.text else None
+        at = page.text.find("@")
+        # A match starts in the space-free run before an "@": search from the first one.
+        m = EMAIL.search(page.text, page.text.rfind(" ", 0, at) + 1) if at >= 0 else None
         if m:
             return flag(True, [evidence(page.url, m.group(0), "e-mail in text", 0.9)])
     return flag(False, [])
@@ -222,6 +224,12 @@ def language(ctx: ProbeContext) -> Signal:
 
 
 def copyright_year(ctx: ProbeContext) -> Signal:
+    if "copyright_year" not in ctx.cache:  # also read by `fresh`
+        ctx.cache["copyright_year"] = _copyright_year(ctx)
+    return ctx.cache["copyright_year"]
+
+
+def _copyright_year(ctx: ProbeContext) -> Signal:
     best, proof = None, []
     for page in ctx.pages:
         for m in COPYRIGHT.finditer(page.text[-5000:] + " " + page.text[:2000]):

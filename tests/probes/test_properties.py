@@ -4,6 +4,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from probes import run_probes
+from probes.online_ordering import first_matches_near_decimals
+from probes.settings import load_webshop_rules
 from tests.probes.builders import artifacts, page
 
 FRAGMENTS = [
@@ -43,3 +45,16 @@ def test_no_probe_raises_on_random_text(html):
     assert all(obs.status == "measured" for obs in report.steps.values()
                if obs.status != "not_measured")
     assert all(sig.error is None for obs in report.steps.values() for sig in obs.signals.values())
+
+
+PRICE_FRAGMENTS = ["€", "EUR", "eur", "euro", "Euros", "$", "chf", "12", "1234567", ".", ",",
+                   "99", "5", " ", "x", "\n", "١٢", "prix"]
+
+
+@given(st.lists(st.sampled_from(PRICE_FRAGMENTS), max_size=40).map("".join))
+@settings(max_examples=200, deadline=None)
+def test_prices_near_decimals_equal_a_full_scan(text):
+    regex = load_webshop_rules().price
+    full = [m.group(0) for m in regex.finditer(text)]
+    for limit in (1, 3, 50):
+        assert first_matches_near_decimals(regex, text, limit) == full[:limit]
