@@ -37,7 +37,7 @@ RDFA_MARKERS = tuple(parse_pattern(p) for p in (
     r"xmlns:schema\s*=",
     r"""prefix\s*=\s*["'][^"']*schema:""",
     r"""typeof\s*=\s*["']?(?:schema:|https?://(?:www\.)?schema\.org)"""))
-MAX_PREFIX_TRIES = 50  # regex attempts at a pattern's leading text before a plain search
+MAX_PREFIX_TRIES = 400  # regex attempts at a pattern's leading text before a plain search
 AUTHORITY = re.compile(r"(?:https?:)?//([^/?#]*)", re.IGNORECASE)  # of web URLs only
 MICRODATA_WORD = b"itemscope"  # an attribute name: always a whole word of the page
 
