@@ -132,7 +132,6 @@ def _run(cfg: ScanConfig) -> None:
             cfg.http_ctx = demo.http_ctx
             cfg.places_api_key = demo.places_api_key
             cfg.commune = cfg.commune or demo.commune
-            cfg.allow_private_addresses = True
             cfg.crawl_overrides = {**demo.crawl_overrides, **cfg.crawl_overrides}
         outcome: ScanOutcome = asyncio.run(run_scan(cfg))
     err_console.print(outcome.summary)

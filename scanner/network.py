@@ -3,11 +3,13 @@
 Every TCP connection the tool opens goes through ``GuardedBackend.connect_tcp``:
 
 1. ``(host, port)`` is looked up in the resolve override (like curl ``--resolve``); the demo
-   and the tests map shop host names to the loopback fixture farm this way.
+   and the tests map shop host names to the loopback fixture farm this way. A pinned target
+   is trusted as given: it comes from the program, never from a website or a shop list.
 2. Otherwise the name is resolved with ``getaddrinfo``.
 3. Unless private addresses are allowed, any loopback, private, link-local, multicast,
-   reserved or unspecified address is refused with ``AddressRefused``. The connection is made
-   to the vetted IP itself, so a DNS answer cannot change between check and use.
+   reserved or unspecified address (also when embedded in NAT64 or 6to4 IPv6 addresses) is
+   refused with ``AddressRefused``. The connection is made to the vetted IP itself, so a DNS
+   answer cannot change between check and use.
 
 Redirects open new connections, so a redirect to a private address is refused the same way.
 TLS still verifies the certificate against the original host name (SNI), as with ``--resolve``.
@@ -37,11 +39,25 @@ class NameNotResolved(httpx.ConnectError):
     """DNS gave no address for the host."""
 
 
+NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: last 32 bits are IPv4
+
+
 def is_public_address(ip: str) -> bool:
-    addr = ipaddress.ip_address(ip)
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
+    addr: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(ip)
+    if isinstance(addr, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(addr)
+        if embedded is not None:
+            addr = embedded
     return addr.is_global and not addr.is_multicast
+
+
+def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to: mapped, NAT64 or 6to4."""
+    if addr.ipv4_mapped:
+        return addr.ipv4_mapped
+    if addr in NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return addr.sixtofour
 
 
 class GuardedBackend(AsyncNetworkBackend):
@@ -56,12 +72,12 @@ class GuardedBackend(AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> AsyncNetworkStream:
         target = self._resolve.get((host.lower(), port))
-        if target is not None:
+        if target is not None:  # pinned by the program: trusted, like curl --resolve
             ip, port = target
         else:
             ip = await self._resolve_name(host, port)
-        if not self._allow_private and not is_public_address(ip):
-            raise AddressRefused(f"refused {host} -> {ip}: not a public address")
+            if not self._allow_private and not is_public_address(ip):
+                raise AddressRefused(f"refused {host} -> {ip}: not a public address")
         return await self._inner.connect_tcp(
             ip, port, timeout=timeout, local_address=local_address, socket_options=socket_options
         )

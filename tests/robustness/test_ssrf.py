@@ -80,22 +80,11 @@ async def test_private_targets_reached_when_allowed(loopback_farm: Farm) -> None
 
 
 @pytest.mark.parametrize("ip", ["64:ff9b::a9fe:a9fe", "64:ff9b::a00:1", "64:ff9b::7f00:1"])
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/network.py is_public_address: Python 3.11's ipaddress calls NAT64 addresses "
-    "(64:ff9b::/96, RFC 6052) global, but on an IPv6-only network with NAT64 they reach the "
-    "embedded IPv4 address (here 169.254.169.254, 10.0.0.1, 127.0.0.1); a DNS answer "
-    "64:ff9b::a9fe:a9fe passes the guard. Check the embedded IPv4 like ipv4_mapped"))
 def test_nat64_addresses_embedding_private_ipv4_are_not_public(ip: str) -> None:
     assert not is_public_address(ip)
 
 
 @pytest.mark.parametrize("target", [PRIVATE_TARGET, METADATA_TARGET])
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/network.py GuardedBackend checks resolve-override targets too, so no loopback "
-    "fixture can be a first hop while private addresses are refused: a redirect to a private "
-    "address cannot be shown refused AFTER a public first hop (tests/scanner/"
-    "test_network_guard.py::test_redirect_to_private_address_refused passes because its first "
-    "hop is refused). Trusting explicitly pinned --resolve targets, like curl, would fix it"))
 async def test_redirect_chain_to_private_address_refused(target: str) -> None:
     with FaultFarm() as farm:
         farm.add_host("vitrine-publique.be", redirect_chain_to(target))

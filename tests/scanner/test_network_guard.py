@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 
@@ -19,7 +17,13 @@ def test_non_public_addresses(ip: str) -> None:
     assert not is_public_address(ip)
 
 
-@pytest.mark.parametrize("ip", ["8.8.8.8", "193.190.253.1", "2a00:1450:4007::1"])
+@pytest.mark.parametrize("ip", ["64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "2002:c0a8:101::1"])
+def test_ipv6_addresses_embedding_private_ipv4(ip: str) -> None:
+    assert not is_public_address(ip)
+
+
+@pytest.mark.parametrize("ip", ["8.8.8.8", "193.190.253.1", "2a00:1450:4007::1",
+                                "64:ff9b::808:808"])
 def test_public_addresses(ip: str) -> None:
     assert is_public_address(ip)
 
@@ -36,21 +40,20 @@ async def test_literal_and_named_loopback_refused(farm: Farm) -> None:
 async def test_redirect_to_private_address_refused(farm: Farm) -> None:
     target = f"http://127.0.0.1:{farm.http_port}/secret"
     farm.add_host("public-shop.be", lambda req: FarmResponse(302, b"", {"Location": target}))
-    # The farm host is reachable through the override, but the redirect target is not.
-    ctx = HttpContext(resolve={("public-shop.be", 443): ("127.0.0.1", farm.https_port)},
-                      allow_private=False, ca_file=str(farm.ca_pem))
-    async with make_client(ctx, follow_redirects=True) as client:
+    # The pinned first hop is trusted; the redirect target is resolved and refused.
+    async with make_client(farm.http_context(allow_private=False), follow_redirects=True) as c:
         with pytest.raises(AddressRefused):
-            await client.get("https://public-shop.be/")
+            await c.get("https://public-shop.be/")
+    assert farm.stats.paths("public-shop.be") == ["/"]
+    assert farm.stats.requests["127.0.0.1"] == 0
 
 
-async def test_override_is_still_checked(farm: Farm, tmp_path: Path) -> None:
+async def test_pinned_targets_are_trusted_like_curl_resolve(farm: Farm) -> None:
     farm.add_host("shop.be", lambda req: FarmResponse(200, b"hello"))
     async with make_client(farm.http_context(allow_private=False)) as client:
-        with pytest.raises(AddressRefused):
-            await client.get("https://shop.be/")
-    async with make_client(farm.http_context(allow_private=True)) as client:
         assert (await client.get("https://shop.be/")).text == "hello"
+        with pytest.raises(AddressRefused):  # a name that is not pinned is still checked
+            await client.get(f"http://localhost:{farm.http_port}/")
 
 
 async def test_unresolvable_name() -> None:
