@@ -87,9 +87,10 @@ def assert_absent(secrets: tuple[str, ...], blobs: dict[str, bytes]) -> None:
             assert not any(form in data for form in forms(secret)), f"{secret!r} in {name}"
 
 
-def scan_with_key(tmp: Path, accepted_key: str, **overrides: Any) -> tuple[Any, FakePlaces]:
+def scan_with_key(tmp: Path, accepted_key: str, service_disabled: bool = False,
+                  **overrides: Any) -> tuple[Any, FakePlaces]:
     places = places_with_personal_data()
-    fake = FakePlaces(places, api_key=accepted_key)
+    fake = FakePlaces(places, api_key=accepted_key, service_disabled=service_disabled)
     with Farm() as farm:
         populate(farm)
         farm.add_host(PLACES_HOST, fake)
@@ -132,15 +133,20 @@ def test_reviewers_and_photo_authors_never_stored(tmp_path: Path) -> None:
     assert any(s["places"]["status"] == "found" for s in scan_json["shops"])
 
 
+@pytest.mark.parametrize(("accepted", "disabled"), [("another-key", False), (FAKE_KEY, True)],
+                         ids=["400 API_KEY_INVALID", "403 SERVICE_DISABLED"])
 def test_refused_key_never_written(tmp_path: Path, debug_logs: pytest.LogCaptureFixture,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+                                   capsys: pytest.CaptureFixture[str], accepted: str,
+                                   disabled: bool) -> None:
     # One shop at a time, so that the refusal is known before the next shop's call.
-    outcome, fake = scan_with_key(tmp_path, accepted_key="another-key", global_concurrency=1)
+    outcome, fake = scan_with_key(tmp_path, accepted_key=accepted, service_disabled=disabled,
+                                  global_concurrency=1)
     assert len(fake.requests) == 1, "a refused key must stop the calls, not try every shop"
     blobs = every_output(tmp_path)
     (scan_json,) = [json.loads(d) for n, d in blobs.items() if n.endswith("scan.json")]
     reasons = {s["places"]["reason"] for s in scan_json["shops"]}
-    assert all(r and "clé" in r for r in reasons), reasons
+    (reason,) = reasons  # the same clear reason for every shop
+    assert reason and "Google Places" in reason
     out, err = capsys.readouterr()
     blobs.update(stdout=out.encode(), stderr=err.encode(), logs=debug_logs.text.encode(),
                  reasons=repr(reasons).encode())
