@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import random
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -107,22 +108,25 @@ def running_scan_id(db_url: str) -> str:
         return str(scan["id"])
 
 
+def scan_args(tmp: Path, port: int, db_url: str) -> list[str]:
+    shops = tmp / "commerces.csv"
+    lines = [f"Commerce {n},http://127.0.0.1:{port}/boutique/{n}/" for n in range(SHOPS)]
+    shops.write_text("nom,site web\n" + "\n".join(lines) + "\n", "utf-8")
+    (tmp / "rapide.toml").write_text(CONFIG, "utf-8")
+    return ["scan", "--shops", str(shops), "--no-places", "--no-render", "--format", "json",
+            "--allow-private-addresses", "--config", str(tmp / "rapide.toml"), "--db", db_url,
+            "--out", str(tmp / "out"), "--quiet"]
+
+
 @pytest.mark.slow
 def test_killed_scans_resume_without_loss(db_url: str, tmp_path: Path) -> None:
     rng = random.Random(20261128)
     with Farm() as farm:
         farm.add_host("127.0.0.1", shop_page)
-        shops = tmp_path / "commerces.csv"
-        lines = [f"Commerce {n},http://127.0.0.1:{farm.http_port}/boutique/{n}/"
-                 for n in range(SHOPS)]
-        shops.write_text("nom,site web\n" + "\n".join(lines) + "\n", "utf-8")
-        (tmp_path / "rapide.toml").write_text(CONFIG, "utf-8")
         common = ["--db", db_url, "--out", str(tmp_path / "out"), "--quiet"]
         log = tmp_path / "child.log"
         engine = sa.create_engine(_driver(db_url))
-        proc = start(["scan", "--shops", str(shops), "--no-places", "--no-render", "--format",
-                      "json", "--allow-private-addresses", "--config",
-                      str(tmp_path / "rapide.toml"), *common], log)
+        proc = start(scan_args(tmp_path, farm.http_port, db_url), log)
         seen: dict[tuple[str, str], tuple[str, str]] = {}
         kills = 0
         try:
@@ -156,4 +160,33 @@ def test_killed_scans_resume_without_loss(db_url: str, tmp_path: Path) -> None:
         assert store.integrity_check() == []
         (scan,) = store.list_scans()
         assert scan["status"] == "finished"
+        assert len(list(store.iter_shop_results(scan["id"]))) == SHOPS
+
+
+@pytest.mark.slow
+def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'ctrl-c.db'}"
+    with Farm() as farm:
+        farm.add_host("127.0.0.1", shop_page)
+        log = tmp_path / "child.log"
+        engine = sa.create_engine(_driver(db_url))
+        proc = start(scan_args(tmp_path, farm.http_port, db_url), log)
+        try:
+            wait_for_new_results(proc, engine, 0, 2)
+            proc.send_signal(signal.SIGINT)
+            code = proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            engine.dispose()
+        text = log.read_text("utf-8", "replace")
+        assert code == 130, text
+        assert "Traceback" not in text and "resume" in text, text
+        resumed = subprocess.run([*CLI, "resume", running_scan_id(db_url), "--db", db_url,
+                                  "--out", str(tmp_path / "out"), "--quiet"], cwd=ROOT,
+                                 capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    with Store(db_url) as store:
+        assert store.integrity_check() == []
+        (scan,) = store.list_scans()
         assert len(list(store.iter_shop_results(scan["id"]))) == SHOPS
