@@ -11,7 +11,7 @@ Every failure becomes ``SiteArtifacts.status`` / ``errors``; a slow site is cut 
 
 Site status from the first failure (artifacts.SiteStatus):
     robots.txt or home: refused -> "refused"; dns/connect/tls/timeout -> "unreachable";
-    robots.txt 5xx or home disallowed -> "blocked_by_robots"; home 4xx/5xx -> "http_error";
+    home disallowed -> "blocked_by_robots"; robots.txt 5xx or home 4xx/5xx -> "http_error";
     anything else -> "error".
 """
 
@@ -176,10 +176,14 @@ class Crawler:
         if rules.failure is not None:
             self._fail(site, rules.failure)
             return False
+        if rules.http_status is not None:  # 5xx/429: a failing server, not crawled this scan
+            self._record(site, FetchError(rules.url, "http_status",
+                                          f"robots.txt answered {rules.http_status}: the server "
+                                          "is failing, site not crawled in this scan"))
+            site.status = "http_error"
+            return False
         if not home_allowed:
-            self._record(site, FetchError(url, "robots", "robots.txt disallows the home page"
-                                          if rules.status == "ok" else
-                                          "robots.txt answered a server error: site skipped"))
+            self._record(site, FetchError(url, "robots", "robots.txt disallows the home page"))
             site.status = "blocked_by_robots"
             return False
         return True

@@ -8,7 +8,9 @@ Policy when robots.txt does not load (after Google's documented behaviour):
 * 2xx: the rules apply (protego parser; Crawl-delay is honoured by the slots, capped).
 * 4xx, including 401/403/404: there is no robots.txt for us; everything is allowed.
 * 5xx, or 429 after retries: the server is in trouble; the whole site is disallowed for this
-  scan (status "error"). We come back at the next scan.
+  scan (robots status "error"), so the home page is not requested either. The crawler
+  reports the site as "http_error" (a failing server), not "blocked_by_robots". We come
+  back at the next scan.
 * network failure (DNS, connection, TLS, timeout, SSRF refusal): status "error" and the site
   is disallowed; the crawler reports the site from the failure kind ("unreachable", "refused"),
   not as blocked by robots, since the home page could not have been reached either.
@@ -39,6 +41,7 @@ class RobotsRules:
     parser: Protego | None = None
     disallow_all: bool = False
     failure: FetchFailure | None = None  # the network failure, when there was one
+    http_status: int | None = None  # robots.txt's answer status, when there was one
     sitemaps: tuple[str, ...] = ()
 
     def allows(self, url: str, user_agent_token: str) -> bool:
@@ -93,7 +96,7 @@ class RobotsCache:
                 return RobotsRules(robots_url, "error", disallow_all=True, failure=failure)
             return RobotsRules(robots_url, "missing")
         if raw.status >= 500 or raw.status == 429:
-            return RobotsRules(robots_url, "error", disallow_all=True)
+            return RobotsRules(robots_url, "error", disallow_all=True, http_status=raw.status)
         if raw.status >= 400:
             return RobotsRules(robots_url, "missing")
         if raw.status >= 300:  # a redirect without Location, or a 304: nothing usable

@@ -67,8 +67,9 @@ async def test_robots_server_error_skips_the_site(farm: Farm, make_crawler: Craw
                                                        page("Panne").encode()))
     site = await (await make_crawler(max_retries=0)).crawl_site(
         Shop(name="P", website="https://panne.be/"))
-    assert site.status == "blocked_by_robots"
+    assert site.status == "http_error"  # a failing server, reported as such
     assert site.robots is not None and site.robots.status == "error"
+    assert site.errors[0].kind == "http_status" and "503" in site.errors[0].message
     assert farm.stats.paths("panne.be") == ["/robots.txt"]  # the home page is not requested
 
 
