@@ -18,7 +18,7 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
@@ -93,7 +93,7 @@ def load_link_keywords(path: Path = LINK_KEYWORDS_FILE) -> LinkKeywords:
     )
 
 
-def _role_keywords(path: Path, name: str, spec: dict[str, object]) -> RoleKeywords:
+def _role_keywords(path: Path, name: str, spec: dict[str, Any]) -> RoleKeywords:
     text, url_words = spec.get("text", []), spec.get("path", [])
     if not _str_list(text) or not _str_list(url_words) or set(spec) - {"text", "path"}:
         raise LinkKeywordsError(f"{path}: [roles.{name}] needs non-empty lists text and path")
