@@ -41,6 +41,8 @@ from sources.model import Shop
 log = logging.getLogger(__name__)
 
 UNREACHABLE_KINDS = ("dns", "connect", "tls", "timeout")
+#: FetchFailure kind for a request or redirect hop to a social network (never made).
+SOCIAL_KIND = "social"
 
 
 class ValidatorCache(Protocol):
@@ -109,7 +111,10 @@ class Crawler:
             await self._client.aclose()
 
     async def _robots_allows(self, url: str) -> bool:
+        """Checked before every request and redirect hop (pages and rendering browsers)."""
         assert self._robots is not None
+        if is_social(url, self.keywords):  # e.g. a site redirecting to its Facebook page
+            raise FetchFailure(url, SOCIAL_KIND, "a social network page: recorded, not crawled")
         return await self._robots.allows(url)
 
     async def crawl_site(self, shop: Shop) -> SiteArtifacts:
@@ -192,7 +197,10 @@ class Crawler:
         try:
             home = await self._fetch_page(url)
         except FetchFailure as failure:
-            self._fail(site, failure)
+            if failure.kind == SOCIAL_KIND:
+                site.status, site.social_links = "social_only", [failure.url]
+            else:
+                self._fail(site, failure)
             return None
         home.role = "home"
         site.pages.append(home)
@@ -235,7 +243,10 @@ class Crawler:
         try:
             page = await self._fetch_page(url)
         except FetchFailure as failure:
-            self._record(site, FetchError(failure.url, failure.kind, failure.message))
+            if failure.kind == SOCIAL_KIND:
+                site.social_links.append(failure.url)
+            else:
+                self._record(site, FetchError(failure.url, failure.kind, failure.message))
             return None
         page.role = role  # type: ignore[assignment]
         if site.render == "rendered" and self._render is not None:  # a JS site: its pages too

@@ -157,3 +157,15 @@ async def test_a_chain_sharing_one_site_stays_within_the_host_limit(
     sites = await asyncio.gather(*(crawler.crawl_site(shop) for shop in shops))
     assert all(site.status == "ok" and len(site.pages) == 5 for site in sites)
     assert farm.stats.peak_in_flight["chaine.be"] == 2
+
+
+async def test_site_redirecting_to_facebook_is_social_only(farm: Farm,
+                                                           make_crawler: CrawlerFactory) -> None:
+    facebook = "https://www.facebook.com/boucherie.leroy"
+    farm.add_host("leroy.be", lambda req: FarmResponse(
+        404 if req.path == "/robots.txt" else 301, b"", {"Location": facebook}))
+    farm.add_host("www.facebook.com", lambda req: FarmResponse(200, b"<p>facebook</p>"))
+    site = await (await make_crawler()).crawl_site(Shop(name="L", website="http://leroy.be/"))
+    assert site.status == "social_only" and site.social_links == [facebook]
+    assert site.pages == [] and site.errors == []
+    assert farm.stats.requests["www.facebook.com"] == 0
