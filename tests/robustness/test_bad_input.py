@@ -31,7 +31,8 @@ USAGE, FAILED = 2, 1
 
 @pytest.fixture(autouse=True)
 def no_debug(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(DEBUG_ENV, raising=False)
+    # setenv records the previous state, so what --debug sets is undone after each test.
+    monkeypatch.setenv(DEBUG_ENV, "0")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import logging
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,11 +105,15 @@ def scan_with_key(tmp: Path, accepted_key: str, service_disabled: bool = False,
 
 
 @pytest.fixture
-def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     caplog.set_level(logging.DEBUG)
-    for name in ("httpx", "httpcore", "smartcommerce", "scanner", "sources", "output"):
+    names = ("httpx", "httpcore", "smartcommerce", "scanner", "sources", "output")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
         logging.getLogger(name).setLevel(logging.DEBUG)
-    return caplog
+    yield caplog
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 def test_accepted_key_never_written(tmp_path: Path, debug_logs: pytest.LogCaptureFixture,
