@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -30,6 +31,10 @@ TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 NON_NESTING_TAGS = frozenset((
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr", "param", "keygen", "p", "li", "option", "td", "th", "tr", "dt", "dd"))
+# The same tags in lower-cased bytes, minus the non-nesting ones; group 1 is b"/" or b"".
+NESTING_TAG = re.compile(rb"<(/?)(?!(?:" + b"|".join(sorted(t.encode() for t in NON_NESTING_TAGS))
+                         + rb")(?![a-z0-9-]))[a-z][a-z0-9-]*")
+DEPTH_STEP = {b"": 1, b"/": -1}
 # RDFa that uses schema.org (other vocabularies, e.g. GoodRelations, are not read at all).
 # Word checks rule most pages out without a regex search (see probes/words.py).
 RDFA_MARKERS = tuple(parse_pattern(p) for p in (
@@ -146,9 +151,13 @@ class ParsedPage:
 def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None = None,
                role: str = "other") -> ParsedPage:
     """Parse `html` once. Never raises on malformed markup."""
-    html = cut_too_deep(html or "")
+    html = html or ""
+    low = html.encode("utf-8", "replace").lower()
+    whole = html
+    html = cut_too_deep(html, low)
     tree = LexborHTMLParser(html)
-    page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role)
+    page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
+                      _lower_bytes=low if html is whole else None)
     page.lang = _html_lang(tree)
     page.title = _title(tree)
     page.meta = _meta_tags(tree)
@@ -170,9 +179,17 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     return page
 
 
-def cut_too_deep(html: str) -> str:
-    """`html` up to where its nesting gets deeper than MAX_NESTING_DEPTH (usually all of it)."""
+def cut_too_deep(html: str, lower_bytes: bytes | None = None) -> str:
+    """`html` up to where its nesting gets deeper than MAX_NESTING_DEPTH (usually all of it).
+
+    `lower_bytes`: html.encode("utf-8", "replace").lower() when the caller has it.
+    """
     if html.count("<") < DEPTH_CHECK_MIN_TAGS:
+        return html
+    low = lower_bytes if lower_bytes is not None else html.encode("utf-8", "replace").lower()
+    # Fast check: the running sum of +1 (opening) / -1 (closing) nesting tags is the depth.
+    steps = map(DEPTH_STEP.__getitem__, NESTING_TAG.findall(low))
+    if max(accumulate(steps), default=0) <= MAX_NESTING_DEPTH:
         return html
     depth = 0
     for m in TAG.finditer(html):

@@ -1,4 +1,15 @@
-from probes.document import parse_page
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from probes.document import (
+    DEPTH_CHECK_MIN_TAGS,
+    MAX_NESTING_DEPTH,
+    NON_NESTING_TAGS,
+    cut_too_deep,
+    parse_page,
+)
 from probes.structured_data import parse_jsonld_blocks, schema_type_name
 
 
@@ -85,3 +96,30 @@ def test_many_tags_at_normal_depth_are_kept_whole():
     html = "<ul>" + "<li><a href='/p'>x</a>" * 6000 + "</ul><p>fin de page</p>"
     page = parse_page(html, "https://large.example.be/")
     assert len(page.links) == 6000 and page.text.endswith("fin de page")
+
+
+def _reference_cut(html: str) -> str:
+    """The plain walk over every tag that cut_too_deep must agree with."""
+    if html.count("<") < DEPTH_CHECK_MIN_TAGS:
+        return html
+    depth = 0
+    for m in re.finditer(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)", html):
+        if m.group(2).lower() in NON_NESTING_TAGS:
+            continue
+        depth += -1 if m.group(1) else 1
+        if depth > MAX_NESTING_DEPTH:
+            return html[:m.start()]
+    return html
+
+
+@given(st.lists(st.sampled_from(["<div>", "</div>", "<DIV class=a>", "<p>", "</P>", "<param>",
+                                 "<li>", "<details>", "</td>", "<é>", "<br/>", "<span", "x"]),
+                min_size=0, max_size=40),
+       st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=4000))
+@example(["</div>", "<p>"], 100, 3000)
+@example(["<DIV class=a>", "</div>"], 200, 2600)
+@example(["<div>", "<div>", "</div>"], 2000, 0)
+@settings(max_examples=40, deadline=None)
+def test_depth_cut_agrees_with_a_plain_walk(parts, repeat, deep):
+    html = "<div><br>" * deep + "".join(parts) * repeat + "</div>" * (deep // 2)
+    assert cut_too_deep(html) == _reference_cut(html)
