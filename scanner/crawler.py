@@ -115,7 +115,12 @@ class Crawler:
         assert self._robots is not None
         if is_social(url, self.keywords):  # e.g. a site redirecting to its Facebook page
             raise FetchFailure(url, SOCIAL_KIND, "a social network page: recorded, not crawled")
-        return await self._robots.allows(url)
+        rules = await self._robots.rules_for(url)
+        if rules.failure is not None:  # e.g. a redirect hop to a refused or dead address
+            raise FetchFailure(url, rules.failure.kind, rules.failure.message)
+        if rules.http_status is not None:
+            raise FetchFailure(url, "http_status", f"robots.txt answered {rules.http_status}")
+        return rules.allows(url, self._robots.user_agent_token)
 
     async def crawl_site(self, shop: Shop) -> SiteArtifacts:
         """Crawl one shop's website. Never raises: failures are in the result."""

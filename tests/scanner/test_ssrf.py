@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from fixtures.farm import Farm, FarmResponse
-from scanner.crawl_stats import CrawlStats
-from scanner.fetch import Fetcher, FetchFailure
-from scanner.http import HttpContext
-from scanner.network import GuardedTransport
-from scanner.slots import Slots
 from sources.model import Shop
-from tests.scanner.conftest import FAST, CrawlerFactory
+from tests.scanner.conftest import CrawlerFactory
 
 
 @pytest.mark.parametrize("website", [
@@ -31,29 +25,17 @@ async def test_private_targets_are_refused(website: str, make_crawler: CrawlerFa
         assert site.errors[0].kind == "refused"
 
 
-async def test_farm_host_refused_without_allow_private(farm: Farm,
-                                                       make_crawler: CrawlerFactory) -> None:
-    farm.add_host("loop.be", lambda req: FarmResponse(200, b"<p>secret</p>"))
-    site = await (await make_crawler(allow_private=False)).crawl_site(
-        Shop(name="L", website="https://loop.be/"))
-    assert site.status == "refused"
-    assert farm.stats.requests["loop.be"] == 0
-
-
-async def test_redirect_hop_to_a_private_address_is_refused(farm: Farm) -> None:
-    """public-shop.be stands for a public site (its transport allows the farm); the redirect
-    target is a literal loopback address, reached through the strict default transport."""
-    secret = f"http://127.0.0.1:{farm.http_port}/secret"
-    farm.add_host("public-shop.be", lambda req: FarmResponse(302, b"", {"Location": secret}))
-    resolve = {("public-shop.be", 443): ("127.0.0.1", farm.https_port)}
-    public = GuardedTransport(resolve=resolve, allow_private=True, verify=str(farm.ca_pem))
-    strict = GuardedTransport(allow_private=False)
-    client = httpx.AsyncClient(transport=strict, mounts={"all://public-shop.be": public},
-                               headers={"User-Agent": HttpContext().user_agent})
-    async with client:
-        fetcher = Fetcher(client, FAST, Slots(FAST), CrawlStats())
-        with pytest.raises(FetchFailure) as failure:
-            await fetcher.fetch_page("https://public-shop.be/")
-    assert failure.value.kind == "refused"
-    assert farm.stats.paths("public-shop.be") == ["/"]
-    assert sum(farm.stats.requests.values()) == 1  # /secret was never requested
+async def test_pinned_host_is_trusted_but_its_redirects_are_checked(
+        farm: Farm, make_crawler: CrawlerFactory) -> None:
+    """Pinned resolve targets are trusted (curl --resolve); a redirect hop to a private
+    address, by literal IP or by a name resolving to loopback, is refused and never made."""
+    secrets = {"/": f"http://127.0.0.1:{farm.http_port}/secret",
+               "/fr": f"http://localhost:{farm.http_port}/secret"}
+    farm.add_host("public-shop.be", lambda req: FarmResponse(
+        302 if req.path in secrets else 404, b"", {"Location": secrets.get(req.path, "")}))
+    crawler = await make_crawler(allow_private=False)
+    for path in secrets:
+        site = await crawler.crawl_site(Shop(name="P", website=f"https://public-shop.be{path}"))
+        assert site.status == "refused" and site.errors[0].kind == "refused"
+    assert farm.stats.paths("public-shop.be") == ["/robots.txt", "/", "/robots.txt", "/fr"]
+    assert not any("secret" in path for _, _, path in farm.stats.log)
