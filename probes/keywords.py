@@ -53,6 +53,7 @@ class Keywords:
     categories: dict[str, Category]
     stopwords: dict[str, frozenset[str]]  # language -> words
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
+    text_starts: re.Pattern[str] | None = None  # where any of those terms starts (one trie)
 
     def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
         """One pass over `text` for every category of TEXT_CATEGORIES."""
@@ -62,7 +63,7 @@ class Keywords:
         lower = text.lower()  # the regex is lower case: much faster than IGNORECASE
         if len(lower) != len(text):  # rare letters whose lower case is longer
             text = lower
-        for m in self.text_regex.finditer(lower):
+        for m in self._text_matches(lower):
             category = m.lastgroup or ""
             found = hits[category]
             if len(found) >= limit:
@@ -74,6 +75,24 @@ class Keywords:
             found.append(KeywordHit(category, text[m.start():m.end()],
                                     text[lo:m.end() + SNIPPET_RADIUS]))
         return hits
+
+    def _text_matches(self, lower: str):
+        """Same matches as text_regex.finditer(lower), faster: the one-trie regex finds
+        where a term starts, the per-category regex is tried only there."""
+        regex = self.text_regex
+        if regex is None:
+            return
+        if self.text_starts is None:
+            yield from regex.finditer(lower)
+            return
+        pos = 0
+        while (start := self.text_starts.search(lower, pos)) is not None:
+            m = regex.match(lower, start.start())
+            if m:
+                yield m
+                pos = m.end()
+            else:
+                pos = start.start() + 1
 
     def find(self, category: str, text: str, limit: int = 3) -> list[KeywordHit]:
         """Up to `limit` matches of `category` in `text` not cancelled by a negative phrase."""
@@ -139,7 +158,8 @@ def load_keywords(directory: str | None = None) -> Keywords:
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
                         _url_regex(urls[c]))
             for c in CATEGORIES if terms[c]}
-    return Keywords(cats, stopwords, _text_regex(cats))
+    starts = trie_pattern([t for c in TEXT_CATEGORIES for t in cats[c].terms])
+    return Keywords(cats, stopwords, _text_regex(cats), re.compile(r"(?<!\w)" + starts))
 
 
 def _text_regex(cats: dict[str, Category]) -> re.Pattern[str]:

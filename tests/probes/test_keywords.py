@@ -1,6 +1,8 @@
 import shutil
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from probes.keywords import KEYWORDS_DIR, KeywordError, load_keywords
 
@@ -50,3 +52,16 @@ def test_empty_terms_fail(tmp_path):
     (folder / "en.toml").write_text('language = "en"\nstopwords = ["the"]\n[cart]\nterms = []\n')
     with pytest.raises(KeywordError, match="terms"):
         load_keywords(str(folder))
+
+
+@given(st.lists(st.sampled_from(["retrait", " en ", "magasin", "click", " & ", "collect",
+                                 "livraison", "à domicile", "ouvert", "lundi", "x", " ", "-",
+                                 "afhalen", "in de winkel", "abholung", "rue", "é", "9h"]),
+                max_size=30).map("".join))
+@settings(max_examples=150, deadline=None)
+def test_text_scan_finds_what_a_full_regex_scan_finds(text):
+    kw = load_keywords()
+    lower = text.lower()
+    fast = [(m.start(), m.end(), m.lastgroup) for m in kw._text_matches(lower)]
+    full = [(m.start(), m.end(), m.lastgroup) for m in kw.text_regex.finditer(lower)]
+    assert fast == full
