@@ -49,7 +49,7 @@ async def crawl_faults(farm: FaultFarm, shops: list[Shop]) -> list[Row]:
                 "errors": [{"kind": e.kind, "message": e.message} for e in site.errors],
                 "pages": len(site.pages), "seconds": time.monotonic() - started}
 
-    async with Crawler(settings, farm.http_context()) as crawler:
+    async with Crawler(settings, farm.http_context(allow_private=False)) as crawler:
         return list(await asyncio.gather(*(one(crawler, shop) for shop in shops)))
 
 
@@ -61,9 +61,10 @@ def scan_faults(farm: FaultFarm, shops: list[Shop], tmp: Path) -> list[Row]:
 
     shops_file = tmp / "faults.csv"
     write_shop_list(shops, shops_file)
-    config = ScanConfig(shops_file=shops_file, http_ctx=farm.http_context(), no_places=True,
-                        no_render=True, db_url=f"sqlite:///{tmp}/faults.db", out_dir=tmp / "out",
-                        quiet=True, formats=("json",), crawl_overrides=FAULT_CRAWL_OVERRIDES)
+    config = ScanConfig(shops_file=shops_file, http_ctx=farm.http_context(allow_private=False),
+                        no_places=True, no_render=True, db_url=f"sqlite:///{tmp}/faults.db",
+                        out_dir=tmp / "out", quiet=True, formats=("json",),
+                        crawl_overrides=FAULT_CRAWL_OVERRIDES)
     started = time.monotonic()
     outcome = asyncio.run(run_scan(config))
     elapsed = time.monotonic() - started

@@ -34,10 +34,9 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "burst_5xx_then_ok": ("ok", None),
     "429_retry_after": ("ok", None),
     "redirect_loop": ("error", "other"),
-    # Private addresses are allowed here (the farm is on loopback); FaultFarm sends them to a
-    # sink on the farm. Their refusal is tested in test_ssrf.py.
-    "redirect_to_private": ("ok", None),
-    "redirect_to_metadata": ("ok", None),
+    # The scan runs as in real life, private addresses refused (the farm's hosts are pinned).
+    "redirect_to_private": ("refused", "refused"),
+    "redirect_to_metadata": ("refused", "refused"),
     "body_100mb": ("error", "too_large"),
     "gzip_bomb": ("error", "too_large"),
     "cp1252_labelled_utf8": ("ok", None),
@@ -46,12 +45,13 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "binary_as_html": ("ok", None),
     "truncated_html": ("ok", None),
     "infinite_calendar": ("ok", None),
-    # robots.txt too big is ignored like a missing one; a server error on it skips the site.
+    # robots.txt too big is ignored like a missing one; a server error on it skips the site
+    # (Google's rule), reported as a failing server.
     "robots_100mb": ("ok", None),
     "robots_gzip_bomb": ("ok", None),
     "robots_slow_loris": ("unreachable", "timeout"),
     "robots_connection_reset": ("unreachable", "connect"),
-    "robots_500": ("blocked_by_robots", "robots"),
+    "robots_500": ("http_error", "http_status"),
     "tls_untrusted_certificate": ("unreachable", "tls"),
     "dns_does_not_resolve": ("unreachable", "dns"),
 }

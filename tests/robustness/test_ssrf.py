@@ -79,8 +79,9 @@ async def test_private_targets_reached_when_allowed(loopback_farm: Farm) -> None
     assert loopback_farm.stats.requests["127.0.0.1"] > 0
 
 
-@pytest.mark.parametrize("ip", ["64:ff9b::a9fe:a9fe", "64:ff9b::a00:1", "64:ff9b::7f00:1"])
-def test_nat64_addresses_embedding_private_ipv4_are_not_public(ip: str) -> None:
+@pytest.mark.parametrize("ip", ["64:ff9b::a9fe:a9fe", "64:ff9b::a00:1", "64:ff9b::7f00:1",
+                                "2002:a9fe:a9fe::1", "2002:7f00:1::1"])
+def test_nat64_and_6to4_addresses_embedding_private_ipv4_are_not_public(ip: str) -> None:
     assert not is_public_address(ip)
 
 
