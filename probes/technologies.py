@@ -6,20 +6,18 @@ import re
 
 from probes.document import ParsedPage
 from probes.fingerprints import Detection, Pattern, Technology
-from probes.words import PageWords
 
 COOKIE_NAME = re.compile(r"(?:^|[,;]\s*)([^=;,\s]+)=")
 SNIPPET_RADIUS = 60
-Blob = tuple[str, str, PageWords]  # key ("links"...), lower-case text one item a line, its words
+Blob = tuple[str, str]  # key ("links"...), lower-case text with one item a line
 
 
 def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[Detection]:
     """Every technology whose patterns add up to some confidence, best first."""
     found: dict[str, Detection] = {}
     cookies = {c.lower() for c in COOKIE_NAME.findall(page.headers.get("set-cookie", ""))}
-    blobs = [(key, blob, PageWords(blob.encode("utf-8", "replace")))
-             for key, blob in (("scriptSrc", page.scripts_blob), ("links", page.links_blob),
-                               ("url", (page.url or "").lower()))]
+    blobs = [("scriptSrc", page.scripts_blob), ("links", page.links_blob),
+             ("url", (page.url or "").lower())]
     for tech in techs.values():
         detection = _detect_one(page, tech, cookies, blobs)
         if detection:
@@ -52,9 +50,9 @@ def _matches(page: ParsedPage, tech: Technology, cookies: set[str], blobs: list[
         if m:
             html = page.html
             yield "html", pattern, html[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]
-    for key, blob, words in blobs:
+    for key, blob in blobs:
         for pattern in tech.patterns.get(key, ()):
-            hit = _search_lines(pattern, blob, words)
+            hit = _search_lines(pattern, blob)
             if hit:
                 yield key, pattern, hit
     sources = {"meta": page.meta, "headers": page.headers,
@@ -69,9 +67,9 @@ def _matches(page: ParsedPage, tech: Technology, cookies: set[str], blobs: list[
                     yield f"{key}:{name}", pattern, f"{name}: {value}"
 
 
-def _search_lines(pattern: Pattern, blob: str, words: PageWords) -> str | None:
+def _search_lines(pattern: Pattern, blob: str) -> str | None:
     """The matching line of a lower-case one-item-per-line blob, None when no match."""
-    if not words.allow(pattern.words) or (pattern.literal and pattern.literal not in blob):
+    if pattern.literal and pattern.literal not in blob:
         return None
     m = pattern.regex.search(blob)
     if not m:
