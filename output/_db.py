@@ -14,6 +14,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import URL, make_url
 
+from scanner.errors import ScanFailed
+
 DEFAULT_DB_FILE = "smartcommerce.db"
 DEFAULT_DB_URL = f"sqlite:///{DEFAULT_DB_FILE}"
 DB_URL_ENV = "SMARTCOMMERCE_DB"
@@ -22,7 +24,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000  # wait for another writer instead of failing at
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-class StoreError(Exception):
+class StoreError(ScanFailed):
     """The store cannot do what was asked (database unreachable, finished scan, ...).
 
     The message is one plain-language line and never contains a password.

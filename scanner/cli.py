@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from scanner.cli_support import err_console, handle_errors, set_debug
+from scanner.cli_support import err_console, guard_all_commands, handle_errors, set_debug
 from scanner.errors import EXIT_FAILED, UserInputError
 from scanner.pipeline import DEFAULT_DB_URL, ScanConfig, ScanOutcome, run_scan
 
@@ -80,6 +80,7 @@ def scan(
     """Analyse les commerces d'une commune ou d'une liste et écrit le rapport."""
     if sum(x is not None and x is not False for x in (demo or None, shops, commune, resume)) != 1:
         raise UserInputError("choisissez une seule entrée : --demo, --shops, --commune ou --resume")
+    _check_report_options(_split(format), lang)
     cfg = ScanConfig(
         shops_file=shops, commune=commune, sources=_split(sources), osm_file=osm_file,
         kbo_path=kbo, out_dir=out, db_url=db, config_file=config,
@@ -141,6 +142,19 @@ def _run(cfg: ScanConfig) -> None:
         raise typer.Exit(EXIT_FAILED)
 
 
+def _check_report_options(formats: tuple[str, ...], lang: str) -> None:
+    """Refuse bad --format / --lang before scanning, not after an hour of work."""
+    from output import FORMATS
+    from output.i18n import LANGUAGES
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UserInputError(f"format inconnu : {', '.join(unknown) or '(vide)'} "
+                             f"(possibles : {', '.join(FORMATS)})")
+    if lang not in LANGUAGES:
+        raise UserInputError(f"langue inconnue : {lang} (possibles : {', '.join(LANGUAGES)})")
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -157,6 +171,7 @@ def _register_plugins() -> None:
 
 
 _register_plugins()
+guard_all_commands(app)
 
 
 def main() -> None:

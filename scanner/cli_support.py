@@ -43,6 +43,9 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 def handle_errors(fn: F) -> F:
     """Turn exceptions into one error line and an exit code; traceback only with --debug."""
 
+    if getattr(fn, "_handles_errors", False):
+        return fn
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -60,7 +63,8 @@ def handle_errors(fn: F) -> F:
         except OSError as exc:  # full disk, broken pipe...
             if debug_enabled():
                 err_console.print_exception()
-            raise fail(f"erreur système : {exc.strerror or exc}", EXIT_FAILED) from None
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise fail(f"erreur système : {exc.strerror or exc}{where}", EXIT_FAILED) from None
         except KeyboardInterrupt:
             raise fail("interrompu ; reprenez avec « smartcommerce resume SCAN_ID »", 130) \
                 from None
@@ -70,4 +74,14 @@ def handle_errors(fn: F) -> F:
             raise fail(f"erreur inattendue ({type(exc).__name__}) : {exc}. "
                        "Relancez avec --debug pour le détail.", EXIT_FAILED) from None
 
+    wrapper._handles_errors = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def guard_all_commands(app: typer.Typer) -> None:
+    """Give every registered command the same error handling (plugins included)."""
+    for command in app.registered_commands:
+        callback = command.callback
+        if callback is not None and not getattr(callback, "_handles_errors", False):
+            command.callback = handle_errors(callback)
+            command.callback._handles_errors = True  # type: ignore[attr-defined]

@@ -122,10 +122,6 @@ def test_unreachable_db_message_hides_the_password(files: Path) -> None:
 
 
 # -- known gaps (strict xfails: each names the module to fix) --------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/pipeline.py _run_with_store: load_rubric raises scoring.RubricError (a "
-    "ValueError, not a UserInputError), so a broken --rubric file ends as 'erreur inattendue', "
-    "exit 1"))
 def test_scan_invalid_rubric_is_an_input_error(files: Path) -> None:
     assert_one_clean_line(invoke(["scan", "--shops", f"{files}/good.csv", "--rubric",
                                   f"{files}/bad.toml", "--db", f"sqlite:///{files}/db.db",
@@ -133,9 +129,6 @@ def test_scan_invalid_rubric_is_an_input_error(files: Path) -> None:
 
 
 @pytest.mark.parametrize("option", [["--format", "pdf"], ["--lang", "xx"]])
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/cli.py scan: --format and --lang are checked only by output.write_reports AFTER "
-    "the whole scan (ValueError -> 'erreur inattendue', exit 1): a long scan is run for nothing"))
 def test_scan_bad_format_refused_before_scanning(files: Path, option: list[str]) -> None:
     db = f"sqlite:///{files}/db.db"
     assert_one_clean_line(invoke(["scan", "--shops", f"{files}/good.csv", *option, "--db", db,
@@ -145,10 +138,6 @@ def test_scan_bad_format_refused_before_scanning(files: Path, option: list[str])
 
 
 @pytest.mark.parametrize("db", [UNREACHABLE_DB, "garbage"])
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/cli.py resume_cmd opens Store(db) itself; its StoreError is not a "
-    "SmartCommerceError, so the user reads 'erreur inattendue (StoreError) … Relancez avec "
-    "--debug' for a wrong --db"))
 def test_resume_bad_db_is_not_unexpected(files: Path, db: str) -> None:
     url = f"sqlite:///{files}/garbage.db" if db == "garbage" else db
     line = assert_one_clean_line(invoke(["resume", "scan-x", "--db", url]), FAILED)
@@ -175,9 +164,6 @@ def test_inspect_missing_file(files: Path) -> None:
     assert_one_clean_line(invoke(["inspect", f"{files}/missing.html"]), USAGE)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/cli_support.py handle_errors: an OSError prints only exc.strerror ('erreur "
-    "système : File exists'), not the path that failed"))
 def test_out_on_a_device_names_the_path(files: Path) -> None:
     line = assert_one_clean_line(invoke(["scan", "--shops", f"{files}/good.csv", "--db",
                                          f"sqlite:///{files}/db.db", "--no-places", "--quiet",
@@ -221,9 +207,6 @@ def test_full_disk_leaves_no_half_written_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "output/cli.py report: write_reports' OSError (disk full, EFBIG) is not caught (only "
-    "ValueError and StoreError are): the user gets a 40-line traceback instead of one line"))
 def test_full_disk_gives_one_clean_line(tmp_path: Path) -> None:
     proc, _ = report_on_full_disk(tmp_path)
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
