@@ -46,6 +46,20 @@ class Category:
     negative: re.Pattern[str] | None
     url_fragments: list[str] = field(default_factory=list)
     url_regex: re.Pattern[str] | None = None  # a fragment that ends a path segment
+    starts: re.Pattern[str] | None = None  # where a term starts (one trie, no word-end check)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """Same as regex.search(text), faster on long texts: the trie finds where a term
+        starts, the full regex is tried only there."""
+        if self.starts is None:
+            return self.regex.search(text)
+        pos = 0
+        while (start := self.starts.search(text, pos)) is not None:
+            m = self.regex.match(text, start.start())
+            if m:
+                return m
+            pos = start.start() + 1
+        return None
 
 
 @dataclass(slots=True)
@@ -156,7 +170,7 @@ def load_keywords(directory: str | None = None) -> Keywords:
             urls[name] += _strings(table, "url", f"{lang}.{name}", required=False)
     cats = {c: Category(c, terms[c], alternation(terms[c]),
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
-                        _url_regex(urls[c]))
+                        _url_regex(urls[c]), term_starts(terms[c]))
             for c in CATEGORIES if terms[c]}
     starts = trie_pattern([t for c in TEXT_CATEGORIES for t in cats[c].terms])
     return Keywords(cats, stopwords, _text_regex(cats), re.compile(r"(?<!\w)" + starts))
@@ -166,6 +180,11 @@ def _text_regex(cats: dict[str, Category]) -> re.Pattern[str]:
     """One lower-case regex, one named group per category, each a trie of its terms."""
     groups = [f"(?P<{name}>{trie_pattern(cats[name].terms)})" for name in TEXT_CATEGORIES]
     return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)")
+
+
+def term_starts(terms: list[str]) -> re.Pattern[str]:
+    """Where one of `terms` starts a word (case-insensitive): candidates for `alternation`."""
+    return re.compile(r"(?<!\w)" + trie_pattern(terms), re.IGNORECASE)
 
 
 def trie_pattern(terms: list[str]) -> str:

@@ -126,7 +126,7 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
         cat = kw.categories[category]
         url_regex = cat.url_regex if by_url else None
         in_urls = bool(url_regex and url_regex.search(path_blob))
-        if not in_urls and not cat.regex.search(label_blob):
+        if not in_urls and not cat.search(label_blob):
             continue
         for link, label, path in zip(own, labels, paths, strict=True):
             in_url = in_urls and url_regex is not None and url_regex.search(path)
@@ -228,7 +228,7 @@ def online_booking(ctx: ProbeContext) -> Signal:
     tool = booking_platform(ctx)
     if tool.value:
         return flag(True, tool.evidence)
-    booking = ctx.keywords.categories["booking"].regex
+    booking = ctx.keywords.categories["booking"]
     for page in ctx.pages:
         labels = _labels(page)
         if not booking.search("\n".join(labels)) or _lodging_page(ctx, page):
@@ -247,7 +247,7 @@ def food_ordering(ctx: ProbeContext) -> Signal:
         return flag(True, platforms.evidence)
     if not _is_food_business(ctx):
         return flag(False, [])
-    food = ctx.keywords.categories["food_ordering"].regex
+    food = ctx.keywords.categories["food_ordering"]
     for page in ctx.pages:
         labels = _labels(page)
         if not food.search("\n".join(labels)):

@@ -65,3 +65,14 @@ def test_text_scan_finds_what_a_full_regex_scan_finds(text):
     fast = [(m.start(), m.end(), m.lastgroup) for m in kw._text_matches(lower)]
     full = [(m.start(), m.end(), m.lastgroup) for m in kw.text_regex.finditer(lower)]
     assert fast == full
+
+
+@given(st.lists(st.sampled_from(["Réserver", "réservez", " en ligne", "Prendre", " rendez-vous",
+                                 "Book", " now", "Panier", "Winkelmandje", "Cart", "x", " ",
+                                 "\n", "-", "Commander", "Bestellen", "É", "1"]),
+                max_size=30).map("".join))
+@settings(max_examples=150, deadline=None)
+def test_category_search_equals_its_regex_search(text):
+    for category in load_keywords().categories.values():
+        fast, full = category.search(text), category.regex.search(text)
+        assert (fast and fast.span()) == (full and full.span())
