@@ -20,6 +20,7 @@ from rich.text import Text
 from probes._runner import inspect_html
 from probes.evaluation import read_page
 from probes.fingerprints import FingerprintError, load_fingerprints
+from scanner.errors import UserInputError
 
 INSPECT_TIMEOUT_S = 15.0
 INSPECT_MAX_BYTES = 5 * 1024 * 1024
@@ -64,6 +65,10 @@ def inspect_command(
         "--allow-private-addresses", help="Autorise les adresses locales (tests).")] = False,
 ) -> None:
     """Show what the scanner detects on web pages."""
+    missing = [t for t in targets if not t.lower().startswith(("http://", "https://"))
+               and not Path(t).is_file()]
+    if missing:  # a usage error: nothing is inspected
+        raise UserInputError(f"fichier introuvable : {', '.join(missing)}")
     console = Console()
     try:
         techs = load_fingerprints(tuple(str(p) for p in fingerprints)) if fingerprints else None

@@ -22,12 +22,12 @@ from pathlib import Path
 from scanner.errors import ScanFailed, UserInputError
 from scanner.http import HttpContext
 from sources.commune import Commune, commune_offline, resolve_commune
-from sources.csv_list import read_shop_list
+from sources.csv_list import ShopListError, read_shop_list
 from sources.kbo import KboLocation, read_kbo
-from sources.kbo_files import KboExtract
+from sources.kbo_files import KboError, KboExtract
 from sources.merge import SOURCE_PRIORITY, keep_in_commune, merge_shops
 from sources.model import Shop
-from sources.osm_parse import load_osm_file, parse_overpass_elements
+from sources.osm_parse import OsmFileError, load_osm_file, parse_overpass_elements
 from sources.overpass import (
     DEFAULT_ENDPOINT,
     CommuneSelector,
@@ -42,6 +42,10 @@ KNOWN_SOURCES = SOURCE_PRIORITY
 # KBO comes last: it locates units by postcode, and the postcodes come from the others.
 COLLECT_ORDER = ("csv", "osm", "places", "kbo")
 Estimate = Callable[[int, float], None]  # (worst-case billable calls, USD) before spending
+
+
+# Errors in a file the user named: they stop the run with exit code 2.
+NAMED_FILE_ERRORS = (ShopListError, KboError, OsmFileError)
 
 
 @dataclass(slots=True)
@@ -83,6 +87,9 @@ async def collect_shops(
     if unknown:
         raise UserInputError(f"source inconnue : {', '.join(unknown)} "
                              f"(possibles : {', '.join(KNOWN_SOURCES)})")
+    for option, named in (("--shops", shops_file), ("--osm-file", osm_file), ("--kbo", kbo_path)):
+        if named is not None and not Path(named).exists():
+            raise UserInputError(f"fichier introuvable ({option}) : {named}")
     opts = _Options(wanted, _path(shops_file), _path(osm_file), _path(kbo_path),
                     http_ctx or HttpContext(), places_key, places_budget, overpass_endpoint,
                     places_base_url, on_estimate, set(postcodes))
@@ -94,7 +101,9 @@ async def collect_shops(
             opts.postcodes |= _commune_postcodes(records, result.commune)
         try:
             records[source] = await _COLLECTORS[source](result.commune, opts, result)
-        except (OverpassError, UserInputError, OSError) as exc:
+        except NAMED_FILE_ERRORS:
+            raise  # a file named on the command line is missing or unreadable: the user's to fix
+        except (OverpassError, UserInputError, OSError) as exc:  # source not set up or down
             result.errors.append(f"{source} : {exc}")
     if wanted and not records:
         raise ScanFailed("aucune source n'a donné de commerces : " + " ; ".join(result.errors))

@@ -72,10 +72,12 @@ def test_inspect_readable_summary_in_french():
     assert "Boutique en ligne" in result.output and "woocommerce" in result.output
 
 
-def test_missing_file_is_reported_and_exit_code_is_1():
-    result = CliRunner().invoke(_app(), ["inspect", "--json", "/nonexistent/page.html"])
-    assert result.exit_code == 1
-    assert "introuvable" in json.loads(result.output)["error"]
+def test_missing_file_is_a_usage_error():
+    from scanner.cli import app
+
+    result = CliRunner().invoke(app, ["inspect", "--json", "/nonexistent/page.html"])
+    assert result.exit_code == 2
+    assert "introuvable" in result.stderr and result.stdout == ""
 
 
 def test_live_url_on_loopback_needs_the_flag(server):

@@ -147,19 +147,12 @@ def test_resume_bad_db_is_not_unexpected(files: Path, db: str) -> None:
 @pytest.mark.parametrize(("source", "option", "name"), [
     ("osm", "--osm-file", "bad.json"), ("kbo", "--kbo", "nokbo.zip"),
     ("csv", "--shops", "missing.csv")])
-@pytest.mark.xfail(strict=True, reason=(
-    "sources/cli.py + sources/collect.py: a missing or unreadable file named on the command "
-    "line becomes 'aucune source n'a donné de commerces', exit 1, instead of an input error "
-    "(exit 2)"))
 def test_sources_bad_file_is_an_input_error(files: Path, source: str, option: str,
                                             name: str) -> None:
     assert_one_clean_line(invoke(["sources", "--commune", "Habay", "--sources", source, option,
                                   f"{files}/{name}", "--out", f"{files}/s.csv"]), USAGE)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "probes/cli.py inspect prints a missing file as a result on stdout and exits 1; the error "
-    "belongs on stderr with exit 2 like every other command"))
 def test_inspect_missing_file(files: Path) -> None:
     assert_one_clean_line(invoke(["inspect", f"{files}/missing.html"]), USAGE)
 
