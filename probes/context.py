@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import tldextract
 
-from probes.document import ParsedPage, host_of, parse_page
+from probes.document import ParsedPage, host_of, parsed_page_of
 from probes.fingerprints import Detection, Technology, load_fingerprints
 from probes.keywords import KeywordHit, Keywords, load_keywords
 from probes.settings import (
@@ -64,8 +64,7 @@ class ProbeContext:
     @cached_property
     def pages(self) -> list[ParsedPage]:
         """Every fetched page, parsed once."""
-        return [parse_page(p.html or "", p.final_url or p.url, p.headers, p.role)
-                for p in self.artifacts.site.pages]
+        return [parsed_page_of(p) for p in self.artifacts.site.pages]
 
     @property
     def home(self) -> ParsedPage | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -92,6 +93,7 @@ class ParsedPage:
     scripts_blob: str = ""  # every script src, one per line, lower case
     _lower_bytes: bytes | None = None
     _words: PageWords | None = None
+    source: str = ""  # the html as fetched (before any depth cut): tells whether a parse is stale
 
     def lower_bytes(self) -> bytes:
         """The raw HTML as UTF-8 with ASCII letters lower-cased (built on first use)."""
@@ -157,7 +159,7 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     html = cut_too_deep(html, low)
     tree = LexborHTMLParser(html)
     page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
-                      _lower_bytes=low if html is whole else None)
+                      _lower_bytes=low if html is whole else None, source=whole)
     page.lang = _html_lang(tree)
     page.title = _title(tree)
     page.meta = _meta_tags(tree)
@@ -168,7 +170,7 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
         page.schema += parse_microdata(tree)
     if any(page.search_html(marker) for marker in RDFA_MARKERS):
         page.schema += parse_rdfa(html, url)
-    page.links = _links(tree, url)
+    page.links = _links(tree, _base_href(tree, url))
     page.controls = _controls(tree)
     page.form_actions = [_absolute(url, a) for a in _attrs(tree, "form[action]", "action")]
     page.form_names = [" ".join(f.attributes.get(k) or "" for k in ("name", "id", "class"))
@@ -235,6 +237,27 @@ def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
         if key and key not in meta:
             meta[key] = (attrs.get("content") or "").strip()
     return meta
+
+
+def parsed_page_of(page: Any) -> ParsedPage:
+    """The shared parse of a FetchedPage: made on first use, reused by crawler and probes.
+
+    A page whose html was replaced (rendered) since it was parsed is parsed again.
+    """
+    doc = page.parsed
+    if doc is None or doc.source is not page.html:
+        doc = parse_page(page.html or "", page.final_url or page.url, page.headers, page.role)
+        page.parsed = doc
+    doc.role = page.role
+    return doc
+
+
+def _base_href(tree: LexborHTMLParser, url: str | None) -> str | None:
+    node = tree.css_first("base[href]")
+    href = (node.attributes.get("href") or "").strip() if node is not None else ""
+    if not href:
+        return url
+    return urljoin(url, href) if url else (href if host_of(href) else url)
 
 
 def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:

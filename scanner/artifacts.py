@@ -44,6 +44,9 @@ class FetchedPage:
     elapsed_ms: float = 0.0
     rendered: bool = False  # html comes from a headless browser
     not_modified: bool = False  # 304: html comes from the cache of a previous scan
+    # The page parsed once (probes.document.ParsedPage), shared by the crawler and the probes;
+    # see probes.document.parsed_page_of. Never stored.
+    parsed: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(slots=True)

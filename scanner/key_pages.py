@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from probes.document import parsed_page_of
 from scanner.artifacts import FetchedPage
 from scanner.fetch import Fetcher, FetchFailure
 from scanner.links import (
     THIN_HOME_LINKS,
     KeyPage,
     LinkKeywords,
-    extract_links,
     links_from_sitemap,
+    links_of,
     rank_key_pages,
     same_site_links,
     sitemap_urls,
@@ -35,7 +36,7 @@ async def find_key_pages(
 
     Links that robots.txt disallows are dropped before ranking, so they never take a slot.
     """
-    links = extract_links(home.html, home.final_url)
+    links = links_of(parsed_page_of(home))
     social = social_links(links, keywords)
     if max_pages <= 0:
         return [], social

@@ -19,11 +19,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import tldextract
-from selectolax.lexbor import LexborHTMLParser
 
+from probes.document import ParsedPage, parse_page
 from scanner.artifacts import PageRole
 
 LINK_KEYWORDS_FILE = Path(__file__).parent / "data" / "link_keywords.toml"
@@ -127,28 +127,22 @@ def is_social(url: str, keywords: LinkKeywords) -> bool:
 
 def extract_links(html: str, base_url: str) -> list[Link]:
     """Every http(s) link of the page, absolute, fragment dropped, in page order, no duplicates."""
-    tree = LexborHTMLParser(html)
-    base_node = tree.css_first("base[href]")
-    base = urljoin(base_url, base_node.attributes.get("href") or "") if base_node else base_url
+    return links_of(parse_page(html, base_url))
+
+
+def links_of(doc: ParsedPage) -> list[Link]:
+    """The links of an already parsed page (see probes.document.parsed_page_of)."""
     seen: set[str] = set()
-    seen_hrefs: set[str] = set()  # a shop page repeats the same links (product grids, menus)
     links: list[Link] = []
-    for node in tree.css("a[href]"):
-        href = (node.attributes.get("href") or "").strip()
-        if href in seen_hrefs or href.startswith(("#", "mailto:", "tel:", "javascript:")):
-            continue
-        seen_hrefs.add(href)
-        parts = urlsplit(urljoin(base, href))
+    for link in doc.links:
+        parts = urlsplit(link.href)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             continue
         url = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
         if url in seen:
             continue
         seen.add(url)
-        attrs = node.attributes
-        text = " ".join(t for t in (node.text(separator=" "), attrs.get("title"),
-                                    attrs.get("aria-label")) if t)
-        links.append(Link(url, text))
+        links.append(Link(url, " ".join(t for t in (link.text, link.title) if t)))
     return links
 
 

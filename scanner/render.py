@@ -21,6 +21,7 @@ import logging
 import os
 from typing import Any
 
+from probes.document import parsed_page_of
 from scanner.artifacts import FetchedPage, RenderStatus
 from scanner.crawl_stats import CrawlStats
 from scanner.fetch import ACCEPT_HTML, Fetcher, FetchFailure
@@ -56,7 +57,7 @@ class RenderService:
         """Render ``page`` in place when its static HTML looks like an app shell."""
         if not self._settings.render:
             return "disabled"
-        if not needs_rendering(page.html).needed:
+        if not needs_rendering(page.html, doc=parsed_page_of(page)).needed:
             return "not_needed"
         browser = await self._browser_or_none()
         if browser is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+from probes.document import ParsedPage, cut_too_deep
 from scanner.links import normalize
 
 RENDER_MARKERS_FILE = Path(__file__).parent / "data" / "render_markers.toml"
@@ -71,9 +72,13 @@ def strip_to_visible_text(tree: LexborHTMLParser) -> str:
     return " ".join((body.text(separator=" ") if body is not None else "").split())
 
 
-def needs_rendering(html: str, markers: RenderMarkers | None = None) -> RenderNeed:
+def needs_rendering(html: str, markers: RenderMarkers | None = None,
+                    doc: ParsedPage | None = None) -> RenderNeed:
+    """Whether the static HTML is not enough. ``doc``: the page's shared parse, if made."""
     m = markers or load_render_markers()
-    tree = LexborHTMLParser(html)
+    if doc is not None and len(doc.text) >= m.thin_text_chars:
+        return RenderNeed(False, f"{len(doc.text)} characters of visible text")  # no new parse
+    tree = LexborHTMLParser(cut_too_deep(html))
     sign = _app_shell_sign(html, tree, m)  # before stripping: it counts the scripts
     text_len = len(strip_to_visible_text(tree))
     if text_len >= m.thin_text_chars:

@@ -124,11 +124,6 @@ def test_retried_sites_were_retried(commune: dict[str, Any]) -> None:
     assert commune["requests"]["trop-de-requetes.be"] >= 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a page of 100 000 nested <div> (1.1 MB, under the 5 MB cap) takes ~60 s to parse with "
-    "lexbor (quadratic in depth); the parse is synchronous, so total_timeout_per_shop cannot "
-    "cut it and the whole event loop (every shop) stalls: scanner/links.py extract_links, "
-    "scanner/render_decision.py needs_rendering, probes/document.py"))
 def test_deeply_nested_page_is_bounded(tmp_path: Path) -> None:
     data = run_fault_scan(tmp_path, "--only", NESTED, timeout=15)
     (row,) = data["rows"]
