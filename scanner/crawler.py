@@ -73,8 +73,12 @@ def normalize_website(website: str | None) -> str | None:
     url = website.strip()
     if "://" not in url:
         url = "http://" + url
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname  # raises on a malformed host such as "[::1"
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not hostname:
         return None
     return url if parts.path else url + "/"
 
@@ -125,8 +129,9 @@ class Crawler:
     async def crawl_site(self, shop: Shop) -> SiteArtifacts:
         """Crawl one shop's website. Never raises: failures are in the result."""
         site = SiteArtifacts(website=shop.website, status="error")
-        url = normalize_website(shop.website)
+        url: str | None = None
         try:
+            url = normalize_website(shop.website)
             async with asyncio.timeout(self.settings.total_timeout_per_shop):
                 await self._crawl(url, site)
         except TimeoutError:

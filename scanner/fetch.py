@@ -207,5 +207,5 @@ def classify_exception(url: str, exc: BaseException) -> FetchFailure:
     if is_tls_error(exc):
         return FetchFailure(url, "tls", f"TLS/certificate problem: {exc}")
     if isinstance(exc, httpx.TransportError | OSError):
-        return FetchFailure(url, "connect", f"connection failed: {exc or type(exc).__name__}")
+        return FetchFailure(url, "connect", f"connection failed: {str(exc) or type(exc).__name__}")
     return FetchFailure(url, "other", f"{type(exc).__name__}: {exc}")

@@ -130,9 +130,6 @@ def test_deeply_nested_page_is_bounded(tmp_path: Path) -> None:
     assert row["status"] in ("ok", "error")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/fetch.py classify_exception: f'{exc or type(exc).__name__}' never falls back "
-    "(an exception object is always true), so a connection reset reads 'connection failed: '"))
 def test_reset_error_says_what_happened(commune: dict[str, Any]) -> None:
     message = rows_by_fault(commune)["connection_reset"]["errors"][0]["message"]
     assert not message.rstrip().endswith(":"), message

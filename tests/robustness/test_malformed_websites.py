@@ -17,14 +17,9 @@ from sources.model import Shop
 FAST = {"connect_timeout": 1.0, "read_timeout": 1.0, "total_timeout_per_shop": 5.0,
         "render": False, "max_retries": 0}
 
-RAISES_TODAY = pytest.mark.xfail(strict=True, reason=(
-    "scanner/crawler.py Crawler.crawl_site calls normalize_website (urlsplit -> ValueError "
-    "'Invalid IPv6 URL' / 'does not appear to be an IPv4 or IPv6 address') before its try: "
-    "the 'never raises' promise breaks on a bracketed host from a shop list"))
-
 MALFORMED = [
-    pytest.param("http://[::1/", marks=RAISES_TODAY),
-    pytest.param("http://[boutique.invalid]/", marks=RAISES_TODAY),
+    "http://[::1/",
+    "http://[boutique.invalid]/",
     "https://boutique.invalid:99999/",
     "http://boutique.invalid:0/", "ftp://boutique.invalid/", "http:///x", "http://\x00.invalid/",
     "http://a..invalid/", "https://" + "a" * 300 + ".invalid/", "javascript:alert(1)",
