@@ -140,6 +140,8 @@ async def _osm(commune: Commune, opts: _Options, result: CollectResult) -> list[
     if parsed.not_commerce:
         result.notes.append(f"OpenStreetMap : {parsed.not_commerce} lieux qui ne sont pas des "
                             "commerces ignorés (écoles, banques, hôtels…)")
+    if parsed.skipped:
+        result.notes.append(f"OpenStreetMap : {parsed.skipped} éléments mal formés ignorés")
     return parsed.shops
 
 
@@ -154,6 +156,9 @@ async def _kbo(commune: Commune, opts: _Options, result: CollectResult) -> list[
         if found.counts["units without name"]:
             result.notes.append(f"BCE/KBO : {found.counts['units without name']} unités "
                                 "sans dénomination ignorées")
+        if found.counts["unreadable rows"]:
+            result.notes.append(f"BCE/KBO : {found.counts['unreadable rows']} lignes "
+                                "illisibles de l'extrait ignorées")
         return found.shops
 
     return await asyncio.to_thread(read)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanner.errors import UserInputError
+from sources.csv_limits import CSV_FIELD_LIMIT, allow_large_csv_fields
 from sources.model import SHOP_CSV_FIELDS, Shop
 from sources.text import fold_key, normalise_website
 
@@ -30,6 +31,8 @@ DELIMITERS = ",;\t|"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 OUR_ID = re.compile(r"s-[0-9a-f]{12}")  # sources.model.stable_shop_id
 LIST_SEPARATOR = ";"  # between the sources of one shop in the "sources" column
+
+allow_large_csv_fields()
 
 
 class ShopListError(UserInputError):
@@ -177,7 +180,22 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         text = _decode(path.read_bytes())
     except OSError as exc:
         raise ShopListError(f"{path.name} : lecture impossible ({exc.strerror})") from exc
-    return iter(list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    rows: list[list[str]] = []
+    try:
+        rows.extend(reader)
+    except csv.Error as exc:  # a cell over CSV_FIELD_LIMIT, usually a quote never closed
+        raise ShopListError(
+            f"{path.name} : ligne {len(rows) + 1} illisible ({_csv_problem(exc)}). "
+            "Vérifiez les guillemets de cette ligne."
+        ) from exc
+    return iter(rows)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return f"une cellule dépasse {CSV_FIELD_LIMIT // 1024} Ko"
+    return str(exc)
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -118,6 +118,7 @@ def read_kbo(extract: KboExtract, location: KboLocation, rules: NaceRules | None
             result.counts["units without name"] += 1
         else:
             result.shops.append(shop)
+    result.counts["unreadable rows"] = sum(extract.skipped_rows.values())
     return result
 
 

@@ -3,7 +3,9 @@
 The monthly "full" extract of FOD Economie holds enterprise.csv, establishment.csv,
 activity.csv, denomination.csv, address.csv, contact.csv (and code, branch, meta). Files are
 UTF-8, comma-separated, strings quoted. Only the columns named in ``COLUMNS`` are read; a
-file whose header lacks one of them is refused with a clear message.
+file whose header lacks one of them is refused with a clear message. A damaged extract must
+not stop the run: invalid UTF-8 bytes are read as U+FFFD, and a row the csv module refuses
+(a cell over ``CSV_FIELD_LIMIT``) is skipped and counted in ``KboExtract.skipped_rows``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from operator import itemgetter
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from scanner.errors import UserInputError
+from sources.csv_limits import allow_large_csv_fields
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "enterprise": ("EnterpriseNumber", "Status"),
@@ -30,6 +34,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "meta": ("Variable", "Value"),
 }
 READ_BUFFER = 1 << 20
+DECODE_ERRORS = "replace"  # an invalid byte becomes U+FFFD: the row stays, the run goes on
+
+
+allow_large_csv_fields()
 
 
 class KboError(UserInputError):
@@ -39,6 +47,7 @@ class KboError(UserInputError):
 class KboExtract:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.skipped_rows: Counter[str] = Counter()  # rows the csv module refused, per file
         if not self.path.exists():
             raise KboError(f"extrait BCE/KBO introuvable : {self.path}")
         self._zip = zipfile.ZipFile(self.path) if self.path.is_file() else None
@@ -79,10 +88,11 @@ class KboExtract:
     def _open(self, member: str) -> Iterator[IO[str]]:
         if self._zip is not None:
             with self._zip.open(member) as raw:  # ZipExtFile is buffered already
-                yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                yield io.TextIOWrapper(raw, encoding="utf-8-sig", errors=DECODE_ERRORS,
+                                       newline="")
         else:
-            with (self.path / member).open(encoding="utf-8-sig", newline="",
-                                           buffering=READ_BUFFER) as text:
+            with (self.path / member).open(encoding="utf-8-sig", errors=DECODE_ERRORS,
+                                           newline="", buffering=READ_BUFFER) as text:
                 yield text
 
     def rows(self, name: str, keys: Set[str] | None = None) -> Iterator[tuple[str, ...]]:
@@ -93,13 +103,21 @@ class KboExtract:
             return
         with self._open(member) as text:
             reader = csv.reader(text)
-            header = next(reader, [])
+            try:
+                header = next(reader, [])
+            except csv.Error as exc:
+                raise KboError(f"{name}.csv : en-tête illisible ({exc})") from None
             try:
                 indexes = [header.index(column) for column in COLUMNS[name]]
             except ValueError:
                 raise KboError(f"{name}.csv : colonnes attendues {', '.join(COLUMNS[name])}, "
                                f"trouvées {', '.join(header)}") from None
             width, key, pick = max(indexes) + 1, indexes[0], itemgetter(*indexes)
-            for row in reader:
-                if (keys is None or (row and row[key] in keys)) and len(row) >= width:
-                    yield pick(row)
+            while True:  # the loop restarts after a refused row; try costs nothing per row
+                try:
+                    for row in reader:
+                        if (keys is None or (row and row[key] in keys)) and len(row) >= width:
+                            yield pick(row)
+                    return
+                except csv.Error:  # the reader drops that line and goes on with the next
+                    self.skipped_rows[name] += 1

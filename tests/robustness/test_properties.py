@@ -13,7 +13,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -138,20 +137,10 @@ osm_files = st.one_of(
     st.builds(lambda f: {"type": "FeatureCollection", "features": f},
               st.lists(features | json_values, max_size=5) | json_values),
     json_values)
-OSM_BUGS = pytest.mark.xfail(strict=True, reason=(
-    "sources/osm_parse.py parse_overpass_elements / parse_geojson / _geometry_center: a "
-    "non-dict element or feature, non-string tag values (name: 5), 'center': 'x', "
-    "'coordinates': 'x' (endless recursion), [1] or [[1, 'a']] raise AttributeError, "
-    "RecursionError, IndexError or TypeError instead of skipping the feature; load_osm_file "
-    "lets them through (CLI: 'erreur inattendue', exit 1, not a clear exit 2); NaN/inf "
-    "coordinates are kept"))
-
-
 def finite_or_none(value: float | None) -> bool:
     return value is None or math.isfinite(value)
 
 
-@OSM_BUGS
 @SETTINGS
 @given(data=osm_files)
 @example(data={"type": "FeatureCollection", "features": [
@@ -219,9 +208,6 @@ def test_csv_import_never_raises(table: tuple[list[str], list[list[str]], str, s
 @SETTINGS
 @given(data=st.binary(max_size=600), suffix=st.sampled_from([".csv", ".xlsx"]))
 @example(data=b"nom,site\n" + b"x" * 140_000 + b",y\n", suffix=".csv")
-@pytest.mark.xfail(strict=True, reason=(
-    "sources/csv_list.py _csv_rows: a cell over 131072 characters raises _csv.Error "
-    "('field larger than field limit') instead of ShopListError or a row error"))
 def test_random_bytes_import_fails_clearly(data: bytes, suffix: str) -> None:
     check_import(data, suffix)
 
@@ -248,10 +234,6 @@ kbo_cells = st.text(max_size=20) | st.sampled_from(
 kbo_rows = st.lists(st.lists(kbo_cells, max_size=14), max_size=6)
 kbo_junk = st.sampled_from([b"", b"\xff\xfe\xfa", b"\x00", b"\"unterminated",
                             b"x" * 140_000])
-KBO_BYTES = pytest.mark.xfail(strict=True, reason=(
-    "sources/kbo_files.py KboExtract.rows: the extract is read as strict UTF-8 and with the "
-    "csv module's default field limit: one invalid byte raises UnicodeDecodeError and one "
-    "cell over 131072 characters raises _csv.Error, instead of skipping the row or a KboError"))
 
 
 def kbo_copy(tmp: Path, target: str, rows: list[list[str]], junk: bytes) -> Path:
@@ -284,7 +266,6 @@ def test_kbo_rows_never_raise(target: str, rows: list[list[str]]) -> None:
     read_mutated_kbo(target, rows, b"")
 
 
-@KBO_BYTES
 @SETTINGS
 @given(target=st.sampled_from(KBO_FILES), junk=kbo_junk)
 @example(target="address", junk=b"\xff\xfe\xfa")
