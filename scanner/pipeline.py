@@ -19,7 +19,7 @@ from typing import Any
 from probes import run_probes
 from probes.result import ProbeReport, StepObservation
 from probes.steps import STEPS
-from scanner.artifacts import PlacesArtifact, ShopArtifacts, SiteArtifacts
+from scanner.artifacts import FetchError, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from scanner.crawler import Crawler
 from scanner.errors import ScanFailed, UserInputError
 from scanner.http import HttpContext
@@ -105,7 +105,7 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
         scan_id, shops = _resume(store, config.resume_scan_id)
         label = (store.get_scan(scan_id) or {}).get("label", scan_id)
     else:
-        shops = await _collect_shops(config, http_ctx)
+        shops = _unique(await _collect_shops(config, http_ctx), config.notify)
         label = _label(config)
         scan_id = store.begin_scan(label=label, commune=config.commune,
                                    settings=config.recorded_settings(), shops=shops)
@@ -152,16 +152,14 @@ async def _scan_shops(
 async def scan_one_shop(
     shop: Shop, crawler: Crawler, places: Any, rubric: Any, guard_seconds: float
 ) -> dict[str, Any]:
-    """Gather, judge and score one shop. Never raises: failures become error results."""
+    """Gather, judge and score one shop. Never raises: failures become error results.
+
+    The site and the Google listing are gathered side by side, each with its own guard, so a
+    failure of one keeps the measurement of the other.
+    """
     shop.sector = shop.sector or sector_of(shop)
-    try:
-        async with asyncio.timeout(guard_seconds):
-            site, place = await asyncio.gather(crawler.crawl_site(shop), _enrich(places, shop))
-    except Exception as exc:  # noqa: BLE001 - one shop's failure must not end the scan
-        log.warning("shop %s failed: %s", shop.id, type(exc).__name__)
-        site = SiteArtifacts(website=shop.website, status="error")
-        place = PlacesArtifact(status="error", reason=f"{type(exc).__name__}")
-        return _error_result(shop, site, place, f"échec de l'analyse ({type(exc).__name__})")
+    site, place = await asyncio.gather(_crawl_guarded(crawler, shop, guard_seconds),
+                                       _enrich_guarded(places, shop, guard_seconds))
     artifacts = ShopArtifacts(shop=shop, site=site, places=place)
     report = run_probes(artifacts)
     try:
@@ -169,6 +167,27 @@ async def scan_one_shop(
     except Exception as exc:  # noqa: BLE001
         return _error_result(shop, site, place, f"échec du calcul du score ({exc})")
     return build_shop_result(artifacts, report, steps)
+
+
+async def _crawl_guarded(crawler: Crawler, shop: Shop, seconds: float) -> SiteArtifacts:
+    try:
+        async with asyncio.timeout(seconds):
+            return await crawler.crawl_site(shop)
+    except Exception as exc:  # noqa: BLE001 - one shop's failure must not end the scan
+        log.warning("crawl of shop %s failed: %s", shop.id, type(exc).__name__)
+        reason = "délai dépassé" if isinstance(exc, TimeoutError) else type(exc).__name__
+        return SiteArtifacts(website=shop.website, status="error",
+                             errors=[FetchError(shop.website or "", "other", reason)])
+
+
+async def _enrich_guarded(places: Any, shop: Shop, seconds: float) -> PlacesArtifact:
+    try:
+        async with asyncio.timeout(seconds):
+            return await _enrich(places, shop)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("Places for shop %s failed: %s", shop.id, type(exc).__name__)
+        reason = "délai dépassé" if isinstance(exc, TimeoutError) else type(exc).__name__
+        return PlacesArtifact(status="error", reason=f"échec Google Places ({reason})")
 
 
 def _error_result(shop: Shop, site: SiteArtifacts, place: PlacesArtifact, reason: str
@@ -204,6 +223,16 @@ def _places_client(config: ScanConfig, http_ctx: HttpContext) -> Any:
     from sources.places import PlacesClient
 
     return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget)
+
+
+def _unique(shops: list[Shop], notify: Callable[[str], None] | None) -> list[Shop]:
+    """One entry per shop id: a line repeated in a list is the same shop."""
+    seen: dict[str, Shop] = {}
+    for shop in shops:
+        seen.setdefault(shop.id, shop)
+    if len(seen) < len(shops) and notify:
+        notify(f"{len(shops) - len(seen)} ligne(s) en double ignorée(s)")
+    return list(seen.values())
 
 
 def _places_key(config: ScanConfig) -> str | None:

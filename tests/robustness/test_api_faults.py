@@ -141,10 +141,6 @@ def test_gzip_bomb_answer_stays_small(client: str) -> None:
     assert result["peak_mb"] < MAX_PEAK_MB, result
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/pipeline.py scan_one_shop runs crawl_site and Places enrich in one gather: when "
-    "enrich raises (sources/places.py on a wrong-shape answer), the shop's crawl is thrown "
-    "away too and every step becomes 'error', although its website answered fine"))
 async def test_places_failure_keeps_the_website_measurement(tmp_path: Path) -> None:
     from fixtures.static_site import StaticSite
     from scanner.pipeline import ScanConfig, run_scan

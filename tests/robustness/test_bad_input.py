@@ -207,10 +207,6 @@ def test_full_disk_gives_one_clean_line(tmp_path: Path) -> None:
     assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scanner/pipeline.py _run_with_store counts shops_total = len(shops) before the store "
-    "keeps one result per shop id: a list with a repeated line ends '2/3 commerces' and "
-    "scanner/cli.py _run exits 1 (failed) although every shop was measured"))
 def test_repeated_line_in_the_list_is_not_a_failure(files: Path) -> None:
     (files / "dup.csv").write_text("nom,site web\nA,\nA,\nB,\n", "utf-8")
     db = f"sqlite:///{files}/db.db"
