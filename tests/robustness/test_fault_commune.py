@@ -24,6 +24,7 @@ MAX_RSS_MB = 500
 #: Pages requested from the endless calendar: robots, home, http probe, key pages, sitemaps.
 MAX_CALENDAR_REQUESTS = 15
 NESTED = "nested_100k_divs"
+SURROGATES = "jsonld_lone_surrogates"
 
 #: fault -> (crawl status, kind of the first error or None when the site must be read fine).
 EXPECTED: dict[str, tuple[str, str | None]] = {
@@ -71,8 +72,8 @@ def run_fault_scan(tmp: Path, *args: str, timeout: float) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def commune(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return run_fault_scan(tmp_path_factory.mktemp("faults"), "--skip", NESTED,
-                          timeout=COMMUNE_SECONDS + 30)
+    return run_fault_scan(tmp_path_factory.mktemp("faults"), "--skip", NESTED, "--skip",
+                          SURROGATES, timeout=COMMUNE_SECONDS + 30)
 
 
 def rows_by_fault(commune: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -133,3 +134,14 @@ def test_deeply_nested_page_is_bounded(tmp_path: Path) -> None:
 def test_reset_error_says_what_happened(commune: dict[str, Any]) -> None:
     message = rows_by_fault(commune)["connection_reset"]["errors"][0]["message"]
     assert not message.rstrip().endswith(":"), message
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "probes/structured_data.py keeps the lone surrogates that valid JSON-LD escapes decode to "
+    "(\\ud800), and output/store.py save_shop_result then raises UnicodeEncodeError; "
+    "scanner/pipeline.py does not guard the save, so ONE such page ends the whole scan, and "
+    "resume crashes on it again: the commune can never be finished"))
+def test_jsonld_lone_surrogates_do_not_end_the_scan(tmp_path: Path) -> None:
+    data = run_fault_scan(tmp_path, "--only", SURROGATES, "--only", "truncated_html",
+                          timeout=40)
+    assert sorted(row["fault"] for row in data["rows"]) == [SURROGATES, "truncated_html"]
