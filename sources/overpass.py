@@ -7,6 +7,9 @@
 The commune is the administrative boundary (boundary=administrative, admin_level=8) inside
 Belgium, selected by its NIS/INS code (``ref:INS``, preferred) or by its name in any of
 ``name``, ``name:fr``, ``name:nl``, ``name:de`` (case-insensitive, exact).
+
+The answer is streamed and read only up to MAX_ANSWER_BYTES once decompressed (gzip-bomb
+safe); anything but a JSON object with an 'elements' list is an OverpassError.
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ MAX_ATTEMPTS = 4  # first try + 3 retries
 BACKOFF_BASE_S = 5.0  # 5, 10, 20 s unless the server says Retry-After
 MAX_WAIT_S = 120.0  # never wait longer than this between two attempts
 RETRY_STATUSES = (429, 502, 503, 504)
+#: Largest decompressed answer read. The shops of a big commune (Liège, Charleroi) are a few
+#: MB; the cap leaves room for tens of MB and stops a runaway or hostile answer (gzip bomb)
+#: long before it fills the memory.
+MAX_ANSWER_BYTES = 200 * 1024 * 1024
+TOO_LARGE_PROBLEM = f"!réponse trop volumineuse (plus de {MAX_ANSWER_BYTES >> 20} Mo)"
 BELGIUM_AREA = 'area["ISO3166-1"="BE"]["admin_level"="2"]->.be;'
 NAME_KEYS_REGEX = "^name(:(fr|nl|de))?$"
 
@@ -91,8 +99,8 @@ def build_shops_query(selector: CommuneSelector, rules: CommerceRules | None = N
     return "\n".join(lines)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after")
     if not value:
         return None
     try:
@@ -101,7 +109,7 @@ def _retry_after(response: httpx.Response) -> float | None:
         pass
     try:
         return max(0.0, (parsedate_to_datetime(value).timestamp()
-                         - parsedate_to_datetime(response.headers.get("date", value)).timestamp()))
+                         - parsedate_to_datetime(headers.get("date", value)).timestamp()))
     except (TypeError, ValueError):
         return None
 
@@ -111,40 +119,62 @@ async def run_query(
     max_attempts: int = MAX_ATTEMPTS, backoff_base: float = BACKOFF_BASE_S,
     timeout: httpx.Timeout = HTTP_TIMEOUT, sleep: Sleep = asyncio.sleep,
 ) -> dict[str, Any]:
-    """POST the query; retry 429/5xx/timeouts with backoff honouring Retry-After."""
+    """POST the query; retry 429/5xx/timeouts with backoff honouring Retry-After.
+    Returns a JSON object with an 'elements' list; raises OverpassError otherwise."""
     problem = "aucune tentative"
     async with make_client(http_ctx, timeout=timeout) as client:
         for attempt in range(max_attempts):
             wait = backoff_base * (2 ** attempt)
             try:
-                response = await client.post(endpoint, data={"data": query})
+                status, headers, body = await _post_capped(client, endpoint, query)
             except httpx.TimeoutException:
                 problem = "délai dépassé"
             except httpx.TransportError as exc:
                 problem = f"connexion impossible ({type(exc).__name__})"
+            except httpx.DecodingError:
+                problem = "!réponse illisible (compression invalide)"
             else:
-                answer, problem, server_wait = _judge(response)
+                answer, problem, server_wait = _judge(status, headers, body)
                 if answer is not None:
                     return answer
-                if problem.startswith("!"):  # not worth retrying
-                    raise OverpassError(f"Overpass : {problem[1:]}")
                 wait = server_wait if server_wait is not None else wait
+            if problem.startswith("!"):  # not worth retrying
+                raise OverpassError(f"Overpass : {problem[1:]}")
             if attempt + 1 < max_attempts:
                 await sleep(min(wait, MAX_WAIT_S))
     raise OverpassError(f"Overpass ne répond pas ({problem}) après {max_attempts} essais")
 
 
-def _judge(response: httpx.Response) -> tuple[dict[str, Any] | None, str, float | None]:
+async def _post_capped(client: httpx.AsyncClient, endpoint: str, query: str
+                       ) -> tuple[int, httpx.Headers, bytes | None]:
+    """(status, headers, body); body None when it passes MAX_ANSWER_BYTES decompressed."""
+    async with client.stream("POST", endpoint, data={"data": query}) as response:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                return response.status_code, response.headers, None
+            chunks.append(chunk)
+        return response.status_code, response.headers, b"".join(chunks)
+
+
+def _judge(status: int, headers: httpx.Headers, body: bytes | None
+           ) -> tuple[dict[str, Any] | None, str, float | None]:
     """(answer, problem, wait). A problem starting with '!' is final."""
-    if response.status_code in RETRY_STATUSES:
-        label = "trop de requêtes" if response.status_code == 429 else "serveur surchargé"
-        return None, f"{label}, HTTP {response.status_code}", _retry_after(response)
-    if response.status_code != 200:
-        return None, f"!réponse HTTP {response.status_code}", None
+    if status in RETRY_STATUSES:
+        label = "trop de requêtes" if status == 429 else "serveur surchargé"
+        return None, f"{label}, HTTP {status}", _retry_after(headers)
+    if status != 200:
+        return None, f"!réponse HTTP {status}", None
+    if body is None:
+        return None, TOO_LARGE_PROBLEM, None
     try:
-        answer = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        answer = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON (bad UTF-8 included), absurdly nested
         return None, "!réponse illisible (pas du JSON)", None
+    if not isinstance(answer, dict):
+        return None, "!réponse mal formée (pas un objet JSON)", None
     remark = str(answer.get("remark") or "")
     if "runtime error" in remark:  # the server gave up mid-query (timeout / memory)
         return None, f"requête interrompue par le serveur ({remark[:120]})", None

@@ -9,7 +9,11 @@
   (see sources/data/places_fields.toml for masks and SKUs), or, when the place id is already
   known (``shop.place_id`` or the PlaceIdCache), a cheaper Place Details call by id.
 - Outcomes are values: found / not_found / not_measured (no key, budget spent) / error
-  (key refused, quota, network). After the key is refused once, no more calls are made.
+  (key refused, quota, network, an answer too large or of the wrong shape). ``enrich`` never
+  raises. After the key is refused once, no more calls are made.
+- Answers are checked at the boundary (sources/places_http.py ``checked_place`` /
+  ``checked_places``): malformed candidates are skipped, and the code past it (matching,
+  probes) only sees place objects of the expected shape.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -25,7 +30,14 @@ from scanner.http import HttpContext, make_client
 from sources.model import Shop
 from sources.places_cache import MemoryPlaceIdCache, PlaceIdCache
 from sources.places_fields import field_mask, load_places_config
-from sources.places_http import PlaceNotFound, PlacesBudget, PlacesFailure, call_places
+from sources.places_http import (
+    PlaceNotFound,
+    PlacesBudget,
+    PlacesFailure,
+    call_places,
+    checked_place,
+    checked_places,
+)
 from sources.places_match import best_candidate, is_match, match_confidence
 
 PLACES_BASE_URL = "https://places.googleapis.com"
@@ -100,14 +112,16 @@ class PlacesClient:
 
     async def _details_or_none(self, place_id: str) -> dict[str, Any] | None:
         try:
-            return await self.call("GET", f"/v1/places/{place_id}", field_mask(self.fields))
+            answer = await self.call("GET", f"/v1/places/{quote(place_id, safe='')}",
+                                     field_mask(self.fields))
         except PlaceNotFound:
             return None  # the listing was removed or merged: search again
+        return checked_place(answer)
 
     async def _search(self, shop: Shop) -> PlacesArtifact:
         answer = await self.call("POST", "/v1/places:searchText",
                                  field_mask(self.fields, "places."), search_body(shop))
-        place, confidence = best_candidate(shop, list(answer.get("places") or []))
+        place, confidence = best_candidate(shop, checked_places(answer))
         if place is None:
             return PlacesArtifact(status="not_found", reason="aucun résultat Google Places")
         if not is_match(confidence):

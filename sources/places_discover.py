@@ -5,7 +5,8 @@ restricted to the commune's bounding box, following nextPageToken up to ``max_pa
     shops = await discover_places(client, bbox, types)
 
 Each page is one billable call and takes one unit of the client's PlacesBudget; when the
-budget runs out the shops found so far are returned.
+budget runs out the shops found so far are returned. Place objects are shape-checked first
+(sources/places_http.py ``checked_places``): a malformed one is skipped, never a crash.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sources.model import Shop
 from sources.places_fields import estimate_cost, field_mask, load_places_config
-from sources.places_http import PlacesFailure
+from sources.places_http import PlacesFailure, checked_places
 
 if TYPE_CHECKING:
     from sources.places import PlacesClient
@@ -50,18 +51,19 @@ async def discover_places(client: PlacesClient, bbox: tuple[float, float, float,
             body = _body(place_type, bbox, int(config.discover["page_size"]), token)
             try:
                 answer = await client.call("POST", SEARCH_PATH, mask, body)
+                places = checked_places(answer)  # malformed entries skipped
             except PlacesFailure as failure:
                 if failure.status == "not_measured" or failure.key_refused:
                     return list(found.values())
-                break  # this type failed (quota...): try the next one
-            for place in answer.get("places") or []:
+                break  # this type failed (quota, malformed answer...): try the next one
+            for place in places:
                 if place.get("businessStatus") in config.discover["skip_status"]:
                     continue
                 shop = shop_from_place(place)
                 if shop is not None:
                     found.setdefault(shop.place_id or shop.name, shop)
             token = answer.get("nextPageToken")
-            if not token:
+            if not token or not isinstance(token, str):
                 break
     return list(found.values())
 
