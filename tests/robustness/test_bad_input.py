@@ -121,7 +121,7 @@ def test_unreachable_db_message_hides_the_password(files: Path) -> None:
     assert "s3cr3t-pw" not in result.stderr + result.stdout
 
 
-# -- known gaps (strict xfails: each names the module to fix) --------------------------------
+# -- gaps found by this file, now fixed: kept as regression tests -----------------------------
 def test_scan_invalid_rubric_is_an_input_error(files: Path) -> None:
     assert_one_clean_line(invoke(["scan", "--shops", f"{files}/good.csv", "--rubric",
                                   f"{files}/bad.toml", "--db", f"sqlite:///{files}/db.db",
@@ -155,6 +155,14 @@ def test_sources_bad_file_is_an_input_error(files: Path, source: str, option: st
 
 def test_inspect_missing_file(files: Path) -> None:
     assert_one_clean_line(invoke(["inspect", f"{files}/missing.html"]), USAGE)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "probes/cli.py inspect: a refused address (private network) is printed as a result on "
+    "stdout with exit 1 and nothing on stderr; the error line belongs on stderr"))
+def test_inspect_refused_address_says_so_on_stderr() -> None:
+    line = assert_one_clean_line(invoke(["inspect", "http://127.0.0.1:1/"]), FAILED)
+    assert "127.0.0.1" in line
 
 
 def test_out_on_a_device_names_the_path(files: Path) -> None:
