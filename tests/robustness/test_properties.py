@@ -87,13 +87,19 @@ headers = st.dictionaries(st.sampled_from(["content-type", "server", "x-powered-
                                            "set-cookie", "strict-transport-security", "link",
                                            "last-modified", "x-shopid", "location"]),
                           header_values, max_size=6)
+PLACE_KEYS = ["rating", "userRatingCount", "displayName", "text", "websiteUri",
+              "regularOpeningHours", "businessStatus", "takeout", "reviews", "photos", "types",
+              "curbsidePickup", "delivery"]
+
+
+def _nested_place(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(PLACE_KEYS), inner,
+                                                         max_size=5)
+
+
 places_json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["rating", "userRatingCount", "displayName", "text", "websiteUri",
-                         "regularOpeningHours", "businessStatus", "takeout", "reviews",
-                         "photos", "types", "curbsidePickup", "delivery"]), inner, max_size=5),
-    max_leaves=12)
+    _nested_place, max_leaves=12)
 
 
 @SETTINGS
@@ -111,11 +117,13 @@ def test_run_probes_never_raises(html: str, hdrs: dict[str, str], status: int, p
 
 
 # -- OSM: Overpass JSON and GeoJSON ----------------------------------------------------------
+def _nested_json(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=15),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
-    max_leaves=10)
+    _nested_json, max_leaves=10)
 tag_values = st.sampled_from(["bakery", "yes", "Boulangerie", "www.x.be", "http://[::1",
                               "bakery;butcher", ""]) | json_values
 osm_tags = st.dictionaries(st.sampled_from(["shop", "amenity", "name", "brand", "website",

@@ -198,10 +198,14 @@ async def test_overpass_broken_compression_is_a_final_error(farm) -> None:
 # -- property: what passes the boundary never breaks matching, discovery or the probes ----------
 NESTED_KEYS = ["text", "latitude", "longitude", "periods", "weekdayDescriptions", "types",
                "longText", "shortText", "reason"]
+def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(NESTED_KEYS), inner,
+                                                         max_size=3)
+
+
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(NESTED_KEYS), inner, max_size=3), max_leaves=8)
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8), _nested,
+    max_leaves=8)
 well_typed = {
     "displayName": st.fixed_dictionaries({"text": st.text(max_size=20)}),
     "location": st.fixed_dictionaries({"latitude": st.floats(-90, 90),
