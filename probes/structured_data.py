@@ -41,6 +41,16 @@ def schema_type_name(raw: str) -> str | None:
     return raw or None
 
 
+#: JSON escapes of UTF-16 surrogates: a pair (kept) or a lone one, which is legal JSON but
+#: decodes to text that cannot be stored or written as UTF-8 (replaced by U+FFFD).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+                              r"|\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _lone_to_replacement(m: re.Match[str]) -> str:
+    return m.group(0) if len(m.group(0)) == 12 else "\\ufffd"
+
+
 def parse_jsonld_blocks(blocks: list[str]) -> list[SchemaItem]:
     items: list[SchemaItem] = []
     for block in blocks:
@@ -56,6 +66,8 @@ def _loads_tolerant(text: str) -> Any:
     text = HTML_COMMENT.sub("", text).strip().rstrip(";")
     if not text:
         return None
+    if SURROGATE_ESCAPE.search(text):  # "\ud800" decodes to text that cannot be stored
+        text = SURROGATE_ESCAPE.sub(_lone_to_replacement, text)
     for candidate in (text, TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(candidate, strict=False)

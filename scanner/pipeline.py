@@ -8,6 +8,7 @@ The commune aggregates are computed at the end by streaming the stored results.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -140,13 +141,36 @@ async def _scan_shops(
     async def worker() -> None:
         for shop in pending:  # the shared iterator hands each shop to exactly one worker
             result = await scan_one_shop(shop, crawler, places, rubric, guard)
-            store.save_shop_result(scan_id, result)
+            result = save_result(store, scan_id, result)
             counters.shops_done += 1
             counters.pages += result["crawl"]["pages"]
             counters.shop_errors += any(s["status"] == "error" for s in result["steps"].values())
             progress.update()
 
     await asyncio.gather(*(worker() for _ in range(min(workers, max(1, len(shops))))))
+
+
+def save_result(store: Any, scan_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    """Store one shop's result; what a website wrote must never stop the scan.
+
+    A result the store cannot take (text that is not valid Unicode, a value that is not JSON)
+    is cleaned and stored again. A store that is down (StoreError) ends the scan: nothing
+    could be kept.
+    """
+    from output.store import StoreError
+
+    try:
+        store.save_shop_result(scan_id, result)
+        return result
+    except StoreError:
+        raise
+    except (ValueError, TypeError) as exc:  # UnicodeEncodeError is a ValueError
+        log.warning("shop %s: result cleaned before storing (%s)", result.get("id"),
+                    type(exc).__name__)
+        cleaned: dict[str, Any] = json.loads(
+            json.dumps(result, ensure_ascii=False, default=str).encode("utf-8", "replace"))
+        store.save_shop_result(scan_id, cleaned)
+        return cleaned
 
 
 async def scan_one_shop(

@@ -137,11 +137,6 @@ def test_reset_error_says_what_happened(commune: dict[str, Any]) -> None:
     assert not message.rstrip().endswith(":"), message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "probes/structured_data.py keeps the lone surrogates that valid JSON-LD escapes decode to "
-    "(\\ud800), and output/store.py save_shop_result then raises UnicodeEncodeError; "
-    "scanner/pipeline.py does not guard the save, so ONE such page ends the whole scan, and "
-    "resume crashes on it again: the commune can never be finished"))
 def test_jsonld_lone_surrogates_do_not_end_the_scan(tmp_path: Path) -> None:
     data = run_fault_scan(tmp_path, "--only", SURROGATES, "--only", "truncated_html",
                           timeout=40)
