@@ -20,6 +20,7 @@ from rich.text import Text
 from probes._runner import inspect_html
 from probes.evaluation import read_page
 from probes.fingerprints import FingerprintError, load_fingerprints
+from scanner.cli_support import err_console
 from scanner.errors import UserInputError
 
 INSPECT_TIMEOUT_S = 15.0
@@ -84,6 +85,10 @@ def inspect_command(
         except InspectError as exc:
             failures += 1
             result = {"input": {"target": target}, "error": str(exc)}
+            err_console.print(f"[bold red]Erreur :[/] {escape(target)} : {escape(str(exc))}",
+                              soft_wrap=True)
+            if not json_output:
+                continue  # the error line above says it all
         if json_output:
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:

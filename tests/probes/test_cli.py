@@ -82,11 +82,11 @@ def test_missing_file_is_a_usage_error():
 
 def test_live_url_on_loopback_needs_the_flag(server):
     refused = CliRunner().invoke(_app(), ["inspect", "--json", server + "/"])
-    assert refused.exit_code == 1 and "refusée" in json.loads(refused.output)["error"]
+    assert refused.exit_code == 1 and "refusée" in json.loads(refused.stdout)["error"]
     allowed = CliRunner().invoke(_app(), ["inspect", "--json", "--allow-private-addresses",
                                           server + "/"])
     assert allowed.exit_code == 0, allowed.output
-    line = json.loads(allowed.output)
+    line = json.loads(allowed.stdout)
     assert line["signals"]["online_ordering.platform"] == "shopify"
     assert line["input"]["url"] == server + "/"
     assert INSPECT_USER_AGENT in _Handler.seen_agents
@@ -95,7 +95,7 @@ def test_live_url_on_loopback_needs_the_flag(server):
 def test_http_error_is_a_plain_message(server):
     result = CliRunner().invoke(_app(), ["inspect", "--json", "--allow-private-addresses",
                                          server + "/missing"])
-    assert result.exit_code == 1 and "404" in json.loads(result.output)["error"]
+    assert result.exit_code == 1 and "404" in json.loads(result.stdout)["error"]
 
 
 def test_extra_fingerprints_option(tmp_path):
@@ -105,4 +105,4 @@ def test_extra_fingerprints_option(tmp_path):
     result = CliRunner().invoke(_app(), ["inspect", "--json", "--fingerprints", str(extra),
                                          str(PAGES / "nl_fietsenwinkel_shopify.html")])
     assert result.exit_code == 0, result.output
-    assert "velo-cms" in json.loads(result.output)["signals"]["online_ordering.technologies"]
+    assert "velo-cms" in json.loads(result.stdout)["signals"]["online_ordering.technologies"]

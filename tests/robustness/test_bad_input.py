@@ -157,9 +157,6 @@ def test_inspect_missing_file(files: Path) -> None:
     assert_one_clean_line(invoke(["inspect", f"{files}/missing.html"]), USAGE)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "probes/cli.py inspect: a refused address (private network) is printed as a result on "
-    "stdout with exit 1 and nothing on stderr; the error line belongs on stderr"))
 def test_inspect_refused_address_says_so_on_stderr() -> None:
     line = assert_one_clean_line(invoke(["inspect", "http://127.0.0.1:1/"]), FAILED)
     assert "127.0.0.1" in line
