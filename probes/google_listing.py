@@ -60,7 +60,7 @@ def _filled(key: str):
 def hours(ctx: ProbeContext) -> Signal:
     value = _place(ctx).get("regularOpeningHours") or {}
     filled = bool(value.get("periods") or value.get("weekdayDescriptions"))
-    text = "; ".join(value.get("weekdayDescriptions", [])[:2])
+    text = "; ".join(str(day) for day in (value.get("weekdayDescriptions") or [])[:2])
     return flag(filled, _proof(ctx, "regularOpeningHours", text) if filled else [])
 
 

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from fixtures.farm import FarmRequest, FarmResponse
@@ -261,6 +261,7 @@ def test_every_asked_field_of_any_type_is_rejected_or_safe() -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(candidates, max_size=4))
+@example([{"regularOpeningHours": {"weekdayDescriptions": None}}])  # found in CI once
 def test_checked_places_are_safe_downstream(places: list[Any]) -> None:
     try:
         good = checked_places({"places": places})
