@@ -40,14 +40,21 @@ if str(ROOT) not in sys.path:
 from bench.synthetic_farm import shop_host, shop_ip  # noqa: E402
 
 RUNS = ("scan", "crawler", "scrapy")
+#: --probe-processes N (default: the scanner's automatic choice).
+_PROBE_PROCESSES: dict[str, Any] = {}
 TARGET_RATIO = 1.5  # full scan wall time ≤ 1.5 × Scrapy's
 TARGET_RSS_MB_5000 = 300
 
 
 # -- workers (each run in its own process) ------------------------------------------------------
 def _usage() -> dict[str, float]:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024}
+    """CPU of this run, its probe workers included; peak RSS of the scanning process and of
+    its largest worker."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"cpu_s": own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime,
+            "peak_rss_mb": own.ru_maxrss / 1024,
+            "worker_peak_rss_mb": workers.ru_maxrss / 1024}
 
 
 def _resolve_map(shops: int, port: int) -> dict[tuple[str, int], tuple[str, int]]:
@@ -73,6 +80,7 @@ async def _run_pipeline(shops: int, port: int, workdir: Path) -> dict[str, Any]:
         shops_file=shop_file, db_url=f"sqlite:///{workdir / 'bench.db'}", no_places=True,
         no_render=True, quiet=True, out_dir=workdir / "out", formats=("json",),
         http_ctx=HttpContext(resolve=_resolve_map(shops, port), allow_private=True),
+        crawl_overrides=_PROBE_PROCESSES,
     )
     outcome = await run_scan(config)
     return {"shops_done": outcome.shops_done, "errors": outcome.errors}
@@ -170,9 +178,11 @@ def _start_farm(shops: int, latency: float) -> tuple[subprocess.Popen[str], dict
 def _one_run(run: str, shops: int, farm_info: dict[str, Any], latency: float,
              concurrency: int) -> dict[str, Any]:
     _control(farm_info["control"], "/reset")
+    extra = [f"--probe-processes={v}" for v in _PROBE_PROCESSES.values()]
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--worker", run, "--shops", str(shops),
-         "--port", str(farm_info["port"])], cwd=ROOT, capture_output=True, text=True, check=False)
+         "--port", str(farm_info["port"]), *extra], cwd=ROOT, capture_output=True, text=True,
+        check=False)
     if done.returncode != 0:
         raise SystemExit(f"{run} failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -188,11 +198,12 @@ def _print(results: list[dict[str, Any]], shops: int, latency: float, limit: int
     print(f"\n{shops} shops, {latency * 1000:.0f} ms latency per answer, "
           f"per-host limit {limit}\n")
     print(f"{'run':8} {'wall s':>7} {'req':>6} {'pages/s':>8} {'CPU ms/page':>11} "
-          f"{'RSS MB':>7} {'ideal s':>7} {'peak/host':>9}")
+          f"{'RSS MB':>7} {'wRSS MB':>7} {'ideal s':>7} {'peak/host':>9}")
     for r in results:
         pages = r["requests"] - r["robots"]
         print(f"{r['run']:8} {r['wall_s']:7.1f} {r['requests']:6d} {pages / r['wall_s']:8.1f} "
               f"{r['cpu_s'] * 1000 / max(pages, 1):11.1f} {r['peak_rss_mb']:7.0f} "
+              f"{r.get('worker_peak_rss_mb', 0):7.0f} "
               f"{r['ideal_s']:7.1f} {r['max_peak_in_flight']:9d}")
     by_run = {r["run"]: r for r in results}
     if "scan" in by_run and "scrapy" in by_run:
@@ -217,7 +228,11 @@ def main() -> None:
     parser.add_argument("--runs", default=",".join(RUNS), help="comma list of " + ", ".join(RUNS))
     parser.add_argument("--worker", choices=RUNS, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--probe-processes", type=int, default=None,
+                        help="probe worker processes for the scan run (default: automatic)")
     args = parser.parse_args()
+    if args.probe_processes is not None:
+        _PROBE_PROCESSES["probe_processes"] = args.probe_processes
     if args.worker:
         worker_main(args.worker, args.shops, args.port)
         return

@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from probes import run_probes
 from probes.result import ProbeReport, StepObservation
 from probes.steps import STEPS
 from scanner.artifacts import FetchError, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from scanner.crawler import Crawler
 from scanner.errors import ScanFailed, UserInputError
 from scanner.http import HttpContext
+from scanner.probe_pool import ProbePool, probe_processes_for
 from scanner.progress import ScanCounters, ScanProgress
 from scanner.settings import CrawlSettings
 from scanner.shop_result import build_shop_result
@@ -112,12 +112,17 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
                                    settings=config.recorded_settings(), shops=shops)
     counters = ScanCounters(shops_total=len(shops))
     places = _places_client(config, http_ctx)
+    judge = ProbePool(probe_processes_for(settings.probe_processes, len(shops)))
     try:
         with ScanProgress(counters, quiet=config.quiet) as progress:
             async with Crawler(settings, http_ctx, validators=store) as crawler:
-                await _scan_shops(shops, crawler, places, rubric, store, scan_id, counters,
-                                  progress, workers=max(1, settings.global_concurrency))
+                shop_scanner = ShopScanner(crawler, places, judge, rubric,
+                                           crawler.settings.total_timeout_per_shop
+                                           + SHOP_GUARD_SECONDS)
+                await _scan_shops(shops, shop_scanner, store, scan_id, counters, progress,
+                                  workers=max(1, settings.global_concurrency))
     finally:
+        judge.close()
         if hasattr(places, "aclose"):
             await places.aclose()
     commune = aggregate_commune(store.iter_shop_results(scan_id), rubric)
@@ -132,16 +137,14 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
 
 
 async def _scan_shops(
-    shops: list[Shop], crawler: Crawler, places: Any, rubric: Any, store: Any, scan_id: str,
+    shops: list[Shop], shop_scanner: ShopScanner, store: Any, scan_id: str,
     counters: ScanCounters, progress: ScanProgress, workers: int,
 ) -> None:
     pending: Iterator[Shop] = iter(shops)
-    guard = crawler.settings.total_timeout_per_shop + SHOP_GUARD_SECONDS
 
     async def worker() -> None:
         for shop in pending:  # the shared iterator hands each shop to exactly one worker
-            result = await scan_one_shop(shop, crawler, places, rubric, guard)
-            result = save_result(store, scan_id, result)
+            result = save_result(store, scan_id, await shop_scanner.scan(shop))
             counters.shops_done += 1
             counters.pages += result["crawl"]["pages"]
             counters.shop_errors += any(s["status"] == "error" for s in result["steps"].values())
@@ -173,24 +176,33 @@ def save_result(store: Any, scan_id: str, result: dict[str, Any]) -> dict[str, A
         return cleaned
 
 
-async def scan_one_shop(
-    shop: Shop, crawler: Crawler, places: Any, rubric: Any, guard_seconds: float
-) -> dict[str, Any]:
-    """Gather, judge and score one shop. Never raises: failures become error results.
+@dataclass(slots=True)
+class ShopScanner:
+    """Gathers, judges and scores one shop at a time with shared tools."""
 
-    The site and the Google listing are gathered side by side, each with its own guard, so a
-    failure of one keeps the measurement of the other.
-    """
-    shop.sector = shop.sector or sector_of(shop)
-    site, place = await asyncio.gather(_crawl_guarded(crawler, shop, guard_seconds),
-                                       _enrich_guarded(places, shop, guard_seconds))
-    artifacts = ShopArtifacts(shop=shop, site=site, places=place)
-    report = run_probes(artifacts)
-    try:
-        steps = score_shop(shop, report, rubric)
-    except Exception as exc:  # noqa: BLE001
-        return _error_result(shop, site, place, f"échec du calcul du score ({exc})")
-    return build_shop_result(artifacts, report, steps)
+    crawler: Crawler
+    places: Any  # PlacesClient, LegacyPlacesClient, None (disabled) or a reason string
+    judge: ProbePool
+    rubric: Any
+    guard_seconds: float
+
+    async def scan(self, shop: Shop) -> dict[str, Any]:
+        """Never raises: failures become error results.
+
+        The site and the Google listing are gathered side by side, each with its own guard,
+        so a failure of one keeps the measurement of the other.
+        """
+        shop.sector = shop.sector or sector_of(shop)
+        site, place = await asyncio.gather(
+            _crawl_guarded(self.crawler, shop, self.guard_seconds),
+            _enrich_guarded(self.places, shop, self.guard_seconds))
+        artifacts = ShopArtifacts(shop=shop, site=site, places=place)
+        report = await self.judge.run(artifacts)
+        try:
+            steps = score_shop(shop, report, self.rubric)
+        except Exception as exc:  # noqa: BLE001
+            return _error_result(shop, site, place, f"échec du calcul du score ({exc})")
+        return build_shop_result(artifacts, report, steps)
 
 
 async def _crawl_guarded(crawler: Crawler, shop: Shop, seconds: float) -> SiteArtifacts:

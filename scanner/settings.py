@@ -85,6 +85,12 @@ DEFAULT_RENDER_POOL_SIZE = 2
 #: Seconds for one render (navigation + network idle).
 DEFAULT_RENDER_TIMEOUT = 20.0
 
+# -- Judging ------------------------------------------------------------------------------------
+#: Worker processes that run the probes (CPU-bound) while the crawler keeps fetching.
+#: -1 = automatic (one per CPU beyond the first, for scans of PROBE_POOL_MIN_SHOPS or more);
+#: 0 = in the scanning process itself.
+DEFAULT_PROBE_PROCESSES = -1
+
 
 class CrawlSettingsError(UserInputError):
     """A crawl setting is unknown or has a bad value."""
@@ -120,6 +126,7 @@ class CrawlSettings:
     chromium_path: str = field(default_factory=_default_chromium)
     render_pool_size: int = DEFAULT_RENDER_POOL_SIZE
     render_timeout: float = DEFAULT_RENDER_TIMEOUT
+    probe_processes: int = DEFAULT_PROBE_PROCESSES
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -212,5 +219,7 @@ def _validate(s: CrawlSettings) -> None:
             raise CrawlSettingsError(f"Le réglage {name} ne peut pas être négatif.")
     if any(not 100 <= code <= 599 for code in s.retry_http_codes):
         raise CrawlSettingsError("retry_http_codes ne peut contenir que des codes HTTP (100-599).")
+    if s.probe_processes < -1:
+        raise CrawlSettingsError("Le réglage probe_processes vaut -1 (automatique), 0 ou plus.")
     if not s.user_agent.strip():
         raise CrawlSettingsError("Le réglage user_agent ne peut pas être vide.")

@@ -1,0 +1,76 @@
+"""Run the probes in worker processes, so that judging pages overlaps with fetching them.
+
+The probes are pure and CPU-bound (parsing, regexes); the crawler waits on the network. On a
+machine with several CPUs, a small process pool lets both go at full speed. The artifacts
+travel to the worker with their shared parse (``FetchedPage.parsed``), so no page is parsed
+twice. A worker exits on its own when the scanning process dies (a killed scan leaves no
+orphans), and a broken pool falls back on running the probes in-process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from probes import run_probes
+from probes.result import ProbeReport
+from scanner.artifacts import ShopArtifacts
+
+log = logging.getLogger("smartcommerce.probe_pool")
+
+#: Below this many shops a pool costs more (process start-up) than it saves.
+PROBE_POOL_MIN_SHOPS = 60
+#: Never more workers than this, whatever the CPU count (memory: ~80 MB each).
+MAX_PROBE_PROCESSES = 4
+PARENT_CHECK_SECONDS = 1.0
+
+
+def probe_processes_for(setting: int, shops: int) -> int:
+    """How many worker processes to use: the setting, or the automatic choice for -1."""
+    if setting >= 0:
+        return setting
+    cpus = os.cpu_count() or 1
+    if shops < PROBE_POOL_MIN_SHOPS or cpus < 2:
+        return 0
+    return min(cpus - 1, MAX_PROBE_PROCESSES)
+
+
+class ProbePool:
+    def __init__(self, processes: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        if processes > 0:
+            self._pool = ProcessPoolExecutor(
+                processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker, initargs=(os.getpid(),))
+
+    async def run(self, artifacts: ShopArtifacts) -> ProbeReport:
+        if self._pool is None:
+            return run_probes(artifacts)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                self._pool, run_probes, artifacts)
+        except BrokenProcessPool:
+            log.warning("probe workers stopped; judging in the scanning process from now on")
+            self._pool = None
+            return run_probes(artifacts)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _init_worker(parent_pid: int) -> None:
+    threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)  # the scan was killed: nothing to hand back

@@ -1,0 +1,85 @@
+"""Probes in worker processes: same answers as in-process, and no orphans after a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from probes import run_probes
+from scanner.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
+from scanner.probe_pool import PROBE_POOL_MIN_SHOPS, ProbePool, probe_processes_for
+from sources.model import Shop
+
+ROOT = Path(__file__).parents[2]
+PAGE = """<html lang="fr"><head><meta name="viewport" content="width=device-width">
+<title>Boulangerie Dupont</title></head><body><h1>Boulangerie Dupont</h1>
+<p>Commandez en ligne et retirez en magasin : click &amp; collect.</p>
+<form action="/cart/add"><button>Ajouter au panier</button></form>
+<a href="https://www.facebook.com/dupont">Facebook</a></body></html>"""
+
+
+def _artifacts() -> ShopArtifacts:
+    page = FetchedPage(url="https://dupont.be/", final_url="https://dupont.be/", status=200,
+                       headers={"content-type": "text/html"}, html=PAGE, role="home")
+    site = SiteArtifacts(website="https://dupont.be/", status="ok", pages=[page], https=True)
+    return ShopArtifacts(Shop(name="Boulangerie Dupont", website="https://dupont.be/"), site,
+                         PlacesArtifact(status="not_measured", reason="test"))
+
+
+def test_automatic_choice() -> None:
+    assert probe_processes_for(0, 10_000) == 0
+    assert probe_processes_for(3, 1) == 3
+    assert probe_processes_for(-1, PROBE_POOL_MIN_SHOPS - 1) == 0
+    expected = 0 if (os.cpu_count() or 1) < 2 else 1
+    assert (probe_processes_for(-1, 5000) > 0) == (expected > 0)
+
+
+async def test_worker_gives_the_same_report_as_in_process() -> None:
+    pool = ProbePool(1)
+    try:
+        remote = await pool.run(_artifacts())
+    finally:
+        pool.close()
+    local = run_probes(_artifacts())
+    assert remote.flat_signals() == local.flat_signals()
+    assert remote.flat_signals()["click_and_collect.pickup"] is True
+
+
+CHILD = """
+import asyncio, os, signal, sys
+sys.path.insert(0, {root!r})
+from tests.scanner.test_probe_pool import _artifacts
+from scanner.probe_pool import ProbePool
+pool = ProbePool(1)
+asyncio.run(pool.run(_artifacts()))
+print(" ".join(str(p) for p in pool._pool._processes), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_workers_exit_when_the_scan_is_killed() -> None:
+    done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT))], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    workers = [int(p) for p in done.stdout.split()]
+    assert workers
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = Path(f"/proc/{pid}/stat")
+    return not (state.exists() and state.read_text().split()[2] == "Z")
