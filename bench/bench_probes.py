@@ -32,10 +32,10 @@ def time_page(html: str, url: str, repeat: int) -> tuple[float, float, float]:
 
     Returns (total, parse, fingerprints) of the fastest run; the step rules take the rest.
     """
-    artifacts = artifacts_for_html(html, url)
-    run_probes(artifacts)  # warm caches (data files, langdetect profiles)
+    run_probes(artifacts_for_html(html, url))  # warm caches (data files, langdetect profiles)
     timings = []
     for _ in range(repeat):
+        artifacts = artifacts_for_html(html, url)  # fresh: no parse kept from the last run
         clock = time.process_time  # CPU time: stable when other processes share the CPU
         start = clock()
         ctx = ProbeContext(artifacts)
