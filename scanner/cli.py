@@ -80,6 +80,9 @@ def scan(
     """Analyse les commerces d'une commune ou d'une liste et écrit le rapport."""
     if sum(x is not None and x is not False for x in (demo or None, shops, commune, resume)) != 1:
         raise UserInputError("choisissez une seule entrée : --demo, --shops, --commune ou --resume")
+    if resume:  # the interrupted scan's own settings apply, as with `smartcommerce resume`
+        resume_cmd(scan_id=resume, db=db, out=out, quiet=quiet)
+        return
     _check_report_options(_split(format), lang)
     cfg = ScanConfig(
         shops_file=shops, commune=commune, sources=_split(sources), osm_file=osm_file,
@@ -87,7 +90,7 @@ def scan(
         rubric_path=str(rubric) if rubric else None, places_budget=places_budget,
         places_api=places_api,
         no_places=no_places, no_render=no_render,
-        allow_private_addresses=allow_private_addresses, resume_scan_id=resume,
+        allow_private_addresses=allow_private_addresses,
         formats=_split(format), lang=lang, quiet=quiet, demo=demo,
         notify=None if quiet else err_console.print,
     )
