@@ -120,17 +120,32 @@ def _commune(entry: Any, defaults: dict[str, Any], base: Path, path: Path) -> Co
     return CommunePlan(name=merged["name"], options=options)
 
 
+def _try_lock(handle: Any) -> bool:
+    """Take an exclusive, non-blocking OS lock on an open file (POSIX flock, Windows msvcrt)."""
+    if os.name == "nt":
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def exclusive_lock(path: Path) -> Iterator[None]:
     """Hold an OS lock on `path` (released even if the process dies)."""
-    import fcntl
-
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(handle):
             handle.seek(0)
             holder = handle.read().strip() or "?"
             raise RescanError(f"une mise à jour est déjà en cours (verrou {path}, {holder}) ; "
