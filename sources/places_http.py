@@ -149,7 +149,8 @@ def _error_info(body: bytes) -> tuple[str, str]:
     error = answer.get("error") if isinstance(answer, dict) else None
     if not isinstance(error, dict):
         return "", ""
-    details = error.get("details") if isinstance(error.get("details"), list) else []
+    raw_details = error.get("details")
+    details: list[Any] = raw_details if isinstance(raw_details, list) else []
     reasons = [d["reason"] for d in details if isinstance(d, dict)
                and isinstance(d.get("reason"), str) and d["reason"]]
     return str(error.get("status") or ""), next(iter(reasons), "")
