@@ -171,7 +171,7 @@ class Fetcher:
         raw = await self.follow(url, headers, _keep_html_body)
         if raw.status == 304 and validators and validators[2] is not None:
             self._stats.not_modified += 1
-            return _page(url, raw, validators[2], not_modified=True)
+            return _revalidated_page(url, raw, validators)
         content_type = raw.headers.get("content-type")
         if raw.status < 300 and not is_html(content_type):
             raise FetchFailure(url, "content_type", f"not a web page: {content_type}")
@@ -182,6 +182,19 @@ def _page(url: str, raw: RawResponse, html: str, not_modified: bool = False) -> 
     return FetchedPage(url=url, final_url=raw.url, status=raw.status, headers=raw.headers,
                        html=html, redirects=raw.history, elapsed_ms=raw.elapsed_ms,
                        not_modified=not_modified)
+
+
+def _revalidated_page(url: str, raw: RawResponse, validators: Validators) -> FetchedPage:
+    """A 304: the page as it was, so probes judge it like the 200 it stands for."""
+    etag, last_modified, html = validators
+    kept = {"content-type": "text/html; charset=utf-8"}
+    if etag:
+        kept["etag"] = etag
+    if last_modified:
+        kept["last-modified"] = last_modified
+    page = _page(url, raw, html or "", not_modified=True)
+    page.status, page.headers = 200, {**kept, **raw.headers}
+    return page
 
 
 def _keep_html_body(status: int, headers: dict[str, str]) -> bool:

@@ -53,6 +53,21 @@ def test_rescan_of_unchanged_sites_costs_304s(two_scans: dict[str, Any]) -> None
     assert count(two_scans["second_json"], "not_modified") >= 0.8 * pages
 
 
+def test_unchanged_shops_score_the_same_on_a_rescan(two_scans: dict[str, Any]) -> None:
+    """A page answered 304 is the same page: no step may move for a shop that did not change."""
+    before = {s["id"]: s for s in two_scans["first_json"]["shops"]}
+    moved = {}
+    for shop in two_scans["second_json"]["shops"]:
+        if shop["name"] == "Bakkerij Peeters":
+            continue
+        old = before[shop["id"]]
+        for step, result in shop["steps"].items():
+            if (result["level"], result["score"]) != (old["steps"][step]["level"],
+                                                      old["steps"][step]["score"]):
+                moved[(shop["name"], step)] = (old["steps"][step]["score"], result["score"])
+    assert not moved
+
+
 def test_diff_shows_the_improved_shop(two_scans: dict[str, Any]) -> None:
     a, b = two_scans["first"].scan_id, two_scans["second"].scan_id
     result = CliRunner().invoke(app, ["diff", a, b, "--json", "--db", two_scans["db"]])
