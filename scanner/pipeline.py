@@ -111,7 +111,7 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
         scan_id = store.begin_scan(label=label, commune=config.commune,
                                    settings=config.recorded_settings(), shops=shops)
     counters = ScanCounters(shops_total=len(shops))
-    places = _places_client(config, http_ctx)
+    places = _places_client(config, http_ctx, _known_place_ids(store, label, config.commune))
     judge = ProbePool(probe_processes_for(settings.probe_processes, len(shops)))
     try:
         with ScanProgress(counters, quiet=config.quiet) as progress:
@@ -243,7 +243,23 @@ async def _enrich(places: Any, shop: Shop) -> PlacesArtifact:
     return result
 
 
-def _places_client(config: ScanConfig, http_ctx: HttpContext) -> Any:
+def _known_place_ids(store: Any, label: str, commune: str | None) -> Any:
+    """Place ids found by the last finished scan of the same list: a rescan asks Google for
+    those places by id (Place Details, cheaper than a Text Search)."""
+    from sources.places_cache import MemoryPlaceIdCache
+
+    cache = MemoryPlaceIdCache()
+    previous = [scan for scan in store.list_scans(commune)
+                if scan.get("finished_at") and scan.get("label") == label]
+    if previous:
+        for result in store.iter_shop_results(previous[-1]["id"]):
+            place_id = result.get("place_id")
+            if place_id and (result.get("places") or {}).get("status") == "found":
+                cache.put(str(result["id"]), str(place_id))
+    return cache
+
+
+def _places_client(config: ScanConfig, http_ctx: HttpContext, known: Any = None) -> Any:
     """A Places client, None when disabled, or a string saying why it is not measured."""
     if config.no_places:
         return None
@@ -258,7 +274,8 @@ def _places_client(config: ScanConfig, http_ctx: HttpContext) -> Any:
         raise UserInputError(f"--places-api : « new » ou « legacy », pas « {config.places_api} »")
     from sources.places import PlacesClient
 
-    return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget)
+    return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget,
+                        cache=known)
 
 
 def _unique(shops: list[Shop], notify: Callable[[str], None] | None) -> list[Shop]:

@@ -27,7 +27,10 @@ def _scan(sites: Path, db: str, out: Path) -> tuple[ScanOutcome, dict[str, Any]]
                             quiet=True, no_render=True, crawl_overrides=demo.crawl_overrides,
                             allow_private_addresses=True, formats=("json",))
         outcome = asyncio.run(run_scan(config))
-    return outcome, json.loads((out / "scan.json").read_text("utf-8"))
+        places_calls = [req.path for req in demo.farm.handler_for("places.googleapis.com").requests]
+    scan = json.loads((out / "scan.json").read_text("utf-8"))
+    scan["places_calls"] = places_calls
+    return outcome, scan
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +54,15 @@ def test_rescan_of_unchanged_sites_costs_304s(two_scans: dict[str, Any]) -> None
     assert count(two_scans["first_json"], "not_modified") == 0
     pages = count(two_scans["second_json"], "pages")
     assert count(two_scans["second_json"], "not_modified") >= 0.8 * pages
+
+
+def test_rescan_asks_google_by_place_id(two_scans: dict[str, Any]) -> None:
+    found = sum(s["places"]["status"] == "found" for s in two_scans["first_json"]["shops"])
+    first = two_scans["first_json"]["places_calls"]
+    second = two_scans["second_json"]["places_calls"]
+    assert all(path == "/v1/places:searchText" for path in first)
+    details = [path for path in second if path.startswith("/v1/places/")]
+    assert len(details) == found and len(second) == len(first)  # one call per shop, cheaper
 
 
 def test_unchanged_shops_score_the_same_on_a_rescan(two_scans: dict[str, Any]) -> None:
