@@ -18,10 +18,10 @@ from rich.table import Table
 from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError
 from output._format import Formatter
 from probes.steps import STEP_LABELS_FR, STEPS
+from scanner.cli_support import fail
+from scanner.errors import EXIT_FAILED
 
 out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
-EXIT_FAILED, EXIT_USAGE = 1, 2
 DEFAULT_OUT_ROOT = Path("smartcommerce-out")
 
 DbOpt = Annotated[str, typer.Option(
@@ -29,9 +29,7 @@ DbOpt = Annotated[str, typer.Option(
 JsonOpt = Annotated[bool, typer.Option("--json", help="Sortie JSON (pour d'autres outils).")]
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err_console.print(f"[bold red]Erreur :[/] {message}", markup=True, soft_wrap=True)
-    return typer.Exit(code)
+_fail = fail  # one error line, the same for every command (scanner/cli_support.py)
 
 
 def _open_store(db: str) -> Any:

@@ -27,9 +27,25 @@ app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
 COMMAND_MODULES = ("sources.cli", "probes.cli", "output.cli")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"smartcommerce {version('smart-commerce-scanner')}")
+        except PackageNotFoundError:
+            typer.echo("smartcommerce (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
-def _global(debug: Annotated[bool, typer.Option(
-        "--debug", help="Affiche le détail technique des erreurs.")] = False) -> None:
+def _global(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Affiche le détail technique des erreurs.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Affiche la version.")]
+    = False,
+) -> None:
     set_debug(debug)
 
 
