@@ -2,13 +2,16 @@
 
 The mapping is data (scoring/data/sectors.toml): exact OSM tags first
 ("shop=bakery"), then the key wildcard ("shop=*"), then NACE-BEL codes by
-longest prefix ("nace:47.24" and "nace:4724" both match "47.2"). A category may
-hold several values separated by ";"; the first one that maps wins.
+longest prefix ("nace:47.24" and "nace:4724" both match "47.2"), then, for the
+free text of an agency's list ("Boulangerie-pâtisserie"), word stems ([words]).
+A category may hold several values separated by ";"; the first one that maps wins.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -36,6 +39,31 @@ def load_sector_map(path: Path = SECTORS_PATH) -> tuple[dict[str, str], dict[str
     return dict(osm), {nace_digits(k): v for k, v in nace.items()}
 
 
+@cache
+def load_category_words(path: Path = SECTORS_PATH) -> tuple[tuple[str, str], ...]:
+    """`((stem, sector), ...)` from [words], in file order, validated."""
+    with open(path, "rb") as fh:
+        words = tomllib.load(fh).get("words", {})
+    for stem, sector in words.items():
+        if sector not in SECTORS:
+            raise RubricError(f"Fichier {path.name}, [words] {stem!r} : secteur inconnu "
+                              f"{sector!r} (secteurs : {', '.join(SECTORS)}).")
+    return tuple((_plain(stem), sector) for stem, sector in words.items())
+
+
+def sector_of_words(text: str) -> str | None:
+    words = re.findall(r"[a-z0-9]+", _plain(text))
+    for stem, sector in load_category_words():
+        if any(word.startswith(stem) for word in words):
+            return sector
+    return None
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def nace_digits(code: str) -> str:
     return "".join(ch for ch in code if ch.isdigit())
 
@@ -52,6 +80,10 @@ def sector_of_category(category: str) -> str | None:
         elif "=" in part:
             key = part.split("=", 1)[0].strip()
             found = osm.get(part.replace(" ", "")) or osm.get(f"{key}=*")
+            if found:
+                return found
+        elif part:
+            found = sector_of_words(part)
             if found:
                 return found
     return None
