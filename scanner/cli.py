@@ -108,7 +108,7 @@ def scan(
         no_places=no_places, no_render=no_render,
         allow_private_addresses=allow_private_addresses,
         formats=_split(format), lang=lang, quiet=quiet, demo=demo,
-        notify=None if quiet else err_console.print,
+        notify=_say,  # findings and skipped rows, even with --quiet
     )
     _run(cfg)
 
@@ -132,7 +132,8 @@ def resume_cmd(
     if scan_row is None:
         raise UserInputError(f"analyse inconnue : {scan_id}")
     recorded = scan_row.get("settings") or {}
-    cfg = ScanConfig(db_url=db, out_dir=out, quiet=quiet, resume_scan_id=scan_row["id"])
+    cfg = ScanConfig(db_url=db, out_dir=out, quiet=quiet, resume_scan_id=scan_row["id"],
+                     notify=_say)
     for key, value in recorded.items():
         if hasattr(cfg, key) and value is not None:
             if key in ("shops_file", "osm_file", "kbo_path", "config_file"):
@@ -172,6 +173,11 @@ def _check_report_options(formats: tuple[str, ...], lang: str) -> None:
                              f"(possibles : {', '.join(FORMATS)})")
     if lang not in LANGUAGES:
         raise UserInputError(f"langue inconnue : {lang} (possibles : {', '.join(LANGUAGES)})")
+
+
+def _say(message: str) -> None:
+    """A message for the user on stderr; shop names and file rows are never read as markup."""
+    err_console.print(message, markup=False, soft_wrap=True)
 
 
 def _split(value: str) -> tuple[str, ...]:

@@ -299,8 +299,10 @@ async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop
         if not config.shops_file.exists():
             raise UserInputError(f"fichier introuvable : {config.shops_file}")
         imported = read_shop_list(config.shops_file)
+        say = config.notify or (lambda message: log.warning("%s", message))
         for err in imported.errors:
-            log.warning("%s ligne %s : %s", config.shops_file.name, err.row_number, err.message)
+            say(f"{config.shops_file.name}, ligne {err.row_number} : {err.message} "
+                "(ligne ignorée)")
         if not imported.shops:
             raise UserInputError(f"aucun commerce lisible dans {config.shops_file}")
         return imported.shops
