@@ -129,7 +129,7 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
     store.finish_scan(scan_id, commune)
     out_dir = config.out_dir or DEFAULT_OUT_ROOT / f"{_slug(label)}-{_timestamp()}"
     reports = _write_reports(store, scan_id, out_dir, config)
-    counters.shops_done = sum(1 for _ in store.iter_shop_results(scan_id))
+    counters.shops_done = int(commune.get("shops", counters.shops_done))  # all stored, resumes too
     counters.shops_total = max(counters.shops_total, counters.shops_done)
     return ScanOutcome(scan_id, out_dir, counters.shops_total, counters.shops_done,
                        counters.shop_errors, reports,
