@@ -29,6 +29,7 @@ from scanner.settings import CrawlSettings
 from scanner.shop_result import build_shop_result
 from scoring import aggregate_commune, load_rubric, score_shop, sector_of
 from sources.model import Shop
+from sources.website import adopt_places_website
 
 log = logging.getLogger("smartcommerce.pipeline")
 
@@ -193,9 +194,14 @@ class ShopScanner:
         so a failure of one keeps the measurement of the other.
         """
         shop.sector = shop.sector or sector_of(shop)
-        site, place = await asyncio.gather(
-            _crawl_guarded(self.crawler, shop, self.guard_seconds),
-            _enrich_guarded(self.places, shop, self.guard_seconds))
+        if shop.website or self.places is None or isinstance(self.places, str):
+            site, place = await asyncio.gather(
+                _crawl_guarded(self.crawler, shop, self.guard_seconds),
+                _enrich_guarded(self.places, shop, self.guard_seconds))
+        else:  # no known site: the Google listing may name one (website_source "places")
+            place = await _enrich_guarded(self.places, shop, self.guard_seconds)
+            adopt_places_website(shop, place)
+            site = await _crawl_guarded(self.crawler, shop, self.guard_seconds)
         artifacts = ShopArtifacts(shop=shop, site=site, places=place)
         report = await self.judge.run(artifacts)
         try:
