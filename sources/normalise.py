@@ -70,10 +70,3 @@ def house_number(address: str | None) -> str | None:
         return None
     numbers = re.findall(r"\b\d+[a-z]?\b", key)
     return numbers[0] if numbers else None
-
-
-def street_part(address: str | None) -> str | None:
-    key = address_key(address)
-    if not key:
-        return None
-    return " ".join(w for w in key.split() if not w[0].isdigit()) or None
