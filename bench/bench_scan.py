@@ -62,13 +62,13 @@ def _resolve_map(shops: int, port: int) -> dict[tuple[str, int], tuple[str, int]
 
 
 def _bench_settings() -> Any:
-    from scanner.settings import CrawlSettings
+    from scanner.gather.settings import CrawlSettings
 
     return CrawlSettings.layered(None, {"render": False})
 
 
 async def _run_pipeline(shops: int, port: int, workdir: Path) -> dict[str, Any]:
-    from scanner.http import HttpContext
+    from core.http import HttpContext
     from scanner.pipeline import ScanConfig, run_scan
 
     shop_file = workdir / "shops.csv"
@@ -87,9 +87,9 @@ async def _run_pipeline(shops: int, port: int, workdir: Path) -> dict[str, Any]:
 
 
 async def _run_crawler(shops: int, port: int) -> dict[str, Any]:
-    from scanner.crawler import Crawler
-    from scanner.http import HttpContext
-    from sources.model import Shop
+    from core.http import HttpContext
+    from core.shop import Shop
+    from scanner.gather.crawler import Crawler
 
     settings = _bench_settings()
     pending = iter(range(shops))

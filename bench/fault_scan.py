@@ -22,8 +22,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.shop import Shop  # noqa: E402
 from fixtures.fault_farm import FaultFarm, add_fault_sites, fault_name_of, fault_shops  # noqa: E402
-from sources.model import Shop  # noqa: E402
 
 #: Short timeouts so that the slow sites are cut quickly (seconds).
 FAULT_CRAWL_OVERRIDES: dict[str, Any] = {
@@ -37,8 +37,8 @@ Row = dict[str, Any]  # fault, status, errors, pages, seconds (+ steps for the p
 
 async def crawl_faults(farm: FaultFarm, shops: list[Shop]) -> list[Row]:
     """Crawl every fault shop concurrently with the crawler alone."""
-    from scanner.crawler import Crawler
-    from scanner.settings import CrawlSettings
+    from scanner.gather.crawler import Crawler
+    from scanner.gather.settings import CrawlSettings
 
     settings = CrawlSettings.layered(None, FAULT_CRAWL_OVERRIDES)
 

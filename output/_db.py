@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import URL, make_url
 
-from scanner.errors import ScanFailed
+from core.errors import ScanFailed
 
 DEFAULT_DB_FILE = "smartcommerce.db"
 DEFAULT_DB_URL = f"sqlite:///{DEFAULT_DB_FILE}"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from core.steps import STEPS
 from output import _stats
 from output._format import Formatter, safe_href
 from output._svg_map import map_frame
 from output.i18n import Messages
 from output.store import Store
-from probes.steps import STEPS
 
 MAX_OPPORTUNITIES = 5
 MAX_STREETS = 25

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.steps import STEPS
 from output.store import Store
-from probes.steps import STEPS
 
 LEVEL_COUNT = 5  # levels 0..4
 COUNTED_STATUSES = ("measured", "not_measured", "error")  # not_applicable is out of scope

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.steps import STEPS
 from output.store import Store, StoreError
-from probes.steps import STEPS
 
 CLOSED_STATUS = "CLOSED_PERMANENTLY"
 BUSINESS_STATUS_SIGNAL = "google_listing.business_status"

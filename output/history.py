@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.steps import STEPS
 from output import _stats
 from output.store import Store
-from probes.steps import STEPS
 
 
 def commune_history(store: Store, commune: str) -> list[dict[str, Any]]:

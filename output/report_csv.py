@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from core.steps import STEPS
 from output._files import atomic_text, neutralise_formula
 from output.store import Store
-from probes.steps import STEPS
 
 IDENTITY_COLUMNS = ("id", "identity_key", "name", "website", "address", "postcode", "city",
                     "lat", "lon", "category", "sector", "osm_id", "kbo_number", "place_id",

@@ -18,13 +18,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core.steps import STEPS
 from output import _stats
 from output._files import atomic_path, neutralise_formula
 from output._format import Formatter
 from output.i18n import Messages, load_messages
 from output.report_csv import flat_row, header, signal_names
 from output.store import Store
-from probes.steps import STEPS
 
 PERCENT = "0%"
 DECIMAL = "0.0"

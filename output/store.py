@@ -26,10 +26,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.shop import Shop
 from output import _tables as t
 from output._db import DEFAULT_DB_URL, StoreError, connect_and_migrate, head_revision
 from output._identity import facts_of, resolve_identity
-from sources.model import Shop
 
 __all__ = ["DEFAULT_DB_URL", "Store", "StoreError"]
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
+from core.result import ProbeReport, StepObservation
+from core.shop import Shop
+from core.steps import STEPS
 from probes import click_and_collect, google_listing, online_ordering, reviews, web_presence
 from probes.context import ProbeContext
 from probes.fingerprints import Technology
-from probes.result import ProbeReport, StepObservation
-from probes.steps import STEPS
-from scanner.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
-from sources.model import Shop
 
 STEP_MODULES = {m.META.id: m for m in (web_presence, google_listing, online_ordering,
                                        click_and_collect, reviews)}
-assert tuple(STEP_MODULES) == STEPS, "step modules must follow probes.steps.STEPS"
+assert tuple(STEP_MODULES) == STEPS, "step modules must follow core.steps.STEPS"
 INSPECT_SHOP_NAME = "inspect"
 
 

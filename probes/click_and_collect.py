@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.result import Evidence, Signal, StepObservation
 from probes.context import SITE_JUDGED, ProbeContext
-from probes.result import Evidence, Signal, StepObservation
 from probes.rules import StepMeta, evidence, flag, run_rules
 
 META = StepMeta(

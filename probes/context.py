@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import tldextract
 
+from core.artifacts import ShopArtifacts
 from probes.document import ParsedPage, host_of, parsed_page_of
 from probes.fingerprints import Detection, Technology, load_fingerprints
 from probes.keywords import KeywordHit, Keywords, load_keywords
@@ -19,7 +20,6 @@ from probes.settings import (
     load_schema_vocabulary,
     load_webshop_rules,
 )
-from scanner.artifacts import ShopArtifacts
 
 # Site statuses for which the site was looked at and the web steps can be judged.
 SITE_JUDGED = ("ok", "no_website", "social_only")

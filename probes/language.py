@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from core.result import Evidence
 from probes.document import ParsedPage
 from probes.keywords import Keywords
-from probes.result import Evidence
 from probes.settings import (
     LANG_DOMINANCE,
     LANG_MIN_STOPWORDS,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.result import Evidence, Signal, StepObservation
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import ParsedPage
-from probes.result import Evidence, Signal, StepObservation
 from probes.rules import StepMeta, evidence, flag, run_rules
 
 META = StepMeta(

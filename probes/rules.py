@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from core.result import Evidence, Signal
 from probes.context import ProbeContext
-from probes.result import Evidence, Signal
 
 Rule = Callable[[ProbeContext], Signal | None]
 MAX_EVIDENCE = 3  # evidence items kept per signal
@@ -16,7 +16,7 @@ MAX_EVIDENCE = 3  # evidence items kept per signal
 class StepMeta:
     id: str
     title: str  # plain French, shown to ambassadors
-    signals: tuple[str, ...]  # names in probes/signals.toml this step may emit
+    signals: tuple[str, ...]  # names in core/data/signals.toml this step may emit
     requires: tuple[str, ...]  # artifacts read: "site", "places", "shop"
 
 

@@ -8,10 +8,10 @@ from email.utils import parsedate_to_datetime
 
 import phonenumbers
 
+from core.result import Evidence, Signal, StepObservation
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import host_of
 from probes.language import detect_language
-from probes.result import Evidence, Signal, StepObservation
 from probes.rules import StepMeta, evidence, flag, run_rules
 from probes.settings import FRESH_YEARS, MAX_PHONE_TEXT, PHONE_REGION
 

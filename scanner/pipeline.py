@@ -17,18 +17,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from probes.result import ProbeReport, StepObservation
-from probes.steps import STEPS
-from scanner.artifacts import FetchError, PlacesArtifact, ShopArtifacts, SiteArtifacts
-from scanner.crawler import Crawler
-from scanner.errors import ScanFailed, UserInputError
-from scanner.http import HttpContext
+from core.artifacts import FetchError, PlacesArtifact, ShopArtifacts, SiteArtifacts
+from core.errors import ScanFailed, UserInputError
+from core.http import HttpContext
+from core.result import ProbeReport, StepObservation
+from core.shop import Shop
+from core.steps import STEPS
+from scanner.gather.crawler import Crawler
+from scanner.gather.settings import CrawlSettings
 from scanner.probe_pool import ProbePool, probe_processes_for
 from scanner.progress import ScanCounters, ScanProgress
-from scanner.settings import CrawlSettings
 from scanner.shop_result import build_shop_result
 from scoring import aggregate_commune, load_rubric, score_shop, sector_of
-from sources.model import Shop
 from sources.website import adopt_places_website
 
 log = logging.getLogger("smartcommerce.pipeline")

@@ -18,9 +18,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from core.artifacts import ShopArtifacts
+from core.result import ProbeReport
 from probes import run_probes
-from probes.result import ProbeReport
-from scanner.artifacts import ShopArtifacts
 
 log = logging.getLogger("smartcommerce.probe_pool")
 

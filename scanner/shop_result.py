@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from probes.result import ProbeReport
-from scanner.artifacts import ShopArtifacts
+from core.artifacts import ShopArtifacts
+from core.result import ProbeReport
 
 
 def build_shop_result(

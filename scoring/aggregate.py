@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from probes.steps import STEP_LABELS_FR, STEPS
+from core.steps import STEP_LABELS_FR, STEPS
 
 from .audit import AuditFiller
 from .model import BASIC_LEVEL, LEVELS, SECTORS, Rubric

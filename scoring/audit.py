@@ -21,7 +21,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from probes.steps import STEP_LABELS_FR, STEPS
+from core.steps import STEP_LABELS_FR, STEPS
 
 from .conditions import check_test, evaluate, is_number
 from .errors import RubricError

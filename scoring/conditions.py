@@ -14,15 +14,10 @@ A value of the wrong type (a probe bug) is also treated as unknown.
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
 from typing import Any, TypeGuard
-
-import probes
 
 from .errors import RubricError
 
-SIGNAL_CATALOGUE_PATH = Path(probes.__file__).parent / "signals.toml"
 NUMERIC_TYPES = {"int", "float", "year"}
 TEST_SIGNAL_TYPES = {
     "true": {"bool"},
@@ -33,20 +28,12 @@ TEST_SIGNAL_TYPES = {
 TESTS_WITH_VALUE = {"at_least", "equals"}
 
 
-def load_signal_catalogue(path: Path = SIGNAL_CATALOGUE_PATH) -> dict[str, str]:
-    """`{"step.signal": type}` from probes/signals.toml."""
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    return {f"{step}.{name}": spec["type"]
-            for step, signals in data.items() for name, spec in signals.items()}
-
-
 def check_test(where: str, signal: Any, test: Any, value: Any,
                catalogue: dict[str, str]) -> None:
     """Raise RubricError unless `signal` is catalogued and `test`/`value` fit its type."""
     if not isinstance(signal, str) or signal not in catalogue:
         raise RubricError(f"{where} : signal inconnu {signal!r} "
-                          f"(il n'existe pas dans probes/signals.toml).")
+                          f"(il n'existe pas dans core/data/signals.toml).")
     if test not in TEST_SIGNAL_TYPES:
         raise RubricError(f"{where} : test inconnu {test!r} "
                           f"(tests possibles : {', '.join(sorted(TEST_SIGNAL_TYPES))}).")

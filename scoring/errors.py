@@ -6,7 +6,7 @@
 """
 
 
-from scanner.errors import UserInputError
+from core.errors import UserInputError
 
 
 class RubricError(UserInputError, ValueError):

@@ -49,7 +49,7 @@ def parse_action(raw: Any, name: str, catalogue: dict[str, str]) -> Action:
     for signal, value in sets.items():
         if signal not in catalogue:
             raise RubricError(f"{where} : signal inconnu {signal!r} "
-                              f"(il n'existe pas dans probes/signals.toml).")
+                              f"(il n'existe pas dans core/data/signals.toml).")
         kind = catalogue[signal]
         if not isinstance(value, VALUE_TYPES[kind]) or (
                 kind != "bool" and isinstance(value, bool)) or (

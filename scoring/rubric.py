@@ -11,10 +11,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from probes.steps import STEPS
+from core.signals import load_signal_catalogue
+from core.steps import STEPS
 
 from .audit import load_audit_template
-from .conditions import TESTS_WITH_VALUE, check_test, is_number, load_signal_catalogue
+from .conditions import TESTS_WITH_VALUE, check_test, is_number
 from .errors import RubricError
 from .model import (
     DEFAULT_PROFILE,

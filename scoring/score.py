@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from probes.result import ProbeReport
-from probes.steps import STEPS
-from sources.model import Shop
+from core.result import ProbeReport
+from core.shop import Shop
+from core.steps import STEPS
 
 from .conditions import evaluate
 from .model import LevelRule, Profile, Rubric

@@ -15,7 +15,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from sources.model import Shop
+from core.shop import Shop
 
 from .errors import RubricError
 from .model import SECTORS

@@ -19,14 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner.errors import ScanFailed, UserInputError
-from scanner.http import HttpContext
+from core.errors import ScanFailed, UserInputError
+from core.http import HttpContext
+from core.shop import Shop
 from sources.commune import Commune, commune_offline, resolve_commune
 from sources.csv_list import ShopListError, read_shop_list
 from sources.kbo import KboLocation, read_kbo
 from sources.kbo_files import KboError, KboExtract
 from sources.merge import SOURCE_PRIORITY, keep_in_commune, merge_shops
-from sources.model import Shop
 from sources.osm_parse import OsmFileError, load_osm_file, parse_overpass_elements
 from sources.overpass import (
     DEFAULT_ENDPOINT,

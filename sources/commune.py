@@ -19,8 +19,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from scanner.errors import UserInputError
-from scanner.http import HttpContext
+from core.errors import UserInputError
+from core.http import HttpContext
 from sources.overpass import DEFAULT_ENDPOINT, CommuneSelector, build_boundary_query, run_query
 from sources.text import fold
 

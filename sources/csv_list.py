@@ -20,16 +20,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scanner.errors import UserInputError
+from core.errors import UserInputError
+from core.shop import SHOP_CSV_FIELDS, Shop
 from sources.csv_limits import CSV_FIELD_LIMIT, allow_large_csv_fields
-from sources.model import SHOP_CSV_FIELDS, Shop
 from sources.text import fold_key, normalise_website
 
 HEADERS_FILE = Path(__file__).parent / "data" / "csv_headers.toml"
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-OUR_ID = re.compile(r"s-[0-9a-f]{12}")  # sources.model.stable_shop_id
+OUR_ID = re.compile(r"s-[0-9a-f]{12}")  # core.shop.stable_shop_id
 LIST_SEPARATOR = ";"  # between the sources of one shop in the "sources" column
 
 allow_large_csv_fields()

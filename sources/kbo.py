@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.shop import Shop
 from sources.kbo_files import KboExtract
-from sources.model import Shop
 from sources.text import fold, normalise_website
 
 NACE_FILE = Path(__file__).parent / "data" / "nace_commerce.toml"

@@ -20,7 +20,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO
 
-from scanner.errors import UserInputError
+from core.errors import UserInputError
 from sources.csv_limits import allow_large_csv_fields
 
 COLUMNS: dict[str, tuple[str, ...]] = {

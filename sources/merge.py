@@ -22,8 +22,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 
+from core.shop import Shop
 from sources.merge_rules import ShopFacts, same_facts
-from sources.model import Shop
 from sources.normalise import phone_key, website_domain
 
 SOURCE_PRIORITY = ("csv", "osm", "places", "kbo")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from sources.geo import haversine_m
-from sources.model import Shop
+from core.geo import haversine_m
+from core.shop import Shop
 from sources.normalise import address_key, house_number, phone_key, website_domain
 from sources.places_match import distinctive
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.errors import UserInputError
-from sources.model import Shop
+from core.errors import UserInputError
+from core.shop import Shop
 from sources.text import normalise_website
 
 RULES_FILE = Path(__file__).parent / "data" / "osm_commerce.toml"

@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from scanner.http import HttpContext, make_client
+from core.http import HttpContext, make_client
 from sources.osm_parse import ANY_VALUE, CATEGORY_KEYS, CommerceRules, load_commerce_rules
 
 DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"

@@ -1,7 +1,7 @@
 """Google Places API (New) client: find a shop's listing and read it.
 
     async with PlacesClient(api_key, http_ctx, budget=200) as places:
-        artifact = await places.enrich(shop)     # scanner.artifacts.PlacesArtifact
+        artifact = await places.enrich(shop)     # core.artifacts.PlacesArtifact
 
 - The key travels only in the ``X-Goog-Api-Key`` header; it never appears in a URL, a log
   line or an error message.
@@ -25,9 +25,9 @@ from urllib.parse import quote
 
 import httpx
 
-from scanner.artifacts import PlacesArtifact
-from scanner.http import HttpContext, make_client
-from sources.model import Shop
+from core.artifacts import PlacesArtifact
+from core.http import HttpContext, make_client
+from core.shop import Shop
 from sources.places_cache import MemoryPlaceIdCache, PlaceIdCache
 from sources.places_fields import field_mask, load_places_config
 from sources.places_http import (

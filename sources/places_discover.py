@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sources.model import Shop
+from core.shop import Shop
 from sources.places_fields import estimate_cost, field_mask, load_places_config
 from sources.places_http import PlacesFailure, checked_places
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from scanner.artifacts import PlacesArtifact
-from sources.model import Shop
+from core.artifacts import PlacesArtifact
+from core.shop import Shop
 from sources.places_match import best_candidate, is_match
 
 LEGACY_DETAIL_FIELDS = [

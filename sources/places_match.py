@@ -12,8 +12,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from sources.geo import haversine_m
-from sources.model import Shop
+from core.geo import haversine_m
+from core.shop import Shop
 from sources.places_fields import load_places_config
 from sources.text import fold, strip_legal_forms
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from scanner.artifacts import PlacesArtifact
-from scanner.http import HttpContext, make_client
-from sources.model import Shop
+from core.artifacts import PlacesArtifact
+from core.http import HttpContext, make_client
+from core.shop import Shop
 from sources.normalise import phone_key
 from sources.places_match import distinctive
 from sources.text import fold

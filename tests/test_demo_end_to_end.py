@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from core.steps import STEPS
 from output.store import Store
-from probes.steps import STEPS
 from scanner.cli import app
 
 MANIFEST = tomllib.loads(

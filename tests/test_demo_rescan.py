@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from fixtures.demo_farm import DEMO_DIR, start_demo
 from scanner.cli import app
+from scanner.demo import DEMO_DIR, start_demo
 from scanner.pipeline import ScanConfig, ScanOutcome, run_scan
 
 IMPROVED_HOST = "bakkerij-peeters.be"  # phone orders only in the first scan

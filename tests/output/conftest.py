@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from core.shop import Shop
 from output.store import Store
-from sources.model import Shop
 
 PG_URL_ENV = "SMARTCOMMERCE_TEST_PG_URL"
 

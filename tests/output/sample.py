@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.shop import Shop
+from core.steps import STEPS
 from output.store import Store
-from probes.steps import STEPS
 from scoring import aggregate_commune, load_rubric
-from sources.model import Shop
 
 COMMUNE = "Marche-en-Famenne"
 HOSTILE_NAME = "<script>alert('name')</script> Chez Zoé & Fils"

@@ -9,9 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from output.cli import register
-from output.rescan import RescanError, exclusive_lock, load_plan, run_plan
 from output.store import Store
+from scanner.cli.reports import register
+from scanner.rescan import RescanError, exclusive_lock, load_plan, run_plan
 from sources.csv_list import read_shop_list
 from tests.output.conftest import make_result
 

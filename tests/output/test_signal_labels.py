@@ -9,7 +9,7 @@ import pytest
 
 from output.i18n import LANGUAGES, load_table
 
-CATALOGUE = tomllib.loads((Path(__file__).parents[2] / "probes/signals.toml").read_text("utf-8"))
+CATALOGUE = tomllib.loads((Path(__file__).parents[2] / "core/data/signals.toml").read_text("utf-8"))
 SIGNALS = [f"{step}.{name}" for step, names in CATALOGUE.items() for name in names]
 
 

@@ -9,11 +9,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from output.cli import register
+from core.steps import STEPS
 from output.diff import diff_scans
 from output.history import commune_history, step_trend
 from output.store import Store, StoreError
-from probes.steps import STEPS
+from scanner.cli.reports import register
 from tests.output.sample import COMMUNE, SHOPS, build_scan, shop_for
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
+from core.shop import Shop
 from probes.context import ProbeContext
-from scanner.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
-from sources.model import Shop
 
 TODAY = dt.date(2026, 6, 1)  # fixed so freshness rules give stable results
 

@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from probes.cli import INSPECT_USER_AGENT, register
+from scanner.cli.inspect import INSPECT_USER_AGENT, register
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
 SHOP_HTML = (PAGES / "nl_fietsenwinkel_shopify.html").read_bytes()

@@ -1,6 +1,6 @@
+from core.artifacts import PlacesArtifact
+from core.shop import Shop
 from probes import google_listing
-from scanner.artifacts import PlacesArtifact
-from sources.model import Shop
 from tests.probes.builders import artifacts, context, place
 
 

@@ -1,5 +1,5 @@
+from core.artifacts import PlacesArtifact
 from probes import reviews
-from scanner.artifacts import PlacesArtifact
 from tests.probes.builders import artifacts, context, html_page, page, place
 
 

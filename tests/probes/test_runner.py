@@ -1,13 +1,13 @@
 import tomllib
-from pathlib import Path
 
 import probes
+from core.signals import SIGNAL_CATALOGUE_PATH
+from core.steps import STEPS
 from probes import inspect_html, run_probes
 from probes._runner import STEP_MODULES
-from probes.steps import STEPS
 from tests.probes.builders import artifacts, html_page, page, place
 
-CATALOGUE = tomllib.loads((Path(probes.__file__).parent / "signals.toml").read_text())
+CATALOGUE = tomllib.loads(SIGNAL_CATALOGUE_PATH.read_text())
 REQUIRED_INSPECT = ("web_presence.language", "web_presence.mobile_viewport",
                     "web_presence.schema_types", "web_presence.schema_localbusiness",
                     "web_presence.social_links", "online_ordering.webshop",

@@ -1,6 +1,6 @@
+from core.artifacts import PlacesArtifact
+from core.shop import Shop
 from probes import web_presence
-from scanner.artifacts import PlacesArtifact
-from sources.model import Shop
 from tests.probes.builders import artifacts, context, html_page, page
 
 HOME = html_page(

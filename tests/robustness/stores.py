@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
+from core.shop import Shop
 from output.store import Store
 from probes import run_probes
-from scanner.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from scanner.shop_result import build_shop_result
 from scoring import aggregate_commune, load_rubric, score_shop, sector_of
-from sources.model import Shop
 
 
 def shop_result(shop: Shop, html: str | None, place: dict[str, Any] | None = None

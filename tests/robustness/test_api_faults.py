@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from core.shop import Shop
 from fixtures.farm import FarmResponse, Handler
 from fixtures.fault_farm import FaultFarm, gzip_bomb
-from sources.model import Shop
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACES_HOST = "places.googleapis.com"

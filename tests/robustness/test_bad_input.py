@@ -18,10 +18,10 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from core.shop import Shop
 from output.store import Store
 from scanner.cli import app
-from scanner.cli_support import DEBUG_ENV
-from sources.model import Shop
+from scanner.cli.support import DEBUG_ENV
 from tests.robustness.stores import finished_scan
 
 ROOT = Path(__file__).resolve().parents[2]

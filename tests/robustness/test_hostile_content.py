@@ -15,9 +15,9 @@ import pytest
 from openpyxl import load_workbook
 from selectolax.lexbor import LexborHTMLParser
 
+from core.shop import Shop
 from output import write_reports
 from output.store import Store
-from sources.model import Shop
 from tests.robustness.stores import finished_scan
 
 MARK = "x55x"  # in every payload, to find them again

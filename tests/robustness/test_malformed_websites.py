@@ -9,10 +9,10 @@ import logging
 
 import pytest
 
-from scanner.crawler import Crawler
-from scanner.http import HttpContext
-from scanner.settings import CrawlSettings
-from sources.model import Shop
+from core.http import HttpContext
+from core.shop import Shop
+from scanner.gather.crawler import Crawler
+from scanner.gather.settings import CrawlSettings
 
 FAST = {"connect_timeout": 1.0, "read_timeout": 1.0, "total_timeout_per_shop": 5.0,
         "render": False, "max_retries": 0}

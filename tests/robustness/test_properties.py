@@ -16,11 +16,11 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
+from core.shop import Shop
+from core.steps import STEPS
 from probes import inspect_html, run_probes
-from probes.steps import STEPS
-from scanner.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from sources.csv_list import ShopListError, read_shop_list
-from sources.model import Shop
 from sources.osm_parse import OsmFileError, load_osm_file, parse_overpass_elements
 
 # When a property fails, hypothesis' pytest plugin imports libcst to suggest a patch, and libcst

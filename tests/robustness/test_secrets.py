@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from fixtures.demo_farm import DEMO_DIR, DEMO_PLACES_KEY, PLACES_HOST, populate
 from fixtures.fake_places import FakePlaces
 from fixtures.farm import Farm
+from scanner.demo import DEMO_DIR, DEMO_PLACES_KEY, PLACES_HOST, populate
 from scanner.pipeline import ScanConfig, run_scan
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from core.http import HttpContext
+from core.network import is_public_address
+from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
 from fixtures.fault_farm import METADATA_TARGET, PRIVATE_TARGET, FaultFarm, redirect_chain_to
 from output.store import Store
 from scanner.cli import app
-from scanner.crawler import Crawler
-from scanner.http import HttpContext
-from scanner.network import is_public_address
-from scanner.settings import CrawlSettings
-from sources.model import Shop
+from scanner.gather.crawler import Crawler
+from scanner.gather.settings import CrawlSettings
 
 FAST = {"connect_timeout": 2.0, "read_timeout": 2.0, "total_timeout_per_shop": 8.0,
         "per_host_delay": 0.0, "render": False, "max_retries": 0}

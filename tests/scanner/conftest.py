@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from fixtures.farm import Farm
-from scanner.crawler import Crawler
-from scanner.settings import CrawlSettings
+from scanner.gather.crawler import Crawler
+from scanner.gather.settings import CrawlSettings
 
 #: Fast settings for tests: no politeness delay, short timeouts, no backoff wait.
 FAST = CrawlSettings(per_host_delay=0.0, autothrottle=False, connect_timeout=2.0,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from core.http import HttpContext
+from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
-from scanner.crawler import Crawler
-from scanner.http import HttpContext
-from sources.model import Shop
+from scanner.gather.crawler import Crawler
 from tests.scanner.conftest import FAST, CrawlerFactory, page, write_site
 
 HOME_LINKS = {"Contact": "/contact", "Notre boutique en ligne": "/boutique",

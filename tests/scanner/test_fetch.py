@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
-from scanner.encoding import decode_html, detect_encoding
-from sources.model import Shop
+from scanner.gather.encoding import decode_html, detect_encoding
 from tests.scanner.conftest import CrawlerFactory, page, write_site
 
 CAFE = "<html><body><p>Café crème, pâtisseries et boissons à emporter</p></body></html>"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from core.shop import Shop
 from fixtures.farm import Farm
-from scanner.links import (
+from scanner.gather.links import (
     LinkKeywordsError,
     extract_links,
     load_link_keywords,
@@ -16,7 +17,6 @@ from scanner.links import (
     sitemap_urls,
     social_links,
 )
-from sources.model import Shop
 from tests.scanner.conftest import CrawlerFactory, page, write_site
 
 KW = load_link_keywords()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from core.http import HttpContext, make_client
+from core.network import AddressRefused, NameNotResolved, is_public_address
 from fixtures.farm import Farm, FarmResponse
-from scanner.http import HttpContext, make_client
-from scanner.network import AddressRefused, NameNotResolved, is_public_address
 
 
 @pytest.mark.parametrize("ip", ["127.0.0.1", "10.1.2.3", "192.168.1.1", "172.16.0.9",

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from core.shop import Shop
+from core.steps import STEPS
 from output.store import Store, StoreError
-from probes.steps import STEPS
 from scanner.pipeline import save_result
-from sources.model import Shop
 
 
 def _result(shop: Shop, title: str) -> dict:

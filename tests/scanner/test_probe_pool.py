@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
+from core.shop import Shop
 from probes import run_probes
-from scanner.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from scanner.probe_pool import PROBE_POOL_MIN_SHOPS, ProbePool, probe_processes_for
-from sources.model import Shop
 
 ROOT = Path(__file__).parents[2]
 PAGE = """<html lang="fr"><head><meta name="viewport" content="width=device-width">

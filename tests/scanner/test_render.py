@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.shop import Shop
 from fixtures.farm import Farm
-from scanner.settings import DEFAULT_CHROMIUM_PATH
-from sources.model import Shop
+from scanner.gather.settings import DEFAULT_CHROMIUM_PATH
 from tests.scanner.conftest import CrawlerFactory, page, write_site
 
 SHELL = ('<!doctype html><html><head><meta charset="utf-8"><title>Lune</title></head><body>'

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.render_decision import load_render_markers, needs_rendering
+from scanner.gather.render_decision import load_render_markers, needs_rendering
 
 TEXT = "Fromagerie artisanale au cœur de Namur : fromages affinés, plateaux et conseils. " * 8
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from core.shop import Shop
 from output.store import Store
 from scanner.cli import app
-from sources.model import Shop
 
 SETTINGS = {"no_places": True, "no_render": True, "formats": ["json"], "lang": "fr"}
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from core.network import AddressRefused, NameNotResolved
+from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
-from scanner.network import AddressRefused, NameNotResolved
-from scanner.retry import parse_retry_after, retry_decision
-from scanner.settings import CrawlSettings
-from sources.model import Shop
+from scanner.gather.retry import parse_retry_after, retry_decision
+from scanner.gather.settings import CrawlSettings
 from tests.scanner.conftest import CrawlerFactory, page
 
 SETTINGS = CrawlSettings(max_retries=2, retry_backoff_base=1.0, retry_max_delay=30.0)

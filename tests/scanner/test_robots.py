@@ -7,8 +7,8 @@ import threading
 import time
 from pathlib import Path
 
+from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
-from sources.model import Shop
 from tests.scanner.conftest import CrawlerFactory, page, write_site
 
 LINKS = {"Contact": "/contact", "Boutique": "/boutique", "Horaires": "/horaires"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.settings import (
+from scanner.gather.settings import (
     CHROMIUM_ENV_VAR,
     DEFAULT_GLOBAL_CONCURRENCY,
     DEFAULT_PER_HOST_CONCURRENCY,

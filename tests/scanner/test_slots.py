@@ -6,12 +6,12 @@ import asyncio
 import threading
 from dataclasses import replace
 
+from core.http import make_client
 from fixtures.farm import Farm, FarmRequest, FarmResponse
 from scanner.crawl_stats import CrawlStats
-from scanner.fetch import Fetcher
-from scanner.http import make_client
-from scanner.settings import CrawlSettings
-from scanner.slots import Slots
+from scanner.gather.fetch import Fetcher
+from scanner.gather.settings import CrawlSettings
+from scanner.gather.slots import Slots
 from tests.scanner.conftest import FAST
 
 

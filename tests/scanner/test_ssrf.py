@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.shop import Shop
 from fixtures.farm import Farm, FarmResponse
-from sources.model import Shop
 from tests.scanner.conftest import CrawlerFactory
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from probes.result import Evidence, ProbeReport, Signal, StepObservation
+from core.result import Evidence, ProbeReport, Signal, StepObservation
+from core.shop import Shop
 from scoring import Rubric, load_rubric, score_shop, sector_of
-from sources.model import Shop
 
 GOLDEN_DIR = Path(__file__).parents[2] / "fixtures" / "scoring"
 UPDATE_GOLDEN = os.environ.get("SCORING_UPDATE_GOLDEN") == "1"

@@ -11,8 +11,8 @@ import pytest
 from conftest import check_golden, read_json
 
 import scoring
+from core.signals import load_signal_catalogue
 from scoring.audit import load_audit_template
-from scoring.conditions import load_signal_catalogue
 from scoring.opportunities import load_actions
 from scoring.rubric import (
     DEFAULT_ACTIONS_PATH,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from conftest import make_report, read_json
 
-from probes.result import ProbeReport, Signal, StepObservation
-from probes.steps import STEPS
+from core.result import ProbeReport, Signal, StepObservation
+from core.shop import Shop
+from core.steps import STEPS
 from scoring import Rubric, score_shop, sector_of
-from sources.model import Shop
 
 
 def test_sector_cases() -> None:

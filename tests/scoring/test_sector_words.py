@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.shop import Shop
 from scoring import sector_of
-from sources.model import Shop
 
 
 @pytest.mark.parametrize(("category", "sector"), [

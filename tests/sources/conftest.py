@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from core.http import HttpContext
 from fixtures.farm import Farm
-from scanner.http import HttpContext
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from core.artifacts import PlacesArtifact, ShopArtifacts, SiteArtifacts
+from core.shop import Shop
 from fixtures.farm import FarmRequest, FarmResponse
 from fixtures.fault_farm import gzip_bomb_bytes
 from probes import run_probes
-from scanner.artifacts import PlacesArtifact, ShopArtifacts, SiteArtifacts
 from sources import overpass, places_http
-from sources.model import Shop
 from sources.overpass import OverpassError, run_query
 from sources.places import PlacesClient
 from sources.places_discover import discover_places, shop_from_place

@@ -4,10 +4,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from core.errors import ScanFailed
 from fixtures.fake_overpass import FakeOverpass
 from fixtures.fake_places import FakePlaces
-from scanner.errors import ScanFailed
-from sources.cli import register
+from scanner.cli.sources import register
 from sources.collect import collect_shops, overlap_summary
 from sources.commune import UnknownCommune
 from sources.csv_list import read_shop_list

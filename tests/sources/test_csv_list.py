@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from core.shop import Shop
 from sources.csv_list import ShopListError, read_shop_list, write_shop_list
-from sources.model import Shop
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -6,8 +6,8 @@ from tempfile import TemporaryDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.shop import Shop
 from sources.csv_list import read_shop_list, write_shop_list
-from sources.model import Shop
 
 # Printable text without line breaks and surrounding spaces (cells are stripped on reading).
 cell = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,

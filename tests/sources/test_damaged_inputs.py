@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.errors import UserInputError
+from core.errors import UserInputError
 from sources.collect import collect_shops
 from sources.csv_limits import CSV_FIELD_LIMIT, allow_large_csv_fields
 from sources.csv_list import ShopListError, read_shop_list

@@ -1,6 +1,6 @@
+from core.shop import Shop
 from sources.merge import keep_in_commune, merge_shops
 from sources.merge_rules import same_shop
-from sources.model import Shop
 
 
 def osm(name: str, **kw) -> Shop:

@@ -1,8 +1,8 @@
 import pytest
 
+from core.http import make_client
+from core.shop import Shop
 from fixtures.fake_places import FakePlaces
-from scanner.http import make_client
-from sources.model import Shop
 from sources.osm_parse import load_osm_file
 from sources.places import PlacesClient
 from sources.places_cache import JsonPlaceIdCache, MemoryPlaceIdCache

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from core.shop import Shop
 from fixtures.fake_places import FakePlaces
-from sources.model import Shop
 from sources.places import PlacesClient
 from sources.places_discover import discovery_call_estimate, shop_from_place
 from sources.places_http import PlacesBudget

@@ -1,8 +1,8 @@
 import pytest
 
+from core.artifacts import PlacesArtifact
+from core.shop import Shop
 from fixtures.farm import FarmResponse
-from scanner.artifacts import PlacesArtifact
-from sources.model import Shop
 from sources.website import (
     adopt_places_website,
     guess_urls,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sources.model import Shop
+from core.shop import Shop
 
 PageRole = Literal["home", "contact", "shop", "pickup", "about", "hours", "other"]
 SiteStatus = Literal[

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.errors import UserInputError
+from core.errors import UserInputError
 
 # -- Politeness ---------------------------------------------------------------------------------
 #: Requests in flight at once, all hosts together.

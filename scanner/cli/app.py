@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from scanner.cli_support import err_console, guard_all_commands, handle_errors, set_debug
-from scanner.errors import EXIT_FAILED, UserInputError
+from core.errors import EXIT_FAILED, UserInputError
+from scanner.cli.support import err_console, handle_errors, set_debug
 from scanner.pipeline import DEFAULT_DB_URL, ScanConfig, ScanOutcome, run_scan
 
 HELP = """Mesure la maturité numérique des commerces d'une commune, étape par étape du
@@ -24,7 +23,7 @@ app = typer.Typer(help=HELP, no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False, rich_markup_mode="rich")
 
 # Each module exposes register(app) and adds its own commands.
-COMMAND_MODULES = ("sources.cli", "probes.cli", "output.cli")
+COMMAND_MODULES = ("scanner.cli.sources", "scanner.cli.inspect", "scanner.cli.reports")
 
 
 def _print_version(value: bool) -> None:
@@ -147,7 +146,7 @@ def resume_cmd(
 def _run(cfg: ScanConfig) -> None:
     with ExitStack() as stack:
         if cfg.demo:
-            from fixtures.demo_farm import start_demo
+            from scanner.demo import start_demo
 
             demo = stack.enter_context(start_demo())
             cfg.http_ctx = demo.http_ctx
@@ -182,22 +181,3 @@ def _say(message: str) -> None:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
-def _register_plugins() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real missing dependency, not a missing plugin
-                raise
-            continue
-        module.register(app)
-
-
-_register_plugins()
-guard_all_commands(app)
-
-
-def main() -> None:
-    app()

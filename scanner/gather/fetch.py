@@ -21,13 +21,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from scanner.artifacts import FetchedPage
+from core.artifacts import FetchedPage
+from core.network import AddressRefused, NameNotResolved
 from scanner.crawl_stats import CrawlStats
-from scanner.encoding import decode_html
-from scanner.network import AddressRefused, NameNotResolved
-from scanner.retry import is_tls_error, retry_decision
-from scanner.settings import CrawlSettings
-from scanner.slots import Slots
+from scanner.gather.encoding import decode_html
+from scanner.gather.retry import is_tls_error, retry_decision
+from scanner.gather.settings import CrawlSettings
+from scanner.gather.slots import Slots
 
 #: Content types kept as pages; anything else (PDF, images…) is not a web page for us.
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from aiolimiter import AsyncLimiter
 
-from scanner.settings import CrawlSettings
+from scanner.gather.settings import CrawlSettings
 
 
 @dataclass(slots=True)

@@ -24,8 +24,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from scanner.network import AddressRefused, NameNotResolved
-from scanner.settings import CrawlSettings
+from core.network import AddressRefused, NameNotResolved
+from scanner.gather.settings import CrawlSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from scanner.fetch import Fetcher, FetchFailure
+from scanner.gather.fetch import Fetcher, FetchFailure
 
 ROBOTS_PATH = "/robots.txt"
 #: Network failures: the site is unreachable, not merely without robots.txt.

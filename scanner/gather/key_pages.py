@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
+from core.artifacts import FetchedPage
 from probes.document import parsed_page_of
-from scanner.artifacts import FetchedPage
-from scanner.fetch import Fetcher, FetchFailure
-from scanner.links import (
+from scanner.gather.fetch import Fetcher, FetchFailure
+from scanner.gather.links import (
     THIN_HOME_LINKS,
     KeyPage,
     LinkKeywords,
@@ -21,7 +21,7 @@ from scanner.links import (
     sitemap_urls,
     social_links,
 )
-from scanner.robots import RobotsRules
+from scanner.gather.robots import RobotsRules
 
 #: Child sitemaps read from a sitemap index (one level deep).
 MAX_CHILD_SITEMAPS = 2

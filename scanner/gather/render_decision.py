@@ -19,7 +19,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from probes.document import ParsedPage, cut_too_deep
-from scanner.links import normalize
+from scanner.gather.links import normalize
 
 RENDER_MARKERS_FILE = Path(__file__).parent / "data" / "render_markers.toml"
 #: Visible text of an app root at most this long still counts as "empty" (a "Loading…").

@@ -23,8 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import tldextract
 
+from core.artifacts import PageRole
 from probes.document import ParsedPage, parse_page
-from scanner.artifacts import PageRole
 
 LINK_KEYWORDS_FILE = Path(__file__).parent / "data" / "link_keywords.toml"
 #: A home page with fewer same-site links than this is "thin": sitemap.xml is consulted too.

@@ -1,6 +1,6 @@
 """`smartcommerce inspect`: what the probes see on one page, for ambassadors and tuners.
 
-The lead wires `register(app)` into the main typer app (scanner/cli.py).
+The lead wires `register(app)` into the main typer app (scanner/cli/__init__.py).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from core.errors import UserInputError
 from probes._runner import inspect_html
 from probes.evaluation import read_page
 from probes.fingerprints import FingerprintError, load_fingerprints
-from scanner.cli_support import err_console
-from scanner.errors import UserInputError
+from scanner.cli.support import err_console
 
 INSPECT_TIMEOUT_S = 15.0
 INSPECT_MAX_BYTES = 5 * 1024 * 1024
@@ -112,7 +112,7 @@ def read_target(target: str, base_url: str | None,
 
 async def fetch_page(url: str, allow_private: bool) -> tuple[str, str, dict[str, str]]:
     """A plain GET through the scanner's SSRF guard; at most INSPECT_MAX_BYTES."""
-    from scanner.network import AddressRefused, GuardedTransport
+    from core.network import AddressRefused, GuardedTransport
 
     transport = GuardedTransport(allow_private=allow_private)
     headers = {"User-Agent": INSPECT_USER_AGENT, "Accept": "text/html,*/*;q=0.5"}

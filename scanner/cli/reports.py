@@ -1,6 +1,6 @@
 """Commands for reports and tracking: report, diff, history, rescan.
 
-`register(app)` adds them to the `smartcommerce` typer app (scanner/cli.py calls it).
+`register(app)` adds them to the `smartcommerce` typer app (scanner/cli/__init__.py calls it).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from core.errors import EXIT_FAILED
+from core.steps import STEP_LABELS_FR, STEPS
 from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError
 from output._format import Formatter
-from probes.steps import STEP_LABELS_FR, STEPS
-from scanner.cli_support import fail
-from scanner.errors import EXIT_FAILED
+from scanner.cli.support import fail
 
 out_console = Console(highlight=False)
 DEFAULT_OUT_ROOT = Path("smartcommerce-out")
@@ -121,7 +121,7 @@ def rescan(
     quiet: Annotated[bool, typer.Option(help="Pas de barre de progression.")] = False,
 ) -> None:
     """Refait les scans de plusieurs communes (incrémental, reprend un scan interrompu)."""
-    from output.rescan import RescanError, load_plan, run_plan
+    from scanner.rescan import RescanError, load_plan, run_plan
 
     try:
         plan = load_plan(config)

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from scanner.cli_support import handle_errors
-from scanner.http import HttpContext
+from core.http import HttpContext
+from scanner.cli.support import handle_errors
 from sources.collect import CollectResult, collect_shops, overlap_summary
 from sources.csv_list import write_shop_list
 
@@ -50,7 +50,7 @@ def sources_command(
     with ExitStack() as stack:
         http_ctx, key = HttpContext(), os.environ.get(PLACES_KEY_ENV)
         if demo:
-            from fixtures.demo_farm import start_demo
+            from scanner.demo import start_demo
 
             running = stack.enter_context(start_demo())
             http_ctx, key = running.http_ctx, running.places_api_key

@@ -21,12 +21,12 @@ import logging
 import os
 from typing import Any
 
+from core.artifacts import FetchedPage, RenderStatus
 from probes.document import parsed_page_of
-from scanner.artifacts import FetchedPage, RenderStatus
 from scanner.crawl_stats import CrawlStats
-from scanner.fetch import ACCEPT_HTML, Fetcher, FetchFailure
-from scanner.render_decision import needs_rendering
-from scanner.settings import CrawlSettings
+from scanner.gather.fetch import ACCEPT_HTML, Fetcher, FetchFailure
+from scanner.gather.render_decision import needs_rendering
+from scanner.gather.settings import CrawlSettings
 
 log = logging.getLogger(__name__)
 

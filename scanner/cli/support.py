@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from scanner.errors import EXIT_FAILED, EXIT_USAGE, SmartCommerceError
+from core.errors import EXIT_FAILED, EXIT_USAGE, SmartCommerceError
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEBUG_ENV = "SMARTCOMMERCE_DEBUG"

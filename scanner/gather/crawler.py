@@ -26,17 +26,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from scanner.artifacts import FetchedPage, FetchError, RobotsInfo, SiteArtifacts, SiteStatus
+from core.artifacts import FetchedPage, FetchError, RobotsInfo, SiteArtifacts, SiteStatus
+from core.http import HttpContext, make_client
+from core.shop import Shop
 from scanner.crawl_stats import CrawlStats
-from scanner.fetch import Fetcher, FetchFailure, Validators, host_of
-from scanner.http import HttpContext, make_client
-from scanner.key_pages import find_key_pages
-from scanner.links import LinkKeywords, is_social, load_link_keywords
-from scanner.render import RenderService
-from scanner.robots import RobotsCache
-from scanner.settings import CrawlSettings
-from scanner.slots import Slots
-from sources.model import Shop
+from scanner.gather.fetch import Fetcher, FetchFailure, Validators, host_of
+from scanner.gather.key_pages import find_key_pages
+from scanner.gather.links import LinkKeywords, is_social, load_link_keywords
+from scanner.gather.render import RenderService
+from scanner.gather.robots import RobotsCache
+from scanner.gather.settings import CrawlSettings
+from scanner.gather.slots import Slots
 
 log = logging.getLogger(__name__)
 

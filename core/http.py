@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from scanner.network import GuardedTransport, ResolveMap
+from core.network import GuardedTransport, ResolveMap
 
 DEFAULT_USER_AGENT = "SmartCommerceScanner/0.1 (+https://github.com/smart-commerce-scanner/smart-commerce-scanner)"
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=10.0)

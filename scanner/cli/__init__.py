@@ -1,0 +1,26 @@
+"""The ``smartcommerce`` command: one typer app, every command registered here.
+
+    app.py      the app, the global options, ``scan`` and ``resume``
+    sources.py  ``sources``
+    inspect.py  ``inspect`` (fetches through the crawler, then judges)
+    reports.py  ``report``, ``diff``, ``history``, ``rescan``
+    support.py  error handling shared by all commands (one line, exit code, --debug)
+"""
+
+from __future__ import annotations
+
+from scanner.cli import inspect, reports, sources
+from scanner.cli.app import app
+from scanner.cli.support import guard_all_commands
+
+for _module in (sources, inspect, reports):
+    _module.register(app)
+guard_all_commands(app)
+
+
+def main() -> None:
+    """Entry point of the ``smartcommerce`` script."""
+    app()
+
+
+__all__ = ["app", "main"]
