@@ -8,10 +8,12 @@ A step's figures as reports use them: {"mean", "median", "levels": [n0..n4], "sh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.steps import STEPS
-from output.store import Store
+
+if TYPE_CHECKING:  # the store imports this module (through output._aggregates)
+    from output.store import Store
 
 LEVEL_COUNT = 5  # levels 0..4
 COUNTED_STATUSES = ("measured", "not_measured", "error")  # not_applicable is out of scope

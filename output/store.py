@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from core.shop import Shop
 from output import _tables as t
+from output._aggregates import record_scan_aggregates
 from output._db import DEFAULT_DB_URL, StoreError, connect_and_migrate, head_revision
 from output._identity import facts_of, resolve_identity
 
@@ -114,6 +115,7 @@ class Store:
             self._require_running(conn, scan_id)
             conn.execute(sa.update(t.scans).where(t.scans.c.id == scan_id).values(
                 status="finished", finished_at=utc_now(), commune_json=_dumps(commune)))
+            record_scan_aggregates(conn, scan_id, commune)  # what the dashboard reads
 
     def get_scan(self, scan_id_or_latest: str, commune: str | None = None) -> dict[str, Any] | None:
         """One scan's record, or the latest finished one (of `commune` if given); None if absent.
