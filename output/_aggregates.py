@@ -42,7 +42,7 @@ def measured_levels(result: dict[str, Any]) -> dict[str, int | None]:
 def levels_row(scan_id: str, shop_id: str, identity_key: str,
                result: dict[str, Any]) -> dict[str, Any]:
     levels = measured_levels(result)
-    row = {"scan_id": scan_id, "shop_id": shop_id, "identity_key": identity_key,
+    row: dict[str, Any] = {"scan_id": scan_id, "shop_id": shop_id, "identity_key": identity_key,
            "sector": sector_of_result(result)}
     row.update({column: levels[step] for column, step in zip(t.LEVEL_COLUMNS, STEPS,
                                                              strict=True)})

@@ -4,16 +4,17 @@
     sources.py  ``sources``
     inspect.py  ``inspect`` (fetches through the crawler, then judges)
     reports.py  ``report``, ``diff``, ``history``, ``rescan``
+    serve.py    ``serve`` (the territory dashboard)
     support.py  error handling shared by all commands (one line, exit code, --debug)
 """
 
 from __future__ import annotations
 
-from scanner.cli import inspect, reports, sources
+from scanner.cli import inspect, reports, serve, sources
 from scanner.cli.app import app
 from scanner.cli.support import guard_all_commands
 
-for _module in (sources, inspect, reports):
+for _module in (sources, inspect, reports, serve):
     _module.register(app)
 guard_all_commands(app)
 

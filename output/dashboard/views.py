@@ -1,0 +1,235 @@
+"""What each dashboard page shows, built from the store (no HTML here; templates escape).
+
+Finished scans never change, so the change counts between two of them are kept in memory
+(`ChangeCache`); everything else is read on each request.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.steps import STEPS
+from output import _stats
+from output._aggregates import ALL_SHOPS
+from output._format import Formatter, safe_href
+from output._html_view import build_view, evidence_rows, shop_row
+from output.dashboard import queries as q
+from output.diff import diff_scans
+from output.i18n import Messages
+from output.store import Store
+from scoring.aggregate import street_label
+from scoring.model import SECTORS
+from scoring.result_view import PLACE_URL
+
+CHANGE_CACHE_SIZE = 20_000  # scan pairs; each entry is a few small lists
+MAX_SIGNAL_CHANGES = 25  # per scan on the shop page
+
+
+class NotFound(LookupError):
+    """The commune, scan or shop asked for is not in the store."""
+
+
+class ChangeCache:
+    """Level changes between two finished scans (immutable, so cached for good)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], dict[str, q.Change]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conn: sa.Connection, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+        with self._lock:
+            missing = [pair for pair in pairs if pair not in self._known]
+        found = q.level_changes(conn, missing)
+        with self._lock:
+            if len(self._known) + len(missing) > CHANGE_CACHE_SIZE:
+                self._known.clear()
+            for older, newer in missing:
+                self._known[(older, newer)] = found.get(newer, {})
+            return {newer: self._known.get((older, newer), {}) for older, newer in pairs}
+
+
+# -- territory ------------------------------------------------------------------------------
+def territory(store: Store, changes: ChangeCache, sector: str) -> dict[str, Any]:
+    sector = sector if sector in SECTORS else ALL_SHOPS
+    with store.engine.connect() as conn:
+        by_commune = q.finished_scans(conn)
+        latest = {name: scans[-1] for name, scans in by_commune.items()}
+        pairs = {name: (scans[-2]["id"], scans[-1]["id"])
+                 for name, scans in by_commune.items() if len(scans) >= 2}
+        figures = q.scan_figures(conn, [s["id"] for s in latest.values()], sector)
+        moved = changes.get(conn, list(pairs.values()))
+    rows: list[dict[str, Any]] = []
+    for name, scans in by_commune.items():
+        scan = latest[name]
+        if scan["id"] not in figures:
+            continue  # no shop of this sector in the commune
+        change = (q.total_change(moved[scan["id"]], sector) if name in pairs else None)
+        rows.append({"name": name, "scan": scan, "scans": len(scans),
+                     "previous": pairs[name][0] if name in pairs else None,
+                     "figures": figures[scan["id"]],
+                     "cells": step_cells(figures[scan["id"]], change)})
+    rows.sort(key=lambda row: (str(row["name"]).casefold(), str(row["name"])))
+    return {"rows": rows, "sector": sector, "sectors": SECTORS}
+
+
+def step_cells(figures: dict[str, Any], change: q.Change | None) -> dict[str, dict[str, Any]]:
+    """Per step: distribution bar segments (in % of shops in scope), share basic, change."""
+    cells = {}
+    for step in STEPS:
+        f = figures["steps"][step]
+        in_scope = max(f.get("in_scope") or 0, sum(f["levels"]))
+        segments, x = [], 0.0
+        unmeasured = in_scope - sum(f["levels"])
+        for level, count in [*enumerate(f["levels"]), ("n", unmeasured)]:
+            if count > 0:
+                width = 100.0 * count / in_scope
+                segments.append({"level": level, "count": count, "x": round(x, 2),
+                                 "w": round(width, 2)})
+                x += width
+        up, down = change[step] if change else (None, None)
+        cells[step] = {**f, "segments": segments, "up": up, "down": down,
+                       "sort": f["share_basic"] if f["share_basic"] is not None else -1}
+    return cells
+
+
+# -- commune --------------------------------------------------------------------------------
+def commune(store: Store, name: str, scan_id: str | None, sector: str | None,
+            street: str | None, msg: Messages, fmt: Formatter) -> dict[str, Any]:
+    scans = commune_scans(store, name)
+    if not scans:
+        raise NotFound(name)
+    scan = _chosen_scan(scans, scan_id)
+    section = _stats.commune_section(store, scan)
+    view = build_view(store, scan, section, msg, fmt)
+    with store.engine.connect() as conn:
+        keys = q.identity_keys(conn, scan["id"])
+        previous = _previous_finished(scans, scan)
+        before = ({row["identity_key"]: row["levels"]
+                   for row in q.shop_levels(conn, previous["id"]).values()}
+                  if previous else {})
+    shops = view["shops"]
+    for shop in shops:
+        shop["identity_key"] = keys.get(str(shop["id"]))
+        old = before.get(shop["identity_key"] or "")
+        for step in STEPS:
+            cell = shop["levels"][step]
+            was = old.get(step) if old else None
+            cell["move"] = (None if was is None or cell["level"] is None or was == cell["level"]
+                            else ("up" if cell["level"] > was else "down"))
+    if sector:
+        shops = [s for s in shops if s["sector"] == sector]
+    if street:
+        on_street = _shops_on_street(store, scan["id"], street)
+        shops = [s for s in shops if s["id"] in on_street]
+    return {"name": name, "v": view, "scan": scan, "scans": scans, "previous": previous,
+            "shops": shops, "sector": sector, "street": street,
+            "ecosystem": section.get("ecosystem") if isinstance(section, dict) else None}
+
+
+def commune_scans(store: Store, name: str) -> list[dict[str, Any]]:
+    """Every scan of the commune (running ones too), oldest first."""
+    with store.engine.connect() as conn:
+        ids = q.commune_scan_ids(conn, name)
+    return [scan for scan in map(store.get_scan, ids) if scan is not None]
+
+
+def _chosen_scan(scans: list[dict[str, Any]], scan_id: str | None) -> dict[str, Any]:
+    if scan_id:
+        for scan in scans:
+            if scan["id"] == scan_id:
+                return scan
+        raise NotFound(scan_id)
+    finished = [s for s in scans if s["status"] == "finished"]
+    return (finished or scans)[-1]
+
+
+def _previous_finished(scans: list[dict[str, Any]], scan: dict[str, Any]) -> dict[str, Any] | None:
+    earlier = [s for s in scans if s["status"] == "finished"
+               and (s["started_at"], s["id"]) < (scan["started_at"], scan["id"])]
+    return earlier[-1] if earlier else None
+
+
+def _shops_on_street(store: Store, scan_id: str, street: str) -> set[str]:
+    wanted = street.casefold()
+    return {str(r.get("id")) for r in store.iter_shop_results(scan_id)
+            if street_label(r).casefold() == wanted}
+
+
+# -- shop -----------------------------------------------------------------------------------
+def shop(store: Store, identity_key: str, msg: Messages, fmt: Formatter) -> dict[str, Any]:
+    with store.engine.connect() as conn:
+        timeline = q.shop_timeline(conn, identity_key)
+    if not timeline:
+        raise NotFound(identity_key)
+    entries = []
+    for index, item in enumerate(timeline):
+        before = timeline[index - 1] if index else None
+        changed = _level_changes(before, item)
+        entries.append({"scan": item["scan"], "row": shop_row(item["result"]),
+                        "evidence": evidence_rows(item["result"]),
+                        "errors": _stats.as_list(item["result"].get("errors")),
+                        "first": before is None,
+                        "level_changes": changed,
+                        "moves": {c["step"]: c["move"] for c in changed},
+                        "signal_changes": _signal_changes(before, item, msg)})
+    latest = timeline[-1]["result"]
+    place_id = _stats.as_dict(latest.get("places")).get("place_id") or latest.get("place_id")
+    return {"entries": entries, "latest": shop_row(latest), "identity_key": identity_key,
+            "commune": timeline[-1]["scan"]["commune"],
+            "website_href": safe_href(latest.get("website")),
+            "google_href": PLACE_URL.format(place_id=place_id) if place_id else None}
+
+
+def _level_changes(before: dict[str, Any] | None, item: dict[str, Any]) -> list[dict[str, Any]]:
+    if before is None:
+        return []
+    rows = []
+    for step in STEPS:
+        was, now = before["levels"][step], item["levels"][step]
+        if was is not None and now is not None and was != now:
+            rows.append({"step": step, "before": was, "after": now,
+                         "move": "up" if now > was else "down"})
+    return rows
+
+
+def _signal_changes(before: dict[str, Any] | None, item: dict[str, Any],
+                    msg: Messages) -> list[dict[str, str]]:
+    if before is None:
+        return []
+    old = _stats.as_dict(before["result"].get("signals"))
+    new = _stats.as_dict(item["result"].get("signals"))
+    rows = []
+    for name in sorted(old.keys() | new.keys()):
+        if old.get(name) != new.get(name):
+            label = msg(f"signals.{name}") if msg.has(f"signals.{name}") else name
+            rows.append({"signal": label, "before": _shown(old.get(name), msg),
+                         "after": _shown(new.get(name), msg)})
+    return rows[:MAX_SIGNAL_CHANGES]
+
+
+def _shown(value: Any, msg: Messages) -> str:
+    if isinstance(value, bool):
+        return msg("dash.yes") if value else msg("dash.no")
+    if value is None or value == []:
+        return msg("dash.none")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+# -- compare --------------------------------------------------------------------------------
+def compare(store: Store, name: str, scan_a: str | None, scan_b: str | None) -> dict[str, Any]:
+    with store.engine.connect() as conn:
+        scans = q.finished_scans(conn).get(name)
+    if not scans:
+        raise NotFound(name)
+    if len(scans) < 2:
+        return {"name": name, "scans": scans, "diff": None, "a": None, "b": None}
+    ids = [s["id"] for s in scans]
+    a, b = scan_a or ids[-2], scan_b or ids[-1]
+    if a not in ids or b not in ids:
+        raise NotFound(a if a not in ids else b)
+    return {"name": name, "scans": scans, "a": a, "b": b, "diff": diff_scans(store, a, b)}
