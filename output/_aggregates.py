@@ -35,7 +35,7 @@ def measured_levels(result: dict[str, Any]) -> dict[str, int | None]:
         observed = _stats.as_dict(steps.get(step))
         level = observed.get("level")
         measured = observed.get("status") == "measured" and isinstance(level, int)
-        levels[step] = int(level) if measured else None
+        levels[step] = int(level) if measured and isinstance(level, int) else None
     return levels
 
 
