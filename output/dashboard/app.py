@@ -28,7 +28,7 @@ from core.steps import STEPS
 from output import FILE_NAMES, FORMATS, write_reports
 from output._format import Formatter
 from output._stats import as_dict
-from output.dashboard import views
+from output.dashboard import commune_view, views
 from output.dashboard.security import SecurityHeaders, TokenGate
 from output.dashboard.texts import dashboard_messages
 from output.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -67,17 +67,15 @@ class Dashboard:
 
     def commune(self, request: Request) -> Response:
         params = request.query_params
-        lang = self.language(request)
-        msg, fmt = dashboard_messages(lang), Formatter(lang)
-        page = views.commune(self.store, params.get("name", ""), params.get("scan") or None,
-                             params.get("sector") or None, params.get("street") or None,
-                             msg, fmt)
+        page = commune_view.commune(self.store, params.get("name", ""),
+                                    params.get("scan") or None, params.get("sector") or None,
+                                    params.get("street") or None,
+                                    dashboard_messages(self.language(request)))
         return self.render(request, "commune.html.j2", page)
 
     def shop(self, request: Request) -> Response:
-        lang = self.language(request)
-        page = views.shop(self.store, request.path_params["key"], dashboard_messages(lang),
-                          Formatter(lang))
+        page = views.shop(self.store, request.path_params["key"],
+                          dashboard_messages(self.language(request)))
         return self.render(request, "shop.html.j2", page)
 
     def compare(self, request: Request) -> Response:
@@ -91,7 +89,7 @@ class Dashboard:
         scan_id, fmt = request.path_params["scan_id"], request.path_params["fmt"]
         scan = self.store.get_scan(scan_id)
         if fmt not in FORMATS or scan is None:
-            raise views.NotFound(scan_id)
+            raise commune_view.NotFound(scan_id)
         folder = Path(tempfile.mkdtemp(prefix="smartcommerce-export-"))
         try:
             path = write_reports(self.store, scan_id, folder, formats=(fmt,),
@@ -107,7 +105,7 @@ class Dashboard:
     def asset(self, request: Request) -> Response:
         path = ASSETS.get(request.path_params["name"])
         if path is None:
-            raise views.NotFound(request.path_params["name"])
+            raise commune_view.NotFound(request.path_params["name"])
         return Response(path.read_bytes(), media_type=ASSET_TYPES[path.suffix],
                         headers={"Cache-Control": "max-age=300"})
 
@@ -164,7 +162,7 @@ def create_app(store: Store, token: str | None = None,
     if token:
         middleware.append(Middleware(TokenGate, token=token))
     return Starlette(routes=routes, middleware=middleware, exception_handlers={
-        views.NotFound: pages.not_found, StoreError: pages.store_error,
+        commune_view.NotFound: pages.not_found, StoreError: pages.store_error,
         HTTPException: pages.http_error})
 
 

@@ -25,11 +25,26 @@ def commune_condition(name: str) -> Any:
     return t.scans.c.commune.is_(None) if name == NO_COMMUNE else t.scans.c.commune == name
 
 
-def commune_scan_ids(conn: sa.Connection, name: str) -> list[str]:
-    """Ids of every scan of the commune (running ones too), oldest first."""
-    query = (sa.select(t.scans.c.id).where(commune_condition(name))
-             .order_by(t.scans.c.started_at, t.scans.c.id))
-    return [row[0] for row in conn.execute(query)]
+def commune_scans(conn: sa.Connection, name: str) -> list[dict[str, Any]]:
+    """Every scan of the commune (running ones too), oldest first, with shop counts."""
+    query = (sa.select(t.scans.c.id, t.scans.c.label, t.scans.c.status, t.scans.c.started_at)
+             .where(commune_condition(name)).order_by(t.scans.c.started_at, t.scans.c.id))
+    scans = [dict(row._mapping) for row in conn.execute(query)]
+    ids = [scan["id"] for scan in scans]
+    done = _counts(conn, t.shop_results, ids)
+    planned = _counts(conn, t.scan_planned_shops, ids)
+    for scan in scans:
+        scan["shops_done"], scan["shops_planned"] = done.get(scan["id"], 0), planned.get(
+            scan["id"], 0)
+    return scans
+
+
+def _counts(conn: sa.Connection, table: sa.Table, scan_ids: list[str]) -> dict[str, int]:
+    if not scan_ids:
+        return {}
+    query = (sa.select(table.c.scan_id, sa.func.count()).where(table.c.scan_id.in_(scan_ids))
+             .group_by(table.c.scan_id))
+    return {scan_id: int(n) for scan_id, n in conn.execute(query)}
 
 
 def finished_scans(conn: sa.Connection) -> dict[str, list[dict[str, Any]]]:
@@ -92,22 +107,12 @@ def total_change(by_sector: dict[str, Change], sector: str = ALL_SHOPS) -> Chang
     return total
 
 
-def shop_levels(conn: sa.Connection, scan_id: str) -> dict[str, dict[str, Any]]:
-    """{shop_id: {"identity_key", "levels": {step: level|None}}} of a finished scan."""
+def levels_by_identity(conn: sa.Connection, scan_id: str) -> dict[str, dict[str, int | None]]:
+    """{identity_key: {step: level|None}} of a finished scan."""
     table = t.shop_levels
-    query = sa.select(table).where(table.c.scan_id == scan_id)
-    return {row.shop_id: {"identity_key": row.identity_key,
-                          "levels": {step: row._mapping[column]
-                                     for step, column in zip(STEPS, t.LEVEL_COLUMNS,
-                                                             strict=True)}}
-            for row in conn.execute(query)}
-
-
-def identity_keys(conn: sa.Connection, scan_id: str) -> dict[str, str]:
-    """{shop_id: identity_key} of any scan (also one still running)."""
-    query = sa.select(t.shop_results.c.shop_id, t.shop_results.c.identity_key).where(
-        t.shop_results.c.scan_id == scan_id)
-    return {shop_id: key for shop_id, key in conn.execute(query)}
+    query = sa.select(table.c.identity_key, *(table.c[c] for c in t.LEVEL_COLUMNS)).where(
+        table.c.scan_id == scan_id)
+    return {row[0]: dict(zip(STEPS, row[1:], strict=True)) for row in conn.execute(query)}
 
 
 def shop_timeline(conn: sa.Connection, identity_key: str) -> list[dict[str, Any]]:

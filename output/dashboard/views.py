@@ -1,4 +1,4 @@
-"""What each dashboard page shows, built from the store (no HTML here; templates escape).
+"""What the territory, shop and compare pages show, from the store (no HTML: templates escape).
 
 Finished scans never change, so the change counts between two of them are kept in memory
 (`ChangeCache`); everything else is read on each request.
@@ -14,22 +14,18 @@ import sqlalchemy as sa
 from core.steps import STEPS
 from output import _stats
 from output._aggregates import ALL_SHOPS
-from output._format import Formatter, safe_href
-from output._html_view import build_view, evidence_rows, shop_row
+from output._format import safe_href
+from output._html_view import evidence_rows, shop_row
 from output.dashboard import queries as q
+from output.dashboard.commune_view import NotFound
 from output.diff import diff_scans
 from output.i18n import Messages
 from output.store import Store
-from scoring.aggregate import street_label
 from scoring.model import SECTORS
 from scoring.result_view import PLACE_URL
 
 CHANGE_CACHE_SIZE = 20_000  # scan pairs; each entry is a few small lists
 MAX_SIGNAL_CHANGES = 25  # per scan on the shop page
-
-
-class NotFound(LookupError):
-    """The commune, scan or shop asked for is not in the store."""
 
 
 class ChangeCache:
@@ -95,71 +91,8 @@ def step_cells(figures: dict[str, Any], change: q.Change | None) -> dict[str, di
     return cells
 
 
-# -- commune --------------------------------------------------------------------------------
-def commune(store: Store, name: str, scan_id: str | None, sector: str | None,
-            street: str | None, msg: Messages, fmt: Formatter) -> dict[str, Any]:
-    scans = commune_scans(store, name)
-    if not scans:
-        raise NotFound(name)
-    scan = _chosen_scan(scans, scan_id)
-    section = _stats.commune_section(store, scan)
-    view = build_view(store, scan, section, msg, fmt)
-    with store.engine.connect() as conn:
-        keys = q.identity_keys(conn, scan["id"])
-        previous = _previous_finished(scans, scan)
-        before = ({row["identity_key"]: row["levels"]
-                   for row in q.shop_levels(conn, previous["id"]).values()}
-                  if previous else {})
-    shops = view["shops"]
-    for shop in shops:
-        shop["identity_key"] = keys.get(str(shop["id"]))
-        old = before.get(shop["identity_key"] or "")
-        for step in STEPS:
-            cell = shop["levels"][step]
-            was = old.get(step) if old else None
-            cell["move"] = (None if was is None or cell["level"] is None or was == cell["level"]
-                            else ("up" if cell["level"] > was else "down"))
-    if sector:
-        shops = [s for s in shops if s["sector"] == sector]
-    if street:
-        on_street = _shops_on_street(store, scan["id"], street)
-        shops = [s for s in shops if s["id"] in on_street]
-    return {"name": name, "v": view, "scan": scan, "scans": scans, "previous": previous,
-            "shops": shops, "sector": sector, "street": street,
-            "ecosystem": section.get("ecosystem") if isinstance(section, dict) else None}
-
-
-def commune_scans(store: Store, name: str) -> list[dict[str, Any]]:
-    """Every scan of the commune (running ones too), oldest first."""
-    with store.engine.connect() as conn:
-        ids = q.commune_scan_ids(conn, name)
-    return [scan for scan in map(store.get_scan, ids) if scan is not None]
-
-
-def _chosen_scan(scans: list[dict[str, Any]], scan_id: str | None) -> dict[str, Any]:
-    if scan_id:
-        for scan in scans:
-            if scan["id"] == scan_id:
-                return scan
-        raise NotFound(scan_id)
-    finished = [s for s in scans if s["status"] == "finished"]
-    return (finished or scans)[-1]
-
-
-def _previous_finished(scans: list[dict[str, Any]], scan: dict[str, Any]) -> dict[str, Any] | None:
-    earlier = [s for s in scans if s["status"] == "finished"
-               and (s["started_at"], s["id"]) < (scan["started_at"], scan["id"])]
-    return earlier[-1] if earlier else None
-
-
-def _shops_on_street(store: Store, scan_id: str, street: str) -> set[str]:
-    wanted = street.casefold()
-    return {str(r.get("id")) for r in store.iter_shop_results(scan_id)
-            if street_label(r).casefold() == wanted}
-
-
 # -- shop -----------------------------------------------------------------------------------
-def shop(store: Store, identity_key: str, msg: Messages, fmt: Formatter) -> dict[str, Any]:
+def shop(store: Store, identity_key: str, msg: Messages) -> dict[str, Any]:
     with store.engine.connect() as conn:
         timeline = q.shop_timeline(conn, identity_key)
     if not timeline:
