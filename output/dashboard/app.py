@@ -9,13 +9,17 @@ a cookie), else the cookie, else the default.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio.to_thread
 import jinja2
+import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
@@ -62,7 +66,9 @@ class Dashboard:
     # -- pages --------------------------------------------------------------------------------
     def territory(self, request: Request) -> Response:
         sector = request.query_params.get("sector", "")
-        page = views.territory(self.store, self.changes, sector)
+        lang = self.language(request)
+        page = views.territory(self.store, self.changes, sector, dashboard_messages(lang),
+                               Formatter(lang))
         return self.render(request, "territory.html.j2", page)
 
     def commune(self, request: Request) -> Response:
@@ -110,6 +116,16 @@ class Dashboard:
                         headers={"Cache-Control": "max-age=300"})
 
     # -- plumbing -----------------------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Compile the templates and count the territory's changes once, before the first
+        visitor (a store problem is shown by the pages themselves, not here)."""
+        for name in ("territory.html.j2", "commune.html.j2", "shop.html.j2",
+                     "compare.html.j2", "error.html.j2"):
+            self.env.get_template(name)
+        with contextlib.suppress(StoreError, sa.exc.SQLAlchemyError):
+            views.territory(self.store, self.changes, "", dashboard_messages(self.default_lang),
+                            Formatter(self.default_lang))
+
     def language(self, request: Request) -> str:
         for lang in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
             if lang in LANGUAGES:
@@ -134,7 +150,9 @@ class Dashboard:
         return self.render(request, "error.html.j2", {"kind": "not_found"}, status=404)
 
     def store_error(self, request: Request, exc: Exception) -> Response:
-        return self.render(request, "error.html.j2", {"kind": "error", "reason": str(exc)},
+        """The database failed: one line, never a traceback (nor the database address)."""
+        reason = str(exc) if isinstance(exc, StoreError) else type(exc).__name__
+        return self.render(request, "error.html.j2", {"kind": "error", "reason": reason},
                            status=500)
 
     def http_error(self, request: Request, exc: Exception) -> Response:
@@ -161,9 +179,17 @@ def create_app(store: Store, token: str | None = None,
     middleware = [Middleware(SecurityHeaders)]
     if token:
         middleware.append(Middleware(TokenGate, token=token))
-    return Starlette(routes=routes, middleware=middleware, exception_handlers={
-        commune_view.NotFound: pages.not_found, StoreError: pages.store_error,
-        HTTPException: pages.http_error})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(pages.warm_up)
+        yield
+
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers={commune_view.NotFound: pages.not_found,
+                                         StoreError: pages.store_error,
+                                         sa.exc.SQLAlchemyError: pages.store_error,
+                                         HTTPException: pages.http_error})
 
 
 def link(path: str, **params: object) -> str:

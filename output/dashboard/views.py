@@ -10,11 +10,12 @@ import threading
 from typing import Any
 
 import sqlalchemy as sa
+from markupsafe import Markup, escape
 
 from core.steps import STEPS
 from output import _stats
 from output._aggregates import ALL_SHOPS
-from output._format import safe_href
+from output._format import Formatter, safe_href
 from output._html_view import evidence_rows, shop_row
 from output.dashboard import queries as q
 from output.dashboard.commune_view import NotFound
@@ -48,7 +49,8 @@ class ChangeCache:
 
 
 # -- territory ------------------------------------------------------------------------------
-def territory(store: Store, changes: ChangeCache, sector: str) -> dict[str, Any]:
+def territory(store: Store, changes: ChangeCache, sector: str, msg: Messages,
+              fmt: Formatter) -> dict[str, Any]:
     sector = sector if sector in SECTORS else ALL_SHOPS
     with store.engine.connect() as conn:
         by_commune = q.finished_scans(conn)
@@ -66,29 +68,44 @@ def territory(store: Store, changes: ChangeCache, sector: str) -> dict[str, Any]
         rows.append({"name": name, "scan": scan, "scans": len(scans),
                      "previous": pairs[name][0] if name in pairs else None,
                      "figures": figures[scan["id"]],
-                     "cells": step_cells(figures[scan["id"]], change)})
+                     "cells": step_cells(figures[scan["id"]], change, msg, fmt)})
     rows.sort(key=lambda row: (str(row["name"]).casefold(), str(row["name"])))
     return {"rows": rows, "sector": sector, "sectors": SECTORS}
 
 
-def step_cells(figures: dict[str, Any], change: q.Change | None) -> dict[str, dict[str, Any]]:
-    """Per step: distribution bar segments (in % of shops in scope), share basic, change."""
+def step_cells(figures: dict[str, Any], change: q.Change | None, msg: Messages,
+               fmt: Formatter) -> dict[str, dict[str, Any]]:
+    """Per step: the distribution bar, share basic, coverage and change, ready to show
+    (the territory has 5 of them per commune: prepared here, not in the template)."""
     cells = {}
     for step in STEPS:
         f = figures["steps"][step]
-        in_scope = max(f.get("in_scope") or 0, sum(f["levels"]))
-        segments, x = [], 0.0
-        unmeasured = in_scope - sum(f["levels"])
-        for level, count in [*enumerate(f["levels"]), ("n", unmeasured)]:
-            if count > 0:
-                width = 100.0 * count / in_scope
-                segments.append({"level": level, "count": count, "x": round(x, 2),
-                                 "w": round(width, 2)})
-                x += width
         up, down = change[step] if change else (None, None)
-        cells[step] = {**f, "segments": segments, "up": up, "down": down,
-                       "sort": f["share_basic"] if f["share_basic"] is not None else -1}
+        cells[step] = {
+            "bar": distribution_bar(f["levels"], f.get("in_scope") or 0, msg),
+            "share": fmt.pct(f["share_basic"]),
+            "coverage": msg("dash.coverage_short", share=fmt.pct(f["coverage"])),
+            "up": up, "down": down,
+            "up_title": msg("dash.improved", count=up), "down_title": msg("dash.regressed",
+                                                                          count=down),
+            "sort": f["share_basic"] if f["share_basic"] is not None else -1}
     return cells
+
+
+def distribution_bar(levels: list[int], in_scope: int, msg: Messages) -> Markup:
+    """An SVG bar: one segment per level, then the shops not measured (grey); widths in % of
+    the shops in scope. Attributes only, no inline style (the CSP forbids them)."""
+    total = max(in_scope, sum(levels))
+    parts, x = [], 0.0
+    for level, count in [*enumerate(levels), ("n", total - sum(levels))]:
+        if count > 0:
+            width = 100.0 * count / total
+            word = msg(f"levels.{level}") if level != "n" else msg("levels.unknown")
+            parts.append(f'<rect x="{x:.2f}" y="0" width="{width:.2f}" height="10" '
+                         f'class="lv{level}"><title>{escape(word)} : {count}</title></rect>')
+            x += width
+    return Markup('<svg class="dist" viewBox="0 0 100 10" preserveAspectRatio="none" '  # noqa: S704 - numbers and escaped words
+                  f'aria-hidden="true">{"".join(parts)}</svg>')
 
 
 # -- shop -----------------------------------------------------------------------------------
