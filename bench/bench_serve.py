@@ -1,6 +1,6 @@
 """Dashboard page times on a territory: 100 communes × 300 shops × 5 scans (150,000 results).
 
-    python bench/bench_serve.py                         # fills /tmp/bench-serve.db once, then measures
+    python bench/bench_serve.py           # fills /tmp/bench-serve.db once, then measures
     python bench/bench_serve.py --db postgresql://postgres@127.0.0.1:55432/bench --fill
     python bench/bench_serve.py --communes 10 --shops 50 --scans 3 --db /tmp/small.db --fill
 

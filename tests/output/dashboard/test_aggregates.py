@@ -9,10 +9,14 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
+from core.steps import STEPS
 from output import _tables as t
 from output._aggregates import backfill, measured_levels
-from output.diff import _compact
+from output.dashboard import create_app
+from output.diff import _compact, diff_scans
 from output.store import Store
+from tests.output.dashboard.conftest import build_territory
+from tests.output.dashboard.test_pages import territory_moves
 from tests.output.sample import COMMUNE
 
 ODD_STEPS: list[Any] = [
@@ -81,3 +85,24 @@ def test_page_queries_stay_within_indexes(
                 detail = row[-1]
                 full_scan = re.match(r"SCAN (\w+)(?: AS \w+)?$", detail)
                 assert not (full_scan and full_scan.group(1) in growing), (detail, statement)
+
+
+def test_pages_on_each_database(db_url: str) -> None:
+    """SQLite and PostgreSQL (when SMARTCOMMERCE_TEST_PG_URL is set): same pages, same counts."""
+    store = Store(db_url)
+    try:
+        scans = build_territory(store)
+        with TestClient(create_app(store)) as client:
+            moves = territory_moves(client.get("/").text)
+            for commune, ids in scans.items():
+                diff = diff_scans(store, ids[-2], ids[-1])
+                assert moves[commune] == {step: (diff["counts"]["steps"][step]["improved"],
+                                                 diff["counts"]["steps"][step]["regressed"])
+                                          for step in STEPS}
+            commune = client.get("/commune", params={"name": COMMUNE}).text
+            shop = re.search(r'href="(/shop/[^"]+)"', commune)
+            assert shop and client.get(shop.group(1)).status_code == 200
+            assert client.get("/compare", params={"name": COMMUNE}).status_code == 200
+            assert client.get("/", params={"sector": "horeca"}).status_code == 200
+    finally:
+        store.close()
