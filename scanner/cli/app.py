@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from core.errors import EXIT_FAILED, UserInputError
+from core.errors import EXIT_FAILED, EXIT_LOW_COVERAGE, UserInputError
 from scanner.cli.support import err_console, handle_errors, set_debug
 from scanner.pipeline import DEFAULT_DB_URL, ScanConfig, ScanOutcome, run_scan
 
@@ -154,11 +154,13 @@ def _run(cfg: ScanConfig) -> None:
             cfg.commune = cfg.commune or demo.commune
             cfg.crawl_overrides = {**demo.crawl_overrides, **cfg.crawl_overrides}
         outcome: ScanOutcome = asyncio.run(run_scan(cfg))
-    err_console.print(outcome.summary)
+    err_console.print(outcome.summary, markup=False, soft_wrap=True)
     html = outcome.reports.get("html")
     typer.echo(str(html.resolve()) if html else str(outcome.out_dir.resolve()))
     if outcome.shops_done < outcome.shops_total:
         raise typer.Exit(EXIT_FAILED)
+    if outcome.low_coverage:
+        raise typer.Exit(EXIT_LOW_COVERAGE)
 
 
 def _check_report_options(formats: tuple[str, ...], lang: str) -> None:
