@@ -332,6 +332,7 @@ async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop
                 "(ligne ignorée)")
         if not imported.shops:
             raise UserInputError(f"aucun commerce lisible dans {config.shops_file}")
+        config.commune = config.commune or imported.commune  # the list's commune column
         return imported.shops
     if config.commune:
         from sources.collect import collect_shops, overlap_summary
