@@ -135,7 +135,7 @@ def _step_sheet(sheet: WriteOnlyWorksheet, audit_step: dict[str, Any], figures: 
     set_widths(sheet, [55, 14, 11, 12, 12, 40, 50, 16, 40])
     criteria = [c for c in _stats.as_list(audit_step.get("criteria")) if isinstance(c, dict)]
     print_setup(sheet, len(titles), max(1, len(criteria)))
-    _drop_down(sheet, msg("xlsx.answer_choices"), f"H2:H{len(criteria) + 1}")
+    _drop_down(sheet, msg("xlsx.answer_choices"), f"H2:H{max(1, len(criteria)) + 1}")
     sheet.append(header_row(sheet, titles))
     for item in criteria:
         sheet.append(_criterion_row(sheet, item))
@@ -201,7 +201,7 @@ def _shops_sheet(sheet: WriteOnlyWorksheet, store: Store, scan: dict[str, Any],
     results = list(store.iter_shop_results(scan["id"]))
     print_setup(sheet, len(titles), len(results))
     _drop_down(sheet, msg("xlsx.check_choices"),
-               f"{check_column}2:{check_column}{min(len(results), MAX_ROWS_VALIDATED) + 1}")
+               f"{check_column}2:{check_column}{min(max(1, len(results)), MAX_ROWS_VALIDATED) + 1}")
     sheet.append(header_row(sheet, titles))
     for result in results:
         sheet.append(_shop_row(sheet, result, rubric, msg))
@@ -272,7 +272,9 @@ def _method_sheet(sheet: WriteOnlyWorksheet, scan: dict[str, Any], commune: dict
     rubric = _stats.as_dict(commune.get("rubric"))
     sheet.append([cell(sheet, msg("method.rubric")), cell(sheet, rubric.get("version"))])
     audit = _stats.as_dict(commune.get("audit"))
-    sheet.append([cell(sheet, "Audit"), cell(sheet, audit.get("canvas") or audit.get("template"))])
+    canvas = audit.get("canvas") if msg.lang == "fr" else None  # the canvas name is French
+    sheet.append([cell(sheet, "Audit"), cell(sheet, canvas or audit.get("version")
+                                             or audit.get("template"))])
     sheet.append([cell(sheet, msg("table.scan")), cell(sheet, scan.get("id"))])
     sheet.append([])
     sheet.append(header_row(sheet, [msg("method.settings"), ""]))
