@@ -41,7 +41,7 @@ def explain_step(rubric: Rubric, sector: str, step: str, signals: dict[str, Any]
 
 def explain_shop(rubric: Rubric, result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """explain_step for every step of a stored shop result."""
-    signals = result.get("signals") if isinstance(result.get("signals"), dict) else {}
+    signals: dict[str, Any] = result["signals"] if isinstance(result.get("signals"), dict) else {}
     sector = sector_of_result(result)
     return {step: explain_step(rubric, sector, step, signals) for step in rubric.steps}
 

@@ -65,7 +65,7 @@ def is_measured(result: dict[str, Any]) -> bool:
 
 def shop_outcome(result: dict[str, Any]) -> str:
     """One of OUTCOMES: the site's failure if any, else measured or not_measured."""
-    crawl = result.get("crawl") if isinstance(result.get("crawl"), dict) else {}
+    crawl: dict[str, Any] = result["crawl"] if isinstance(result.get("crawl"), dict) else {}
     problem = SITE_PROBLEM_OUTCOMES.get(str(crawl.get("status")))
     if problem:
         kinds = {e.get("kind") for e in result.get("errors") or [] if isinstance(e, dict)}
