@@ -50,6 +50,8 @@ NOT_MEASURED_FILL = PatternFill("lightGray", fgColor="C8CCD0")  # hatched, as in
 WHITE_ON_DARK = Font(bold=True, color="FFFFFF")
 LINK_FONT = Font(color="0563C1", underline="single")
 FIRST_ACTIONS_PER_STEP = 1
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PHONE_LIKE = re.compile(r"[+\d][\d\s./()-]*")  # "+32 81 23 45 67" stays as written
 MAX_ROWS_VALIDATED = 5000  # drop-down lists cover this many rows
 
 
@@ -79,9 +81,12 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None
          wrap: bool = False) -> WriteOnlyCell:
     if isinstance(value, list | tuple | dict):
         value = _text(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) \
+            and not PHONE_LIKE.fullmatch(value):
+        value = " " + value  # shown as text when the cell is edited; no apostrophe
     made = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        made.data_type = "s"  # text, never a formula (and no apostrophe added)
+    if isinstance(value, str):
+        made.data_type = "s"  # text, never a formula
     if number_format:
         made.number_format = number_format
     if font:

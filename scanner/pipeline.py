@@ -150,10 +150,9 @@ def _count_outcomes(store: Any, scan_id: str, counters: ScanCounters) -> None:
 
 
 def _warn_without_places(config: ScanConfig, places: Any) -> None:
-    """Say before the scan, not after, that two steps will not be measured."""
-    reason = "désactivé par --no-places" if places is None else (
-        places if isinstance(places, str) else None)
-    message = places_warning(reason)
+    """Say before the scan, not after, that two steps will not be measured (when no key is
+    set; --no-places is the user's own choice and needs no warning)."""
+    message = places_warning(places if isinstance(places, str) else None)
     if message:
         (config.notify or (lambda text: log.warning("%s", text)))(message)
 
