@@ -1,8 +1,8 @@
 """The commune page: the report's content (output._html_view) read live, plus what moved.
 
-The report's `build_view` also prepares every shop's evidence, which this page leaves to the
-shop page; so the view is assembled here from the report's own pieces, streaming the scan's
-results once (no evidence), with the trend taken from the per-scan figures.
+The report's `build_view` also explains every shop (missing criteria, evidence), which this
+page leaves to the shop page; so the view is assembled here from the report's own pieces,
+streaming the scan's results once, with the trend taken from the per-scan figures.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from output import _html_view as report_view
 from output import _stats
 from output._svg_map import map_frame
 from output.dashboard import queries as q
+from output.dashboard.bars import distribution_bar
 from output.i18n import Messages
 from output.store import Store
 from scoring.aggregate import street_label
+from scoring.result_view import OUTCOMES, is_measured, shop_outcome
 
 
 class NotFound(LookupError):
@@ -54,25 +56,39 @@ def commune(store: Store, name: str, scan_id: str | None, sector: str | None,
 
 def _report_view(store: Store, scan: dict[str, Any], commune: dict[str, Any],
                  msg: Messages) -> dict[str, Any]:
-    """`output._html_view.build_view`'s content, without evidence; shops carry their
-    identity key and street."""
+    """`output._html_view.build_view`'s content without the per-shop explanations (the shop
+    page has them); shops carry their identity key and street."""
     shops: list[dict[str, Any]] = []
     crawl: Counter[str] = Counter()
     places: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
     for result in store.iter_shop_results(scan["id"]):
-        row = report_view.shop_row({**result, "evidence": None})
+        row = report_view.shop_row(result)
         row.update(identity_key=result.get("identity_key"), street=street_label(result))
         shops.append(row)
         crawl[str(_stats.as_dict(result.get("crawl")).get("status") or "?")] += 1
         places[str(_stats.as_dict(result.get("places")).get("status") or "?")] += 1
+        outcomes[shop_outcome(result)] += 1
+        outcomes["any_measured"] += is_measured(result)
     journey = _stats.group_figures(commune)["steps"]
+    enough = report_view._enough_measured(journey)
+    chart = report_view.journey_chart(journey)
+    for row in chart:
+        row["bar"] = distribution_bar(journey[row["step"]]["levels"], row["in_scope"], msg,
+                                      "dist journey")
     return {
         "scan": scan, "commune_name": scan.get("commune") or msg("meta.no_commune"),
         "shops_total": int(commune.get("shops") or len(shops)),
         "partial": scan.get("status") != "finished", "steps": STEPS, "journey": journey,
-        "chart": report_view.journey_chart(journey),
-        "weakest": _stats.weakest_step(commune), "strongest": _stats.strongest_step(journey),
-        "opportunities": _stats.opportunities(commune, report_view.MAX_OPPORTUNITIES),
+        "chart": chart,
+        "coverage": {"outcomes": [(o, outcomes[o]) for o in OUTCOMES],
+                     "measured_any": outcomes["any_measured"], "total": len(shops),
+                     "low": bool(shops) and outcomes["any_measured"]
+                     < report_view.MIN_MEASURED_SHARE * len(shops)},
+        "weakest": report_view._gate(_stats.weakest_step(commune), enough),
+        "strongest": report_view._gate(
+            _stats.strongest_step({s: journey[s] for s in enough}), enough),
+        "opportunities": report_view.named_opportunities(commune, shops, msg),
         "sectors": report_view._groups(commune.get("by_sector")),
         "streets": report_view._streets(commune.get("by_street")),
         "street_min": report_view.STREET_MIN_SHOPS, "shops": shops, "map": map_frame(shops),

@@ -10,18 +10,20 @@ import threading
 from typing import Any
 
 import sqlalchemy as sa
-from markupsafe import Markup, escape
 
 from core.steps import STEPS
 from output import _stats
 from output._aggregates import ALL_SHOPS
 from output._format import Formatter, safe_href
-from output._html_view import evidence_rows, shop_row
+from output._html_view import shop_row
+from output._shop_view import problems, shop_details
 from output.dashboard import queries as q
+from output.dashboard.bars import distribution_bar
 from output.dashboard.commune_view import NotFound
 from output.diff import diff_scans
 from output.i18n import Messages
 from output.store import Store
+from scoring import load_rubric
 from scoring.model import SECTORS
 from scoring.result_view import PLACE_URL
 
@@ -92,35 +94,20 @@ def step_cells(figures: dict[str, Any], change: q.Change | None, msg: Messages,
     return cells
 
 
-def distribution_bar(levels: list[int], in_scope: int, msg: Messages) -> Markup:
-    """An SVG bar: one segment per level, then the shops not measured (grey); widths in % of
-    the shops in scope. Attributes only, no inline style (the CSP forbids them)."""
-    total = max(in_scope, sum(levels))
-    parts, x = [], 0.0
-    for level, count in [*enumerate(levels), ("n", total - sum(levels))]:
-        if count > 0:
-            width = 100.0 * count / total
-            word = msg(f"levels.{level}") if level != "n" else msg("levels.unknown")
-            parts.append(f'<rect x="{x:.2f}" y="0" width="{width:.2f}" height="10" '
-                         f'class="lv{level}"><title>{escape(word)} : {count}</title></rect>')
-            x += width
-    return Markup('<svg class="dist" viewBox="0 0 100 10" preserveAspectRatio="none" '  # noqa: S704 - numbers and escaped words
-                  f'aria-hidden="true">{"".join(parts)}</svg>')
-
-
 # -- shop -----------------------------------------------------------------------------------
 def shop(store: Store, identity_key: str, msg: Messages) -> dict[str, Any]:
     with store.engine.connect() as conn:
         timeline = q.shop_timeline(conn, identity_key)
     if not timeline:
         raise NotFound(identity_key)
+    rubric = load_rubric()
     entries = []
     for index, item in enumerate(timeline):
         before = timeline[index - 1] if index else None
         changed = _level_changes(before, item)
         entries.append({"scan": item["scan"], "row": shop_row(item["result"]),
-                        "evidence": evidence_rows(item["result"]),
-                        "errors": _stats.as_list(item["result"].get("errors")),
+                        "details": shop_details(item["result"], rubric, msg),
+                        "problems": problems(item["result"], msg),
                         "first": before is None,
                         "level_changes": changed,
                         "moves": {c["step"]: c["move"] for c in changed},
