@@ -181,14 +181,21 @@ def webshop(ctx: ProbeContext) -> Signal:
     return Signal(score >= threshold, round(confidence, 3), proofs)
 
 
+def platform_candidate(ctx: ProbeContext) -> tuple[str | None, Evidence | None]:
+    """The shop engine fingerprinted on the site, whether or not it sells online."""
+    for role in ("ecommerce", "builder"):
+        for page, det in ctx.detections_with_role(role):
+            return det.slug, evidence(page.url, det.snippet, det.pattern, det.confidence / 100)
+    return None, None
+
+
 def platform(ctx: ProbeContext) -> Signal:
     if not webshop(ctx).value:
         return Signal(None)
-    for role in ("ecommerce", "builder"):
-        for page, det in ctx.detections_with_role(role):
-            return Signal(det.slug, det.confidence / 100,
-                          [evidence(page.url, det.snippet, det.pattern, det.confidence / 100)])
-    return Signal(None, 0.5)
+    slug, proof = platform_candidate(ctx)
+    if slug is None or proof is None:
+        return Signal(None, 0.5)
+    return Signal(slug, proof.confidence, [proof])
 
 
 def _slugs(ctx: ProbeContext, role: str) -> Signal:
