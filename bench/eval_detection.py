@@ -25,17 +25,18 @@ from probes.evaluation import (  # noqa: E402
     PageOutcome,
     cross_validated_webshop,
     judge_page,
-    read_page,
     score_outcomes,
 )
+from scanner.gather.encoding import decode_html  # noqa: E402
 
 ACCURACY_KEYS = ("platform", "nonshop_platform", "language")
 
 
 def judge_corpus(pages_dir: Path, labels_csv: Path):
-    """(pages, outcomes): one probe run per labelled page."""
+    """(pages, outcomes): one probe run per labelled page, decoded as the crawler does."""
     pages = labelled_pages(pages_dir, labels_csv)
-    outcomes: list[PageOutcome] = [judge_page(read_page(p.path), p.url) for p in pages]
+    outcomes: list[PageOutcome] = [judge_page(decode_html(p.path.read_bytes(), None), p.url)
+                                   for p in pages]
     return pages, outcomes
 
 

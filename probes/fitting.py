@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DEFAULT_L2 = 1.0  # penalty on the weights (not on the bias)
+DEFAULT_L2 = 0.3  # penalty on the weights (not on the bias)
 MAX_ITERATIONS = 50
 TOLERANCE = 1e-8
 
@@ -49,7 +49,24 @@ def design_matrix(samples: Sequence[frozenset[str]], features: Sequence[str]) ->
 
 def fit_decision(samples: Sequence[frozenset[str]], truth: Sequence[bool],
                  features: Sequence[str], l2: float = DEFAULT_L2) -> FittedDecision:
-    """Logistic regression of `truth` on the features present in each sample."""
+    """Logistic regression of `truth` on the features present in each sample.
+
+    Evidence never counts against: a feature whose fitted weight comes out negative
+    (it overlaps with stronger ones) is set to 0 and the others are fitted again.
+    """
+    kept = list(features)
+    while True:
+        model = _fit(samples, truth, kept, l2)
+        negative = [name for name in kept if model.weights[name] < 0]
+        if not negative:
+            break
+        kept = [name for name in kept if name not in negative]
+    weights = {name: model.weights.get(name, 0.0) for name in features}
+    return FittedDecision(weights, model.threshold)
+
+
+def _fit(samples: Sequence[frozenset[str]], truth: Sequence[bool],
+         features: Sequence[str], l2: float) -> FittedDecision:
     x = design_matrix(samples, features)
     x1 = np.hstack([x, np.ones((len(samples), 1))])  # last column: the bias
     y = np.asarray(truth, dtype=float)
