@@ -89,11 +89,11 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
     words, low = page.words().words, page.lower_bytes()
     external: bytes | None = None  # somebody else's shop links do not count
     for kind, wanted in ctx.webshop_rules.markup_words.items():
-        found = wanted & words
-        if found and external is None:
+        candidates = wanted & words
+        if candidates and external is None:
             external = "\n".join(link.href for link in page.links
                                  if not ctx.is_same_site(link.href, link.host)).lower().encode()
-        found = {w for w in found if low.count(w) > (external or b"").count(w)}
+        found = [w for w in candidates if low.count(w) > (external or b"").count(w)]
         if found:
             word = min(found)
             at = low.find(word)
