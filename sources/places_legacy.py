@@ -9,6 +9,9 @@ answers is tested (with Google's own sample answers), not the calls.
 
 Legacy answers are converted to the Places API (New) shape that probes read, so the rest of
 the tool does not know which API was used.
+
+``googlemaps`` is the optional extra ``legacy`` (``pip install '.[legacy]'``), imported only
+when a LegacyPlacesClient is made; without it the scan stops with one line saying how to get it.
 """
 
 from __future__ import annotations
