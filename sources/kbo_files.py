@@ -7,8 +7,8 @@ file whose header lacks one of them is refused with a clear message.
 
 Two readers give the same rows:
 - pandas' C parser (``usecols``, every cell a string, ``CHUNK_ROWS`` rows at a time): the
-  rows wanted are picked out of each chunk in one vectorised step (``isin``), about twice as
-  fast as the csv module on the national extract (bench/README.md);
+  rows wanted are picked out of each chunk in one vectorised step (``isin``); on the national
+  extract it takes about a sixth less CPU than the csv module, for more memory (bench/README.md);
 - the csv module, row by row, which refuses a cell over ``CSV_FIELD_LIMIT``. A damaged extract
   must not stop the run: such a row is skipped and counted in ``KboExtract.skipped_rows``.
 The C parser has no cell limit, so the reading switches to the csv module, from the start of
