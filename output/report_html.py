@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from output._files import atomic_text
+from output._ecosystem_view import ecosystem_view
 from output._format import Formatter
 from output._html_view import build_view, sparkline
 from output.i18n import load_messages
@@ -54,6 +55,7 @@ def render_html(store: Store, scan: dict[str, Any], commune: dict[str, Any],
         v=view, t=msg, fmt=fmt, lang=lang, css=_own_asset("report.css"),
         js=_own_asset("report.js"), sector_rows=sector_rows, street_rows=street_rows,
         map_json=map_json, generated_at=datetime.now(UTC).isoformat(),
+        eco=ecosystem_view(commune, view["shops"], msg),
         sparkline=lambda trend, step: sparkline([s["steps"][step]["mean"] for s in trend]))
 
 

@@ -20,6 +20,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from core.steps import STEPS
 from output import _stats
+from output._ecosystem_view import commune_sheet_rows
 from output._files import atomic_path, neutralise_formula
 from output._format import Formatter
 from output.i18n import Messages, load_messages
@@ -51,9 +52,20 @@ def write_audit_xlsx(store: Store, scan: dict[str, Any], commune: dict[str, Any]
         _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg)
     _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan["id"])
     _method_sheet(workbook.create_sheet(sheet_name(msg("audit.method_sheet"))), scan, commune, msg)
+    _rows_sheet(workbook, msg("ecosystem.sheet"), commune_sheet_rows(commune, msg))
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return path
+
+
+def _rows_sheet(workbook: Workbook, title: str, rows: list[list[Any]]) -> None:
+    """A plain sheet (the Commune sheet, output/_ecosystem_view.py); none without rows."""
+    if not rows:
+        return
+    sheet = workbook.create_sheet(sheet_name(title))
+    set_widths(sheet, [48, 22, 16, 14, 45])
+    for row in rows:
+        sheet.append([cell(sheet, value, wrap=isinstance(value, str)) for value in row])
 
 
 def sheet_name(text: str) -> str:

@@ -103,7 +103,7 @@ def ecosystem_summary(eco: Ecosystem, results: Iterable[dict[str, Any]],
         "per_1000": per_1000, "features": [f.to_json() for f in eco.features],
         "far_from_parking_m": settings.far_from_parking_m, "far_from_parking": far,
         "parking_unknown": unknown, "catchment": catchment,
-        "findings": _findings(counts, far, catchment),
+        "findings": _findings(counts, far, catchment, settings.far_from_parking_m),
     }
 
 
@@ -138,7 +138,7 @@ def _ranked_catchment(eco: Ecosystem, settings: SummarySettings) -> list[dict[st
 
 
 def _findings(counts: dict[str, int], far: list[dict[str, Any]],
-              catchment: list[dict[str, Any]]) -> list[dict[str, Any]]:
+              catchment: list[dict[str, Any]], far_limit: float) -> list[dict[str, Any]]:
     """Strengths and weak links, by canvas step ("find": reach the shop, "collect")."""
     found: list[dict[str, Any]] = []
 
@@ -151,7 +151,7 @@ def _findings(counts: dict[str, int], far: list[dict[str, Any]],
     else:
         add("weak_link", "no_car_parks", "find")
     if far:
-        add("weak_link", "far_from_parking", "find", count=len(far))
+        add("weak_link", "far_from_parking", "find", count=len(far), limit=round(far_limit))
     for key, step in (("pedestrian_streets", "find"), ("attractions", "find"),
                       ("parcel_lockers", "collect"), ("postal_points", "collect"),
                       ("wifi", "find")):
