@@ -14,8 +14,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from output._files import atomic_text
 from output._ecosystem_view import ecosystem_view
+from output._files import atomic_text
 from output._format import Formatter
 from output._html_view import build_view, sparkline
 from output.i18n import load_messages

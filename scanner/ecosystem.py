@@ -109,7 +109,8 @@ def ecosystem_summary(eco: Ecosystem, results: Iterable[dict[str, Any]],
 
 def _far_from_parking(results: Iterable[dict[str, Any]], limit: float
                       ) -> tuple[list[dict[str, Any]], int]:
-    far, unknown = [], 0
+    far: list[dict[str, Any]] = []
+    unknown = 0
     for result in results:
         distance = (result.get("signals") or {}).get(PARKING_SIGNAL)
         if not isinstance(distance, int | float):
@@ -117,7 +118,7 @@ def _far_from_parking(results: Iterable[dict[str, Any]], limit: float
         elif distance > limit:
             far.append({"id": result.get("id"), "name": result.get("name"),
                         "street": result.get("address"), "distance_m": round(distance)})
-    far.sort(key=lambda s: -s["distance_m"])
+    far.sort(key=lambda s: -int(s["distance_m"]))
     return far, unknown
 
 
@@ -133,7 +134,7 @@ def _ranked_catchment(eco: Ecosystem, settings: SummarySettings) -> list[dict[st
             links.append("delivery")
         ranked.append({**area.to_json(), "nearest_locker_m": None if locker is None
                        else round(locker), "links": links or ["walk"]})
-    ranked.sort(key=lambda a: (-(a.get("area_m2") or 0), a.get("distance_m") or 0))
+    ranked.sort(key=lambda a: (-float(a.get("area_m2") or 0), float(a.get("distance_m") or 0)))
     return ranked
 
 

@@ -10,14 +10,14 @@ Points are (lat, lon) tuples; rings are lists of points (closed or not).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from core.geo import EARTH_RADIUS_M
 
 Point = tuple[float, float]  # (lat, lon)
 
 
-def _projector(lat0: float, lon0: float):  # type: ignore[no-untyped-def]
+def _projector(lat0: float, lon0: float) -> Callable[[Point], tuple[float, float]]:
     cos0 = math.cos(math.radians(lat0))
 
     def project(point: Point) -> tuple[float, float]:
