@@ -5,8 +5,8 @@
 
 Distances are haversine metres to the feature's point (ways and relations: their centre).
 "On a pedestrian street": the street's line passes within ``pedestrian_street_max_m`` of the
-shop (sources/data/ecosystem.toml); a street known only by its centre counts when that
-centre is that close. Unknown stays None: a shop without coordinates, or a kind with nothing
+shop (sources/data/ecosystem.toml), or the shop stands inside a pedestrian square mapped as a
+closed way; a street known only by its centre counts when that centre is that close. Unknown stays None: a shop without coordinates, or a kind with nothing
 mapped in the commune, is never "far away".
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from core.artifacts import AccessibilityArtifact
 from core.geo import haversine_m
 from sources.ecosystem import Ecosystem, Feature
-from sources.ecosystem_geometry import distance_to_line_m
+from sources.ecosystem_geometry import distance_to_line_m, inside_ring
 from sources.ecosystem_rules import RULES_FILE
 
 NO_COORDINATES = "commerce sans coordonnées"
@@ -54,6 +54,8 @@ def _pedestrian_street(lat: float, lon: float, streets: list[Feature], limit: fl
     if not streets:
         return None, None
     for street in streets:
+        if inside_ring((lat, lon), street.line):  # a pedestrian square mapped as an area
+            return True, street.name
         distance = distance_to_line_m((lat, lon), street.line) if street.line \
             else haversine_m(lat, lon, street.lat, street.lon)
         if distance is not None and distance <= limit:

@@ -100,6 +100,19 @@ def _distance_to_segment(a: tuple[float, float], b: tuple[float, float]) -> floa
     return math.hypot(a[0] + t * dx, a[1] + t * dy)
 
 
+def inside_ring(point: Point, ring: Sequence[Point]) -> bool:
+    """Ray casting: is the point inside the closed ring (a pedestrian square, an area)?"""
+    if len(ring) < 4 or ring[0] != ring[-1]:
+        return False
+    lat, lon = point
+    inside = False
+    for (lat1, lon1), (lat2, lon2) in zip(ring, ring[1:], strict=False):
+        if (lat1 > lat) != (lat2 > lat):
+            crossing = lon1 + (lat - lat1) * (lon2 - lon1) / (lat2 - lat1)
+            inside ^= lon < crossing
+    return inside
+
+
 def distance_to_bbox_m(point: Point, bbox: tuple[float, float, float, float]) -> float:
     """Metres from a point to a (south, west, north, east) box; 0 inside it."""
     south, west, north, east = bbox

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from core.http import HttpContext
+from output.i18n import load_messages
 from scanner.cli.support import handle_errors
 from scanner.demo import DEMO_DIR, demo_commune_name, start_demo
 from scanner.ecosystem import gather_ecosystem
@@ -77,10 +78,12 @@ def inventory_lines(eco: Ecosystem) -> list[str]:
         text = f"{count}" if count else "aucun(e) cartographié(e) dans OpenStreetMap"
         lines.append(f"  {label} : {text}")
     lines.append("Détail :")
+    msg = load_messages("fr")
     for feature in eco.features:
         where = f"{feature.lat:.5f}, {feature.lon:.5f}"
         extra = " (hors commune)" if feature.outside else ""
         if feature.distance_m is not None:
             extra += f", à {feature.distance_m / 1000:.1f} km du centre"
-        lines.append(f"  - {feature.kind} : {feature.name or 'sans nom'} [{where}]{extra}")
+        kind = msg(f"ecosystem.kind.{feature.kind}")
+        lines.append(f"  - {kind} : {feature.name or 'sans nom'} [{where}]{extra}")
     return lines

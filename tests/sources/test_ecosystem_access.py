@@ -56,3 +56,12 @@ def test_unknown_is_never_far() -> None:
     no_coordinates = accessibility_of(None, None, Ecosystem("X", [
         Feature("car_park", "P", 50.0, 5.0, {"amenity": "parking"})]))
     assert no_coordinates.status == "not_measured" and no_coordinates.parking_m is None
+
+
+def test_inside_a_pedestrian_square_counts_even_far_from_its_edge() -> None:
+    square = [(50.0, 5.0), (50.0, 5.002), (50.001, 5.002), (50.001, 5.0), (50.0, 5.0)]
+    eco = Ecosystem("Place", [Feature("pedestrian_street", "Grand-Place", 50.0005, 5.001,
+                                      {"highway": "pedestrian", "area": "yes"}, line=square)])
+    centre = accessibility_of(50.0005, 5.001, eco)  # ~55 m from every edge
+    outside = accessibility_of(50.0005, 5.0030, eco)  # ~71 m east of the square
+    assert centre.on_pedestrian_street is True and outside.on_pedestrian_street is False
