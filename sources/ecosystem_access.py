@@ -6,8 +6,9 @@
 Distances are haversine metres to the feature's point (ways and relations: their centre).
 "On a pedestrian street": the street's line passes within ``pedestrian_street_max_m`` of the
 shop (sources/data/ecosystem.toml), or the shop stands inside a pedestrian square mapped as a
-closed way; a street known only by its centre counts when that centre is that close. Unknown stays None: a shop without coordinates, or a kind with nothing
-mapped in the commune, is never "far away".
+closed way; a street known only by its centre counts when that centre is that close.
+Unknown stays None: a shop without coordinates, or a kind with nothing mapped in the
+commune, is never "far away".
 """
 
 from __future__ import annotations
