@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from core.errors import UserInputError
 from core.http import HttpContext
 from output.i18n import load_messages
 from scanner.cli.support import handle_errors
@@ -46,10 +47,10 @@ def ecosystem_command(
     """Inventaire de l'écosystème de la commune dans OpenStreetMap : casiers à colis, poste,
     parkings, rues piétonnes, marchés, attractions, zones d'activité, Wi-Fi public.
 
-    La commune de démonstration (Bellemarche, Schoonmarkt, Schönmarkt, INS 99001) est
-    servie hors ligne, avec ou sans --demo."""
+    La commune de démonstration (Bellemarche, Schoonmarkt, Schönmarkt, INS 99001) est servie
+    hors ligne, avec ou sans --demo."""
     if commune is None and not demo:
-        raise typer.BadParameter("indiquez --commune NOM (ou --demo)", param_hint="--commune")
+        raise UserInputError("indiquez --commune NOM (ou --demo)")
     name = commune or demo_commune_name()
     with ExitStack() as stack:
         http_ctx = HttpContext()

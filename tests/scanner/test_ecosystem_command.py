@@ -61,3 +61,8 @@ def test_bad_file_is_one_line(tmp_path: Path) -> None:
     code, out = run("--commune", "Namur", "--osm-file", str(path))
     assert code == 2
     assert "broken.json" in out and "Traceback" not in out
+
+
+def test_without_a_commune_it_says_what_to_give() -> None:
+    code, out = run()
+    assert code == 2 and "--commune" in out and "inattendue" not in out
