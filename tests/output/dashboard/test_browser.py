@@ -57,8 +57,11 @@ def demo_rescan(store: Store, first_id: str) -> str:
             if index % every == 0 and observed["status"] == "measured":
                 observed["level"] = max(0, min(4, observed["level"] + delta))
         store.save_shop_result(scan_id, result)
-    store.finish_scan(scan_id, aggregate_commune(store.iter_shop_results(scan_id),
-                                                 load_rubric()))
+    commune = aggregate_commune(store.iter_shop_results(scan_id), load_rubric())
+    ecosystem = (first.get("summary") or {}).get("ecosystem")
+    if ecosystem:  # the commune itself did not change between the two scans
+        commune["ecosystem"] = ecosystem
+    store.finish_scan(scan_id, commune)
     return scan_id
 
 
@@ -172,6 +175,7 @@ def test_links_from_territory_to_commune_shop_and_compare(browser: Any,
     demo = served["demo"]
     visit.click(f'tr[data-commune="{demo}"] a.commune-link')
     assert visit.page.locator("h1").inner_text() == demo
+    assert visit.page.locator("#ecosystem-counts tr").count() > 0  # the demo's ecosystem
     assert visit.page.locator("#shop-table tbody tr").count() == \
         len(list(served["store"].iter_shop_results(served["scans"][demo][-1])))
     visit.click("#shop-table a.shop-link")
