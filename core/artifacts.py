@@ -96,3 +96,4 @@ class ShopArtifacts:
     shop: Shop
     site: SiteArtifacts
     places: PlacesArtifact
+    sector: str | None = None  # scoring.sector_of(shop), handed to the probes by the judge step

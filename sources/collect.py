@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.env import PLACES_KEY_ENV
 from core.errors import ScanFailed, UserInputError
 from core.http import HttpContext
 from core.shop import Shop
@@ -166,7 +167,7 @@ async def _kbo(commune: Commune, opts: _Options, result: CollectResult) -> list[
 
 async def _places(commune: Commune, opts: _Options, result: CollectResult) -> list[Shop]:
     if not opts.places_key:
-        raise UserInputError("pas de clé API Google Places (GOOGLE_PLACES_API_KEY)")
+        raise UserInputError(f"pas de clé API Google Places ({PLACES_KEY_ENV} non définie)")
     if commune.bbox is None:
         raise UserInputError("limites de la commune inconnues : recherche Google impossible")
     types = default_types()

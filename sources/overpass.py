@@ -19,12 +19,11 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
-from core.http import HttpContext, make_client
+from core.http import BodyTooLarge, HttpContext, make_client, parse_retry_after, read_capped
 from sources.osm_parse import ANY_VALUE, CATEGORY_KEYS, CommerceRules, load_commerce_rules
 
 DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"
@@ -99,21 +98,6 @@ def build_shops_query(selector: CommuneSelector, rules: CommerceRules | None = N
     return "\n".join(lines)
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value).timestamp()
-                         - parsedate_to_datetime(headers.get("date", value)).timestamp()))
-    except (TypeError, ValueError):
-        return None
-
-
 async def run_query(
     query: str, http_ctx: HttpContext, endpoint: str = DEFAULT_ENDPOINT, *,
     max_attempts: int = MAX_ATTEMPTS, backoff_base: float = BACKOFF_BASE_S,
@@ -149,14 +133,11 @@ async def _post_capped(client: httpx.AsyncClient, endpoint: str, query: str
                        ) -> tuple[int, httpx.Headers, bytes | None]:
     """(status, headers, body); body None when it passes MAX_ANSWER_BYTES decompressed."""
     async with client.stream("POST", endpoint, data={"data": query}) as response:
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                return response.status_code, response.headers, None
-            chunks.append(chunk)
-        return response.status_code, response.headers, b"".join(chunks)
+        try:
+            body: bytes | None = await read_capped(response, MAX_ANSWER_BYTES)
+        except BodyTooLarge:
+            body = None
+        return response.status_code, response.headers, body
 
 
 def _judge(status: int, headers: httpx.Headers, body: bytes | None
@@ -164,7 +145,7 @@ def _judge(status: int, headers: httpx.Headers, body: bytes | None
     """(answer, problem, wait). A problem starting with '!' is final."""
     if status in RETRY_STATUSES:
         label = "trop de requêtes" if status == 429 else "serveur surchargé"
-        return None, f"{label}, HTTP {status}", _retry_after(headers)
+        return None, f"{label}, HTTP {status}", parse_retry_after(headers.get("retry-after"))
     if status != 200:
         return None, f"!réponse HTTP {status}", None
     if body is None:

@@ -27,16 +27,17 @@ from urllib.parse import urlsplit
 import httpx
 
 from core.artifacts import FetchedPage, FetchError, RobotsInfo, SiteArtifacts, SiteStatus
+from core.hosts import is_not_crawled
 from core.http import HttpContext, make_client
 from core.shop import Shop
-from scanner.crawl_stats import CrawlStats
 from scanner.gather.fetch import Fetcher, FetchFailure, Validators, host_of
 from scanner.gather.key_pages import find_key_pages
-from scanner.gather.links import LinkKeywords, is_social, load_link_keywords
+from scanner.gather.links import LinkKeywords, load_link_keywords
 from scanner.gather.render import RenderService
 from scanner.gather.robots import RobotsCache
 from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import Slots
+from scanner.gather.stats import CrawlStats
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class Crawler:
     async def _robots_allows(self, url: str) -> bool:
         """Checked before every request and redirect hop (pages and rendering browsers)."""
         assert self._robots is not None
-        if is_social(url, self.keywords):  # e.g. a site redirecting to its Facebook page
+        if is_not_crawled(url):  # e.g. a site redirecting to its Facebook page
             raise FetchFailure(url, SOCIAL_KIND, "a social network page: recorded, not crawled")
         rules = await self._robots.rules_for(url)
         if rules.failure is not None:  # e.g. a redirect hop to a refused or dead address
@@ -143,7 +144,6 @@ class Crawler:
             self._record(site, FetchError(url or "", "other", f"{type(exc).__name__}: {exc}"))
             site.status = "ok" if site.pages else "error"
         finally:
-            self.stats.shops_done += 1
             self._forget_site(url, site)
         return site
 
@@ -166,7 +166,7 @@ class Crawler:
             else:
                 site.status = "no_website"
             return
-        if is_social(url, self.keywords):
+        if is_not_crawled(url):
             site.status = "social_only"
             site.social_links = [url]
             return
@@ -287,4 +287,3 @@ class Crawler:
 
     def _record(self, site: SiteArtifacts, error: FetchError) -> None:
         site.errors.append(error)
-        self.stats.errors += 1
