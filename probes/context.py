@@ -18,6 +18,7 @@ from probes.settings import (
     load_schema_vocabulary,
     load_webshop_rules,
 )
+from probes.technologies import detect_technologies
 
 # Site statuses for which the site was looked at and the web steps can be judged.
 SITE_JUDGED = ("ok", "no_website", "social_only")
@@ -56,8 +57,6 @@ class ProbeContext:
     @cached_property
     def detections(self) -> list[tuple[ParsedPage, Detection]]:
         """Technologies recognised on every page, best first, one entry per technology."""
-        from probes.technologies import detect_technologies
-
         best: dict[str, tuple[ParsedPage, Detection]] = {}
         for page in self.pages:
             for det in detect_technologies(page, self.fingerprints):

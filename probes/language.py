@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from langdetect import DetectorFactory, detect
+from langdetect.lang_detect_exception import LangDetectException
+
 from core.result import Evidence
 from probes.document import ParsedPage
 from probes.keywords import Keywords
@@ -57,9 +60,6 @@ def _by_stopwords(text: str, keywords: Keywords) -> tuple[str | None, str]:
 def _by_langdetect(text: str) -> str | None:
     if len(text) < MIN_TEXT_FOR_LANGDETECT:
         return None
-    from langdetect import DetectorFactory, detect
-    from langdetect.lang_detect_exception import LangDetectException
-
     DetectorFactory.seed = LANGDETECT_SEED
     try:
         code = detect(text[:LANGDETECT_CHARS])

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from output.store import Store
+from scanner.pipeline import ScanConfig, run_scan
 
 DEFAULT_LOCK_NAME = "smartcommerce-rescan.lock"
 COMMUNE_KEYS = {"name", "shops", "sources", "osm_file", "kbo", "places_budget", "no_places",
@@ -185,8 +186,6 @@ def run_plan(plan: RescanPlan, db_url: str, *, quiet: bool = True,
 
 def _run_commune(commune: CommunePlan, db_url: str, quiet: bool) -> CommuneOutcome:
     try:
-        from scanner.pipeline import ScanConfig, run_scan
-
         with contextlib.closing(Store(db_url)) as store:
             resume_id = unfinished_scan(store, commune)
         config = ScanConfig(db_url=db_url, quiet=quiet, resume_scan_id=resume_id,

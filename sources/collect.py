@@ -37,7 +37,7 @@ from sources.overpass import (
     run_query,
 )
 from sources.places import PLACES_BASE_URL, PlacesClient
-from sources.places_discover import default_types, discovery_call_estimate
+from sources.places_discover import default_types, discover_places, discovery_call_estimate
 
 KNOWN_SOURCES = SOURCE_PRIORITY
 # KBO comes last: it locates units by postcode, and the postcodes come from the others.
@@ -175,7 +175,7 @@ async def _places(commune: Commune, opts: _Options, result: CollectResult) -> li
         opts.on_estimate(*discovery_call_estimate(types))
     async with PlacesClient(opts.places_key, opts.http_ctx, opts.places_budget,
                             opts.places_base_url) as client:
-        return await client.discover(commune.bbox, types)
+        return await discover_places(client, commune.bbox, types)
 
 
 async def _csv(commune: Commune, opts: _Options, result: CollectResult) -> list[Shop]:

@@ -17,9 +17,14 @@ from rich.table import Table
 
 from core.errors import EXIT_FAILED
 from core.steps import STEP_LABELS_FR, STEPS
-from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError
+from output import write_reports
+from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError, redact
 from output._format import Formatter
+from output.diff import diff_scans
+from output.history import commune_history
+from output.store import Store
 from scanner.cli.support import fail
+from scanner.rescan import RescanError, load_plan, run_plan
 
 out_console = Console(highlight=False)
 DEFAULT_OUT_ROOT = Path("smartcommerce-out")
@@ -33,8 +38,6 @@ _fail = fail  # one error line, the same for every command (scanner/cli_support.
 
 
 def _open_store(db: str) -> Any:
-    from output.store import Store
-
     try:
         return Store(db)
     except StoreError as exc:
@@ -53,8 +56,6 @@ def report(
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
     """Réécrit le rapport d'un scan déjà fait (HTML, classeur d'audit, CSV, JSON)."""
-    from output import write_reports
-
     store = _open_store(db)
     try:
         scan = store.get_scan(scan_id, commune)
@@ -79,8 +80,6 @@ def diff(
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
     """Compare deux scans : commerces qui progressent ou reculent, nouveaux, disparus, fermés."""
-    from output.diff import diff_scans
-
     store = _open_store(db)
     try:
         result = diff_scans(store, scan_a, scan_b)
@@ -100,8 +99,6 @@ def history(
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
     """Évolution de chaque étape du parcours au fil des scans d'une commune."""
-    from output.history import commune_history
-
     store = _open_store(db)
     try:
         rows = commune_history(store, commune)
@@ -121,8 +118,6 @@ def rescan(
     quiet: Annotated[bool, typer.Option(help="Pas de barre de progression.")] = False,
 ) -> None:
     """Refait les scans de plusieurs communes (incrémental, reprend un scan interrompu)."""
-    from scanner.rescan import RescanError, load_plan, run_plan
-
     try:
         plan = load_plan(config)
         outcomes = run_plan(plan, db, quiet=quiet or not sys.stderr.isatty())
@@ -188,8 +183,6 @@ def _print_rescan(outcomes: list[Any]) -> None:
 
 
 def _safe(db: str) -> str:
-    from output._db import redact
-
     return redact(db) if "://" in db else db
 
 

@@ -13,6 +13,7 @@ import typer
 from core.env import PLACES_KEY_ENV
 from core.http import HttpContext
 from scanner.cli.support import handle_errors
+from scanner.demo import start_demo
 from scanner.shop_list import ShopListRequest, build_shop_list, estimate_line, report_lines
 from sources.csv_list import write_shop_list
 
@@ -48,8 +49,6 @@ def sources_command(
     with ExitStack() as stack:
         http_ctx, key = HttpContext(), os.environ.get(PLACES_KEY_ENV)
         if demo:
-            from scanner.demo import start_demo
-
             running = stack.enter_context(start_demo())
             http_ctx, key = running.http_ctx, running.places_api_key
         request = ShopListRequest(

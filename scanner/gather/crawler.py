@@ -26,7 +26,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from core.artifacts import FetchedPage, FetchError, RobotsInfo, SiteArtifacts, SiteStatus
+from core.artifacts import (
+    FailureKind,
+    FetchedPage,
+    FetchError,
+    PageRole,
+    RobotsInfo,
+    SiteArtifacts,
+    SiteStatus,
+)
 from core.hosts import is_not_crawled
 from core.http import HttpContext, make_client
 from core.shop import Shop
@@ -43,7 +51,7 @@ log = logging.getLogger(__name__)
 
 UNREACHABLE_KINDS = ("dns", "connect", "tls", "timeout")
 #: FetchFailure kind for a request or redirect hop to a social network (never made).
-SOCIAL_KIND = "social"
+SOCIAL_KIND: FailureKind = "social"
 
 
 class ValidatorCache(Protocol):
@@ -55,7 +63,7 @@ class ValidatorCache(Protocol):
                         html: str) -> None: ...
 
 
-def status_for_failure(kind: str) -> SiteStatus:
+def status_for_failure(kind: FailureKind) -> SiteStatus:
     if kind == "refused":
         return "refused"
     if kind in UNREACHABLE_KINDS:
@@ -186,7 +194,7 @@ class Crawler:
         token = self._robots.user_agent_token
         delay = rules.crawl_delay(token)
         home_allowed = rules.allows(url, token)
-        site.robots = RobotsInfo(rules.url, rules.status, home_allowed, delay)  # type: ignore[arg-type]
+        site.robots = RobotsInfo(rules.url, rules.status, home_allowed, delay)
         self.slots.set_crawl_delay(host_of(url), delay)
         if rules.failure is not None:
             self._fail(site, rules.failure)
@@ -249,7 +257,8 @@ class Crawler:
                 seen.add(page.final_url)
                 site.pages.append(page)
 
-    async def _fetch_key_page(self, url: str, role: str, site: SiteArtifacts) -> FetchedPage | None:
+    async def _fetch_key_page(self, url: str, role: PageRole, site: SiteArtifacts
+                              ) -> FetchedPage | None:
         try:
             page = await self._fetch_page(url)
         except FetchFailure as failure:
@@ -258,7 +267,7 @@ class Crawler:
             else:
                 self._record(site, FetchError(failure.url, failure.kind, failure.message))
             return None
-        page.role = role  # type: ignore[assignment]
+        page.role = role
         if site.render == "rendered" and self._render is not None:  # a JS site: its pages too
             await self._render.render_if_needed(page)
         return page

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from core.artifacts import FetchedPage
+from core.artifacts import FailureKind, FetchedPage
 from core.http import BodyTooLarge, read_capped
 from core.network import AddressRefused, NameNotResolved
 from scanner.gather.encoding import decode_html
@@ -42,7 +42,8 @@ RobotsCheck = Callable[[str], Awaitable[bool]]
 
 
 class FetchFailure(Exception):
-    def __init__(self, url: str, kind: str, message: str, status: int | None = None) -> None:
+    def __init__(self, url: str, kind: FailureKind, message: str, status: int | None = None
+                 ) -> None:
         super().__init__(message)
         self.url, self.kind, self.message, self.status = url, kind, message, status
 

@@ -30,7 +30,7 @@ LINK_KEYWORDS_FILE = Path(__file__).parent / "data" / "link_keywords.toml"
 THIN_HOME_LINKS = 3
 #: Sitemap entries looked at (a shop's sitemap may list thousands of product pages).
 MAX_SITEMAP_URLS = 2000
-KEY_ROLES: tuple[str, ...] = tuple(r for r in get_args(PageRole) if r not in ("home", "other"))
+KEY_ROLES: tuple[PageRole, ...] = tuple(r for r in get_args(PageRole) if r not in ("home", "other"))
 
 
 class LinkKeywordsError(ValueError):
@@ -45,7 +45,7 @@ class RoleKeywords:
 
 @dataclass(frozen=True, slots=True)
 class LinkKeywords:
-    roles: dict[str, RoleKeywords]
+    roles: dict[PageRole, RoleKeywords]
     text_weight: float
     path_weight: float
     skipped_extensions: tuple[str, ...]
@@ -77,7 +77,9 @@ def load_link_keywords(path: Path = LINK_KEYWORDS_FILE) -> LinkKeywords:
     if unknown or not roles_data:
         raise LinkKeywordsError(f"{path}: roles must be among {KEY_ROLES}, "
                                 f"got {sorted(roles_data)}")
-    roles = {name: _role_keywords(path, name, spec) for name, spec in roles_data.items()}
+    role_of: dict[str, PageRole] = {role: role for role in KEY_ROLES}
+    # In the file's order: on a tie, the first role listed wins (score_link).
+    roles = {role_of[name]: _role_keywords(path, name, spec) for name, spec in roles_data.items()}
     return LinkKeywords(
         roles=roles, text_weight=float(data.get("text_weight", 2.0)),
         path_weight=float(data.get("path_weight", 1.0)),
@@ -133,11 +135,12 @@ def _without_trailing_slash(url: str) -> str:
     return f"{parts.hostname}{parts.path.rstrip('/')}?{parts.query}"
 
 
-def score_link(link: Link, keywords: LinkKeywords) -> tuple[str, float]:
+def score_link(link: Link, keywords: LinkKeywords) -> tuple[PageRole, float]:
     """The link's best role and its score (0 when nothing matches)."""
     text = normalize(link.text)
     path = normalize(urlsplit(link.url).path)
-    best_role, best = "other", 0.0
+    best_role: PageRole = "other"
+    best = 0.0
     for role, spec in keywords.roles.items():
         score = 0.0
         if text and any(p.search(text) for p in spec.text):
@@ -153,7 +156,7 @@ def rank_key_pages(links: list[Link], home_url: str, keywords: LinkKeywords,
                    max_pages: int) -> list[KeyPage]:
     """The best link of each role first (in the order of KEY_ROLES), then the next best ones."""
     scored = [
-        KeyPage(link.url, role, score)  # type: ignore[arg-type]
+        KeyPage(link.url, role, score)
         for link in same_site_links(links, home_url, keywords)
         for role, score in [score_link(link, keywords)] if score > 0
     ]
