@@ -124,14 +124,14 @@ def _commune(entry: Any, defaults: dict[str, Any], base: Path, path: Path) -> Co
 def _try_lock(handle: Any) -> bool:
     """Take an exclusive, non-blocking OS lock on an open file (POSIX flock, Windows msvcrt)."""
     if os.name == "nt":
-        import msvcrt
+        import msvcrt  # lazy: exists on Windows only
 
         try:
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
-    import fcntl
+    import fcntl  # lazy: exists on POSIX only
 
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -86,7 +86,7 @@ class RenderService:
             log.warning("rendering unavailable: %s", self._unavailable)
             return
         try:
-            from playwright.async_api import async_playwright
+            from playwright.async_api import async_playwright  # lazy: heavy, only when rendering
 
             self._playwright = await async_playwright().start()
             self._browser = await self._playwright.chromium.launch(
