@@ -17,7 +17,8 @@ REQUIRED_INSPECT = ("web_presence.language", "web_presence.mobile_viewport",
 
 def test_public_surface():
     assert probes.__all__ == sorted(probes.__all__)
-    assert set(probes.__all__) == {"artifacts_for_html", "inspect_html", "run_probes"}
+    assert set(probes.__all__) == {"artifacts_for_html", "inspect_artifacts", "inspect_html",
+                                   "run_probes"}
 
 
 def test_step_meta_matches_the_catalogue():
