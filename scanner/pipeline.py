@@ -27,7 +27,7 @@ from output.store import Store, StoreError
 from scanner.gather.crawler import Crawler
 from scanner.gather.settings import CrawlSettings
 from scanner.probe_pool import ProbePool, probe_processes_for
-from scanner.progress import ScanCounters, ScanProgress, summary_line
+from scanner.progress import ScanCounters, ScanProgress, places_warning, summary_line
 from scanner.shop_list import (
     ShopListRequest,
     build_shop_list,
@@ -37,6 +37,7 @@ from scanner.shop_list import (
     unique_shops,
 )
 from scoring import aggregate_commune, load_rubric
+from scoring.result_view import is_measured, shop_outcome
 from sources.places import PlacesClient
 from sources.places_cache import MemoryPlaceIdCache, PlaceIdCache
 from sources.places_legacy import LegacyPlacesClient
@@ -105,6 +106,7 @@ class ScanOutcome:
     errors: int
     reports: dict[str, Path] = field(default_factory=dict)
     summary: str = ""
+    low_coverage: bool = False  # most shops could not be measured at all
 
 
 async def run_scan(config: ScanConfig) -> ScanOutcome:
@@ -132,6 +134,7 @@ async def _run_with_store(config: ScanConfig, store: Store) -> ScanOutcome:
                                    settings=config.recorded_settings(), shops=shops)
     counters = ScanCounters(shops_total=len(shops))
     places = _places_client(config, http_ctx, _known_place_ids(store, label, config.commune))
+    _warn_without_places(config, places)
     judge = ProbePool(probe_processes_for(settings.probe_processes, len(shops)), rubric)
     try:
         with ScanProgress(counters, quiet=config.quiet) as progress:
@@ -151,9 +154,26 @@ async def _run_with_store(config: ScanConfig, store: Store) -> ScanOutcome:
     reports = _write_reports(store, scan_id, out_dir, config)
     counters.shops_done = int(commune.get("shops", counters.shops_done))  # all stored, resumes too
     counters.shops_total = max(counters.shops_total, counters.shops_done)
+    _count_outcomes(store, scan_id, counters)
     return ScanOutcome(scan_id, out_dir, counters.shops_total, counters.shops_done,
                        counters.shop_errors, reports,
-                       summary=_summary(scan_id, counters, out_dir))
+                       summary=_summary(scan_id, counters, out_dir),
+                       low_coverage=counters.low_coverage())
+
+
+def _count_outcomes(store: Any, scan_id: str, counters: ScanCounters) -> None:
+    """Every stored shop (resumed ones too) counted by outcome, for the summary."""
+    for result in store.iter_shop_results(scan_id):
+        counters.outcomes[shop_outcome(result)] += 1
+        counters.with_measure += is_measured(result)
+
+
+def _warn_without_places(config: ScanConfig, places: PlacesSource) -> None:
+    """Say before the scan, not after, that two steps will not be measured (when no key is
+    set; --no-places is the user's own choice and needs no warning)."""
+    message = places_warning(places if isinstance(places, str) else None)
+    if message:
+        (config.notify or (lambda text: log.warning("%s", text)))(message)
 
 
 async def _scan_shops(
@@ -167,7 +187,7 @@ async def _scan_shops(
             result = save_result(store, scan_id, await shop_scanner.scan(shop))
             counters.shops_done += 1
             counters.pages += result["crawl"]["pages"]
-            counters.shop_errors += any(s["status"] == "error" for s in result["steps"].values())
+            counters.shop_errors += shop_outcome(result) not in ("measured", "not_measured")
             progress.update()
 
     await asyncio.gather(*(worker() for _ in range(min(workers, max(1, len(shops))))))
@@ -285,7 +305,9 @@ def _places_key(config: ScanConfig) -> str | None:
 
 async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop]:
     if config.shops_file is not None:
-        return read_shops_file(config.shops_file, config.notify or _log_warning)
+        shops, listed_commune = read_shops_file(config.shops_file, config.notify or _log_warning)
+        config.commune = config.commune or listed_commune  # the list's commune column
+        return shops
     if not config.commune:
         raise UserInputError("indiquez --shops FICHIER, --commune NOM ou --demo")
     say = config.notify or _log_info

@@ -67,8 +67,9 @@ def estimate_line(calls: int, usd: float) -> str:
             "catalogue, avant la gratuité mensuelle).")
 
 
-def read_shops_file(path: Path, say: Callable[[str], None]) -> list[Shop]:
-    """The shops of a user's CSV/XLSX list; each unreadable row is said and skipped."""
+def read_shops_file(path: Path, say: Callable[[str], None]) -> tuple[list[Shop], str | None]:
+    """The shops of a user's CSV/XLSX list and its commune column (when every row gives the
+    same); each unreadable row is said and skipped."""
     if not path.exists():
         raise UserInputError(f"fichier introuvable : {path}")
     imported = read_shop_list(path)
@@ -76,7 +77,7 @@ def read_shops_file(path: Path, say: Callable[[str], None]) -> list[Shop]:
         say(f"{path.name}, ligne {err.row_number} : {err.message} (ligne ignorée)")
     if not imported.shops:
         raise UserInputError(f"aucun commerce lisible dans {path}")
-    return imported.shops
+    return imported.shops, imported.commune
 
 
 def unique_shops(shops: list[Shop], say: Callable[[str], None] | None = None) -> list[Shop]:

@@ -55,7 +55,7 @@ def sources_command(
             commune, wanted, shops_file=shops, osm_file=osm_file, kbo_path=kbo,
             postcodes=tuple(postcode or ()), places_key=key, places_budget=places_budget)
         result = asyncio.run(build_shop_list(request, http_ctx, on_estimate=_print_estimate))
-    write_shop_list(result.shops, out)
+    write_shop_list(result.shops, out, commune=getattr(result.commune, "name", None))
     for line in report_lines(result, out):
         typer.echo(line)
 
