@@ -2,17 +2,19 @@
 
     from output import write_reports
     write_reports(store, scan_id, Path("out"), formats=("html", "xlsx", "csv", "json"), lang="fr")
-
-Heavy modules are imported on use, so `from output.store import Store` stays light.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from output.store import Store
+from output._stats import commune_section
+from output.i18n import load_messages
+from output.report_csv import write_shops_csv
+from output.report_html import write_report_html
+from output.report_json import write_scan_json
+from output.report_xlsx import write_audit_xlsx
+from output.store import Store, StoreError
 
 FORMATS = ("html", "xlsx", "csv", "json")
 FILE_NAMES = {"html": "report.html", "xlsx": "audit.xlsx", "csv": "shops.csv",
@@ -30,10 +32,6 @@ def write_reports(store: Store, scan_id: str, out_dir: Path,
     complete. Raises `output.store.StoreError` if the scan does not exist and ValueError for
     an unknown format or language.
     """
-    from output._stats import commune_section
-    from output.i18n import load_messages
-    from output.store import StoreError
-
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"Format inconnu : {', '.join(unknown)} (formats : {', '.join(FORMATS)})")
@@ -53,13 +51,9 @@ def write_reports(store: Store, scan_id: str, out_dir: Path,
 def _write_one(fmt: str, store: Store, scan: dict, commune: dict, path: Path,
                lang: str) -> Path:
     if fmt == "json":
-        from output.report_json import write_scan_json
         return write_scan_json(store, scan, commune, path)
     if fmt == "csv":
-        from output.report_csv import write_shops_csv
         return write_shops_csv(store, scan["id"], path)
     if fmt == "xlsx":
-        from output.report_xlsx import write_audit_xlsx
         return write_audit_xlsx(store, scan, commune, path, lang)
-    from output.report_html import write_report_html
     return write_report_html(store, scan, commune, path, lang)

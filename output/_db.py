@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, make_url
 
 from core.errors import ScanFailed
@@ -115,8 +116,6 @@ def connect_and_migrate(url_text: str) -> sa.Engine:
 
 def head_revision() -> str:
     """The migration revision the code expects."""
-    from alembic.script import ScriptDirectory
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return ScriptDirectory.from_config(config).get_current_head() or ""

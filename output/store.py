@@ -31,6 +31,7 @@ from output import _tables as t
 from output._aggregates import record_scan_aggregates
 from output._db import DEFAULT_DB_URL, StoreError, connect_and_migrate, head_revision
 from output._identity import facts_of, resolve_identity
+from output._integrity import find_problems
 
 __all__ = ["DEFAULT_DB_URL", "Store", "StoreError"]
 
@@ -186,8 +187,6 @@ class Store:
     # -- health ------------------------------------------------------------------------------
     def integrity_check(self) -> list[str]:
         """Problems found in the database (empty list: all fine)."""
-        from output._integrity import find_problems
-
         with self.engine.connect() as conn:
             return find_problems(conn, self.dialect, head_revision())
 

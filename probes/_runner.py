@@ -72,15 +72,22 @@ def inspect_html(html: str, url: str | None = None, headers: dict[str, str] | No
 
     `fingerprints` replaces the default technology set (see load_fingerprints).
     """
-    artifacts = artifacts_for_html(html, url, headers)
+    result = inspect_artifacts(artifacts_for_html(html, url, headers), fingerprints)
+    result["input"] = {"url": url, "bytes": len(html.encode("utf-8", "replace"))}
+    return result
+
+
+def inspect_artifacts(artifacts: ShopArtifacts,
+                      fingerprints: dict[str, Technology] | None = None) -> dict[str, Any]:
+    """What `inspect` shows for gathered artifacts: the site's signals (not the Google
+    listing's), their evidence, and the rules that failed."""
     ctx = ProbeContext(artifacts, fingerprints=fingerprints) if fingerprints else None
     report = run_probes(artifacts, ctx)
     signals = {key: value for key, value in report.flat_signals().items()
                if not key.startswith(("google_listing.",))}
     errors = {f"{step}.{name}": sig.error for step, obs in report.steps.items()
               for name, sig in obs.signals.items() if sig.error}
-    result: dict[str, Any] = {"input": {"url": url, "bytes": len(html.encode("utf-8", "replace"))},
-                              "signals": signals, "evidence": report.flat_evidence()}
+    result: dict[str, Any] = {"input": {}, "signals": signals, "evidence": report.flat_evidence()}
     if errors:
         result["errors"] = errors
     return result

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from core.artifacts import FetchedPage
 from probes.fingerprints import Pattern, parse_pattern
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 from probes.words import PageWords
@@ -239,13 +239,13 @@ def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
     return meta
 
 
-def parsed_page_of(page: Any) -> ParsedPage:
+def parsed_page_of(page: FetchedPage) -> ParsedPage:
     """The shared parse of a FetchedPage: made on first use, reused by crawler and probes.
 
     A page whose html was replaced (rendered) since it was parsed is parsed again.
     """
     doc = page.parsed
-    if doc is None or doc.source is not page.html:
+    if not isinstance(doc, ParsedPage) or doc.source is not page.html:
         doc = parse_page(page.html or "", page.final_url or page.url, page.headers, page.role)
         page.parsed = doc
     doc.role = page.role

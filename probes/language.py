@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from langdetect import DetectorFactory, detect
+from langdetect.lang_detect_exception import LangDetectException
+
 from core.result import Evidence
 from probes.document import ParsedPage
 from probes.keywords import Keywords
@@ -71,10 +74,6 @@ def _count(seen: Counter[str], stopwords: frozenset[str]) -> int:
 def _by_langdetect(text: str) -> str | None:
     if len(text) < MIN_TEXT_FOR_LANGDETECT:
         return None
-    # langdetect loads ~50 language profiles on first use: imported here, not at start-up
-    from langdetect import DetectorFactory, detect
-    from langdetect.lang_detect_exception import LangDetectException
-
     DetectorFactory.seed = LANGDETECT_SEED
     try:
         code = detect(text[:LANGDETECT_CHARS])

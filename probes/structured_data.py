@@ -141,7 +141,7 @@ def _owner_scope(node: LexborNode) -> LexborNode | None:
 def parse_rdfa(html: str, url: str | None) -> list[SchemaItem]:
     """RDFa through extruct; any failure in extruct yields no items."""
     try:
-        import extruct
+        import extruct  # lazy: 0.5 s to import, needed only for pages with RDFa
 
         data = extruct.extract(html, base_url=url, syntaxes=["rdfa"], uniform=False)
     except Exception:  # noqa: BLE001 - extruct/pyRdfa raise many kinds on bad markup

@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from core.errors import UserInputError
 from core.shop import SHOP_CSV_FIELDS, Shop
 from sources.csv_limits import CSV_FIELD_LIMIT, allow_large_csv_fields
@@ -220,8 +222,6 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file

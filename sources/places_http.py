@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 import httpx
 
+from core.http import BodyTooLarge, parse_retry_after, read_capped
+
 BACKOFF_BASE_S = 2.0
 MAX_WAIT_S = 60.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -173,13 +175,6 @@ def _failure_for(code: int, body: bytes) -> PlacesFailure:
     return PlacesFailure(f"requête refusée par Google Places (HTTP {code} {status})".strip())
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
-    try:
-        return float(headers["retry-after"])
-    except (KeyError, ValueError):
-        return None
-
-
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
         answer = json.loads(body)
@@ -195,14 +190,11 @@ async def _send(client: httpx.AsyncClient, method: str, url: str, headers: dict[
                 body: dict[str, Any] | None) -> tuple[int, httpx.Headers, bytes]:
     """One request; the body is read while its decompressed size stays under the cap."""
     async with client.stream(method, url, headers=headers, json=body) as response:
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise PlacesFailure(TOO_LARGE_REASON)
-            chunks.append(chunk)
-        return response.status_code, response.headers, b"".join(chunks)
+        try:
+            content = await read_capped(response, MAX_ANSWER_BYTES)
+        except BodyTooLarge:
+            raise PlacesFailure(TOO_LARGE_REASON) from None
+        return response.status_code, response.headers, content
 
 
 async def call_places(
@@ -228,7 +220,7 @@ async def call_places(
             failure = _failure_for(code, content)
             if code not in RETRY_STATUSES:
                 raise failure
-            wait = _retry_after(resp_headers) or wait
+            wait = parse_retry_after(resp_headers.get("retry-after")) or wait
         if attempt + 1 < max_attempts:
             await sleep(min(wait, MAX_WAIT_S))
     raise failure

@@ -96,8 +96,8 @@ def test_outputs_and_store(demo_scan: dict[str, Any]) -> None:
     assert {"scan.json", "shops.csv", "report.html"} <= {p.name for p in out.iterdir()}
     assert str((out / "report.html").resolve()) in demo_scan["stdout"]
     # What the sources gave is told to the user (the progress bar is off: not a terminal).
-    assert f"osm {len(MANIFEST['shops'])} ; après fusion : {len(MANIFEST['shops'])}" in \
-        demo_scan["output"]
+    assert f"OpenStreetMap : {len(MANIFEST['shops'])} commerces" in demo_scan["output"]
+    assert f"Total après fusion : {len(MANIFEST['shops'])} commerces" in demo_scan["output"]
     commune = demo_scan["scan"]["commune"]
     assert set(commune["steps"]) == set(STEPS)
     store = Store(demo_scan["db"])

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import ExitStack
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from core.errors import EXIT_FAILED, EXIT_LOW_COVERAGE, UserInputError
+from output import FORMATS
+from output.i18n import LANGUAGES
+from output.store import Store
 from scanner.cli.support import err_console, handle_errors, set_debug
+from scanner.demo import start_demo
 from scanner.pipeline import DEFAULT_DB_URL, ScanConfig, ScanOutcome, run_scan
 
 HELP = """Mesure la maturité numérique des commerces d'une commune, étape par étape du
@@ -28,8 +33,6 @@ COMMAND_MODULES = ("scanner.cli.sources", "scanner.cli.inspect", "scanner.cli.re
 
 def _print_version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
-
         try:
             typer.echo(f"smartcommerce {version('smart-commerce-scanner')}")
         except PackageNotFoundError:
@@ -124,8 +127,6 @@ def resume_cmd(
     quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
 ) -> None:
     """Reprend une analyse interrompue là où elle s'est arrêtée."""
-    from output.store import Store
-
     store = Store(db)
     try:
         scan_row = store.get_scan(scan_id)
@@ -149,8 +150,6 @@ def resume_cmd(
 def _run(cfg: ScanConfig) -> None:
     with ExitStack() as stack:
         if cfg.demo:
-            from scanner.demo import start_demo
-
             demo = stack.enter_context(start_demo())
             cfg.http_ctx = demo.http_ctx
             cfg.places_api_key = demo.places_api_key
@@ -168,9 +167,6 @@ def _run(cfg: ScanConfig) -> None:
 
 def _check_report_options(formats: tuple[str, ...], lang: str) -> None:
     """Refuse bad --format / --lang before scanning, not after an hour of work."""
-    from output import FORMATS
-    from output.i18n import LANGUAGES
-
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserInputError(f"format inconnu : {', '.join(unknown) or '(vide)'} "

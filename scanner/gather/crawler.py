@@ -26,23 +26,32 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from core.artifacts import FetchedPage, FetchError, RobotsInfo, SiteArtifacts, SiteStatus
+from core.artifacts import (
+    FailureKind,
+    FetchedPage,
+    FetchError,
+    PageRole,
+    RobotsInfo,
+    SiteArtifacts,
+    SiteStatus,
+)
+from core.hosts import is_not_crawled
 from core.http import HttpContext, make_client
 from core.shop import Shop
-from scanner.crawl_stats import CrawlStats
 from scanner.gather.fetch import Fetcher, FetchFailure, Validators, host_of
 from scanner.gather.key_pages import find_key_pages
-from scanner.gather.links import LinkKeywords, is_social, load_link_keywords
+from scanner.gather.links import LinkKeywords, load_link_keywords
 from scanner.gather.render import RenderService
 from scanner.gather.robots import RobotsCache
 from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import REAL_CLOCK, Clock, Slots
+from scanner.gather.stats import CrawlStats
 
 log = logging.getLogger(__name__)
 
 UNREACHABLE_KINDS = ("dns", "connect", "tls", "timeout")
 #: FetchFailure kind for a request or redirect hop to a social network (never made).
-SOCIAL_KIND = "social"
+SOCIAL_KIND: FailureKind = "social"
 
 
 class ValidatorCache(Protocol):
@@ -54,7 +63,7 @@ class ValidatorCache(Protocol):
                         html: str) -> None: ...
 
 
-def status_for_failure(kind: str) -> SiteStatus:
+def status_for_failure(kind: FailureKind) -> SiteStatus:
     if kind == "refused":
         return "refused"
     if kind in UNREACHABLE_KINDS:
@@ -118,7 +127,7 @@ class Crawler:
     async def _robots_allows(self, url: str) -> bool:
         """Checked before every request and redirect hop (pages and rendering browsers)."""
         assert self._robots is not None
-        if is_social(url, self.keywords):  # e.g. a site redirecting to its Facebook page
+        if is_not_crawled(url):  # e.g. a site redirecting to its Facebook page
             raise FetchFailure(url, SOCIAL_KIND, "a social network page: recorded, not crawled")
         rules = await self._robots.rules_for(url)
         if rules.failure is not None:  # e.g. a redirect hop to a refused or dead address
@@ -144,7 +153,6 @@ class Crawler:
             self._record(site, FetchError(url or "", "other", f"{type(exc).__name__}: {exc}"))
             site.status = "ok" if site.pages else "error"
         finally:
-            self.stats.shops_done += 1
             self._forget_site(url, site)
         return site
 
@@ -167,7 +175,7 @@ class Crawler:
             else:
                 site.status = "no_website"
             return
-        if is_social(url, self.keywords):
+        if is_not_crawled(url):
             site.status = "social_only"
             site.social_links = [url]
             return
@@ -187,7 +195,7 @@ class Crawler:
         token = self._robots.user_agent_token
         delay = rules.crawl_delay(token)
         home_allowed = rules.allows(url, token)
-        site.robots = RobotsInfo(rules.url, rules.status, home_allowed, delay)  # type: ignore[arg-type]
+        site.robots = RobotsInfo(rules.url, rules.status, home_allowed, delay)
         self.slots.set_crawl_delay(host_of(url), delay)
         if rules.failure is not None:
             self._fail(site, rules.failure)
@@ -250,7 +258,8 @@ class Crawler:
                 seen.add(page.final_url)
                 site.pages.append(page)
 
-    async def _fetch_key_page(self, url: str, role: str, site: SiteArtifacts) -> FetchedPage | None:
+    async def _fetch_key_page(self, url: str, role: PageRole, site: SiteArtifacts
+                              ) -> FetchedPage | None:
         try:
             page = await self._fetch_page(url)
         except FetchFailure as failure:
@@ -259,7 +268,7 @@ class Crawler:
             else:
                 self._record(site, FetchError(failure.url, failure.kind, failure.message))
             return None
-        page.role = role  # type: ignore[assignment]
+        page.role = role
         if site.render == "rendered" and self._render is not None:  # a JS site: its pages too
             await self._render.render_if_needed(page)
         return page
@@ -288,4 +297,3 @@ class Crawler:
 
     def _record(self, site: SiteArtifacts, error: FetchError) -> None:
         site.errors.append(error)
-        self.stats.errors += 1

@@ -20,13 +20,14 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from core.artifacts import FetchedPage
+from core.artifacts import FailureKind, FetchedPage
+from core.http import BodyTooLarge, read_capped
 from core.network import AddressRefused, NameNotResolved
-from scanner.crawl_stats import CrawlStats
 from scanner.gather.encoding import decode_html
 from scanner.gather.retry import is_tls_error, retry_decision
 from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import REAL_CLOCK, Clock, Slots
+from scanner.gather.stats import CrawlStats
 
 #: Content types kept as pages; anything else (PDF, images…) is not a web page for us.
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
@@ -40,7 +41,8 @@ RobotsCheck = Callable[[str], Awaitable[bool]]
 
 
 class FetchFailure(Exception):
-    def __init__(self, url: str, kind: str, message: str, status: int | None = None) -> None:
+    def __init__(self, url: str, kind: FailureKind, message: str, status: int | None = None
+                 ) -> None:
         super().__init__(message)
         self.url, self.kind, self.message, self.status = url, kind, message, status
 
@@ -123,16 +125,12 @@ class Fetcher:
 
     async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
         """Read the decompressed body, aborting as soon as it passes the cap (gzip-bomb safe)."""
-        cap = self._settings.max_body_bytes
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FetchFailure(url, "too_large", f"body over {cap} bytes (decompressed)")
-            chunks.append(chunk)
-        self._stats.bytes_received += size
-        return b"".join(chunks)
+        try:
+            body = await read_capped(response, self._settings.max_body_bytes)
+        except BodyTooLarge as exc:
+            raise FetchFailure(url, "too_large", str(exc)) from None
+        self._stats.bytes_received += len(body)
+        return body
 
     async def follow(
         self, url: str, headers: dict[str, str] | None = None,

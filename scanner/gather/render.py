@@ -23,10 +23,10 @@ from typing import Any
 
 from core.artifacts import FetchedPage, RenderStatus
 from probes.document import parsed_page_of
-from scanner.crawl_stats import CrawlStats
 from scanner.gather.fetch import ACCEPT_HTML, Fetcher, FetchFailure
 from scanner.gather.render_decision import needs_rendering
 from scanner.gather.settings import CrawlSettings
+from scanner.gather.stats import CrawlStats
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class RenderService:
             log.warning("rendering unavailable: %s", self._unavailable)
             return
         try:
-            from playwright.async_api import async_playwright
+            from playwright.async_api import async_playwright  # lazy: heavy, only when rendering
 
             self._playwright = await async_playwright().start()
             self._browser = await self._playwright.chromium.launch(

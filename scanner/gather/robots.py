@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from core.artifacts import RobotsStatus
 from scanner.gather.fetch import Fetcher, FetchFailure
 
 ROBOTS_PATH = "/robots.txt"
@@ -37,7 +38,7 @@ NETWORK_FAILURE_KINDS = ("timeout", "connect", "dns", "tls", "refused")
 @dataclass(slots=True)
 class RobotsRules:
     url: str
-    status: str  # ok | missing | error (RobotsInfo.status)
+    status: RobotsStatus
     parser: Protego | None = None
     disallow_all: bool = False
     failure: FetchFailure | None = None  # the network failure, when there was one

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserInputError
+from core.http import CONTACT_URL, USER_AGENT_PRODUCT, user_agent_header
 
 # -- Politeness ---------------------------------------------------------------------------------
 #: Requests in flight at once, all hosts together.
@@ -71,9 +72,9 @@ DEFAULT_RETRY_BACKOFF_BASE = 0.5
 DEFAULT_RETRY_MAX_DELAY = 30.0
 
 # -- Identity -----------------------------------------------------------------------------------
-DEFAULT_USER_AGENT = "SmartCommerceScanner/0.1"
-#: Where a webmaster learns what the tool does and how to reach us.
-DEFAULT_CONTACT_URL = "https://github.com/smart-commerce-scanner/smart-commerce-scanner"
+#: Tool name and version, then the contact URL (the one User-Agent: core/http.py).
+DEFAULT_USER_AGENT = USER_AGENT_PRODUCT
+DEFAULT_CONTACT_URL = CONTACT_URL
 
 # -- Rendering of JavaScript-only sites ---------------------------------------------------------
 DEFAULT_RENDER = True
@@ -134,7 +135,7 @@ class CrawlSettings:
     @property
     def user_agent_header(self) -> str:
         """The User-Agent sent: tool name and version, then the contact URL."""
-        return f"{self.user_agent} (+{self.contact_url})" if self.contact_url else self.user_agent
+        return user_agent_header(self.user_agent, self.contact_url)
 
     @classmethod
     def layered(cls, config_path: Path | None, overrides: dict[str, Any]) -> CrawlSettings:
