@@ -7,9 +7,9 @@ Every TCP connection the tool opens goes through ``GuardedBackend.connect_tcp``:
    is trusted as given: it comes from the program, never from a website or a shop list.
 2. Otherwise the name is resolved with ``getaddrinfo``.
 3. Unless private addresses are allowed, any loopback, private, link-local, multicast,
-   reserved or unspecified address (also when embedded in NAT64 or 6to4 IPv6 addresses) is
-   refused with ``AddressRefused``. The connection is made to the vetted IP itself, so a DNS
-   answer cannot change between check and use.
+   reserved or unspecified address (also when embedded in IPv4-mapped, IPv4-compatible,
+   NAT64 or 6to4 IPv6 addresses) is refused with ``AddressRefused``. The connection is made
+   to the vetted IP itself, so a DNS answer cannot change between check and use.
 
 Redirects open new connections, so a redirect to a private address is refused the same way.
 TLS still verifies the certificate against the original host name (SNI), as with ``--resolve``.
@@ -40,6 +40,7 @@ class NameNotResolved(httpx.ConnectError):
 
 
 NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: last 32 bits are IPv4
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d (RFC 4291 2.5.5.1)
 
 
 def is_public_address(ip: str) -> bool:
@@ -52,10 +53,10 @@ def is_public_address(ip: str) -> bool:
 
 
 def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address leads to: mapped, NAT64 or 6to4."""
+    """The IPv4 address an IPv6 address leads to: mapped, IPv4-compatible, NAT64 or 6to4."""
     if addr.ipv4_mapped:
         return addr.ipv4_mapped
-    if addr in NAT64_PREFIX:
+    if addr in NAT64_PREFIX or addr in IPV4_COMPATIBLE:
         return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
     return addr.sixtofour
 

@@ -139,7 +139,9 @@ class Crawler:
                                           "the whole site took too long; pages so far are kept"))
             site.status = "ok" if site.pages else "unreachable"
         except Exception as exc:  # a bug must not end the scan: it becomes this shop's error
-            log.exception("crawl of %s failed", url)
+            # one line; the traceback only for --debug (a bug report, not the user's problem)
+            log.warning("crawl of %s failed: %s", url, type(exc).__name__,
+                        exc_info=log.isEnabledFor(logging.DEBUG))
             self._record(site, FetchError(url or "", "other", f"{type(exc).__name__}: {exc}"))
             site.status = "ok" if site.pages else "error"
         finally:
