@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import ssl
 from collections.abc import Iterable, Mapping
@@ -28,7 +29,37 @@ import httpx
 from httpcore import AsyncNetworkBackend, AsyncNetworkStream
 from httpcore._backends.auto import AutoBackend
 
+from core.errors import UserInputError
+
 ResolveMap = Mapping[tuple[str, int], tuple[str, int]]
+#: HOST:PORT:ADDRESS[:TARGET_PORT]; ADDRESS is an IPv4 address or an IPv6 one in brackets.
+RESOLVE_ENTRY = re.compile(r"([^:\s\[\]/]+):(\d{1,5}):(\[[0-9a-fA-F:.]+\]|[0-9.]+)(?::(\d{1,5}))?")
+
+
+def parse_resolve(entries: Iterable[str]) -> dict[tuple[str, int], tuple[str, int]]:
+    """``--resolve`` entries as a resolve override, like curl: ``HOST:PORT:ADDRESS``.
+
+    ``boulangerie.be:443:203.0.113.7`` sends boulangerie.be's HTTPS to 203.0.113.7 (TLS still
+    checks boulangerie.be's certificate); ``shop.be:80:127.0.0.1:8080`` also changes the port.
+    The address is the user's explicit choice, so the SSRF guard trusts it. Raises
+    UserInputError on a malformed entry.
+    """
+    mapping: dict[tuple[str, int], tuple[str, int]] = {}
+    for entry in entries:
+        m = RESOLVE_ENTRY.fullmatch(entry.strip())
+        try:
+            if m is None:
+                raise ValueError(entry)
+            address = str(ipaddress.ip_address(m.group(3).strip("[]")))
+            port, target = int(m.group(2)), int(m.group(4) or m.group(2))
+            if not (0 < port < 65536 and 0 < target < 65536):
+                raise ValueError(entry)
+        except ValueError:
+            raise UserInputError(
+                f"--resolve « {entry} » : attendu HÔTE:PORT:ADRESSE, par exemple "
+                "boulangerie.be:443:203.0.113.7") from None
+        mapping[(m.group(1).lower().rstrip("."), port)] = (address, target)
+    return mapping
 
 
 class AddressRefused(httpx.TransportError):

@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -65,7 +66,7 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None
          wrap: bool = False) -> WriteOnlyCell:
     if isinstance(value, list | tuple | dict):
         value = _text(value)
-    made = WriteOnlyCell(sheet, value=neutralise_formula(value))
+    made = WriteOnlyCell(sheet, value=xlsx_safe(neutralise_formula(value)))
     if number_format:
         made.number_format = number_format
     if font:
@@ -75,6 +76,12 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None
     if wrap:
         made.alignment = WRAP
     return made
+
+
+def xlsx_safe(value: Any) -> Any:
+    """Text without the control characters a workbook cannot hold (\x07 from a shop name or
+    a page title would make openpyxl refuse the whole file)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def header_row(sheet: WriteOnlyWorksheet, titles: list[str]) -> list[WriteOnlyCell]:

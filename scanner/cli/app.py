@@ -11,7 +11,14 @@ import typer
 
 from core.errors import EXIT_FAILED, UserInputError
 from scanner.cli.support import err_console, handle_errors, set_debug
-from scanner.pipeline import DEFAULT_DB_URL, ScanConfig, ScanOutcome, run_scan
+from core.network import parse_resolve
+from scanner.pipeline import (
+    DEFAULT_DB_URL,
+    ScanConfig,
+    ScanOutcome,
+    check_places_options,
+    run_scan,
+)
 
 HELP = """Mesure la maturité numérique des commerces d'une commune, étape par étape du
 parcours client (présence web, fiche Google, commande en ligne, click & collect, avis),
@@ -55,6 +62,12 @@ OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Dossier du rapport (par défaut ./smartcommerce-out/<nom>-<date>/).")]
 
 
+ResolveOpt = Annotated[list[str] | None, typer.Option(
+    "--resolve", metavar="HÔTE:PORT:ADRESSE",
+    help=("Envoie HÔTE:PORT vers ADRESSE, comme curl --resolve (répétable), p. ex. "
+          "boulangerie.be:443:203.0.113.7 pour vérifier un site avant le changement de DNS."))]
+
+
 def _flag(name: str, text: str) -> Any:
     return typer.Option(name, help=text)
 
@@ -91,14 +104,16 @@ def scan(
     = "json,csv,html,xlsx",
     lang: Annotated[str, typer.Option(help="Langue du rapport : fr, nl, de, en.")] = "fr",
     quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
+    resolve: ResolveOpt = None,
 ) -> None:
     """Analyse les commerces d'une commune ou d'une liste et écrit le rapport."""
     if sum(x is not None and x is not False for x in (demo or None, shops, commune, resume)) != 1:
         raise UserInputError("choisissez une seule entrée : --demo, --shops, --commune ou --resume")
     if resume:  # the interrupted scan's own settings apply, as with `smartcommerce resume`
-        resume_cmd(scan_id=resume, db=db, out=out, quiet=quiet)
+        resume_cmd(scan_id=resume, db=db, out=out, quiet=quiet, resolve=resolve)
         return
     _check_report_options(_split(format), lang)
+    parse_resolve(resolve or ())
     cfg = ScanConfig(
         shops_file=shops, commune=commune, sources=_split(sources), osm_file=osm_file,
         kbo_path=kbo, out_dir=out, db_url=db, config_file=config,
@@ -108,7 +123,9 @@ def scan(
         allow_private_addresses=allow_private_addresses,
         formats=_split(format), lang=lang, quiet=quiet, demo=demo,
         notify=_say,  # findings and skipped rows, even with --quiet
+        resolve=tuple(resolve or ()),
     )
+    check_places_options(cfg)
     _run(cfg)
 
 
@@ -119,10 +136,12 @@ def resume_cmd(
     db: DbOpt = DEFAULT_DB_URL,
     out: OutOpt = None,
     quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
+    resolve: ResolveOpt = None,
 ) -> None:
     """Reprend une analyse interrompue là où elle s'est arrêtée."""
     from output.store import Store
 
+    parse_resolve(resolve or ())
     store = Store(db)
     try:
         scan_row = store.get_scan(scan_id)
@@ -140,6 +159,7 @@ def resume_cmd(
             elif isinstance(value, list):
                 value = tuple(value)
             setattr(cfg, key, value)
+    cfg.resolve = (*cfg.resolve, *(resolve or ()))  # the recorded ones, then the new ones
     _run(cfg)
 
 
@@ -154,7 +174,7 @@ def _run(cfg: ScanConfig) -> None:
             cfg.commune = cfg.commune or demo.commune
             cfg.crawl_overrides = {**demo.crawl_overrides, **cfg.crawl_overrides}
         outcome: ScanOutcome = asyncio.run(run_scan(cfg))
-    err_console.print(outcome.summary)
+    _say(outcome.summary)  # holds the label and the output folder: plain text
     html = outcome.reports.get("html")
     typer.echo(str(html.resolve()) if html else str(outcome.out_dir.resolve()))
     if outcome.shops_done < outcome.shops_total:

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from core.errors import UserInputError
+from core.network import ResolveMap, parse_resolve
 from probes._runner import inspect_html
 from probes.evaluation import read_page
 from probes.fingerprints import FingerprintError, load_fingerprints
@@ -64,8 +65,12 @@ def inspect_command(
         "--fingerprints", help="Fichier ou dossier d'empreintes en plus.")] = None,
     allow_private_addresses: Annotated[bool, typer.Option(
         "--allow-private-addresses", help="Autorise les adresses locales (tests).")] = False,
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", metavar="HÔTE:PORT:ADRESSE",
+        help="Envoie HÔTE:PORT vers ADRESSE, comme curl --resolve (répétable).")] = None,
 ) -> None:
     """Show what the scanner detects on web pages."""
+    pinned = parse_resolve(resolve or ())
     missing = [t for t in targets if not t.lower().startswith(("http://", "https://"))
                and not Path(t).is_file()]
     if missing:  # a usage error: nothing is inspected
@@ -79,7 +84,7 @@ def inspect_command(
     failures = 0
     for target in targets:
         try:
-            html, url, headers = read_target(target, base_url, allow_private_addresses)
+            html, url, headers = read_target(target, base_url, allow_private_addresses, pinned)
             result = inspect_html(html, url, headers, fingerprints=techs)
             result["input"]["target"] = target
         except InspectError as exc:
@@ -97,10 +102,10 @@ def inspect_command(
         raise typer.Exit(1)
 
 
-def read_target(target: str, base_url: str | None,
-                allow_private: bool) -> tuple[str, str | None, dict[str, str]]:
+def read_target(target: str, base_url: str | None, allow_private: bool,
+                resolve: ResolveMap | None = None) -> tuple[str, str | None, dict[str, str]]:
     if target.lower().startswith(("http://", "https://")):
-        return asyncio.run(fetch_page(target, allow_private))
+        return asyncio.run(fetch_page(target, allow_private, resolve))
     path = Path(target)
     if not path.is_file():
         raise InspectError(f"Fichier introuvable : {target}")
@@ -110,11 +115,12 @@ def read_target(target: str, base_url: str | None,
         raise InspectError(f"Fichier illisible : {target} ({exc.strerror})") from exc
 
 
-async def fetch_page(url: str, allow_private: bool) -> tuple[str, str, dict[str, str]]:
+async def fetch_page(url: str, allow_private: bool, resolve: ResolveMap | None = None
+                     ) -> tuple[str, str, dict[str, str]]:
     """A plain GET through the scanner's SSRF guard; at most INSPECT_MAX_BYTES."""
     from core.network import AddressRefused, GuardedTransport
 
-    transport = GuardedTransport(allow_private=allow_private)
+    transport = GuardedTransport(resolve=resolve, allow_private=allow_private)
     headers = {"User-Agent": INSPECT_USER_AGENT, "Accept": "text/html,*/*;q=0.5"}
     try:
         client = httpx.AsyncClient(transport=transport, timeout=INSPECT_TIMEOUT_S,

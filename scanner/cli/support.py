@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from core.errors import EXIT_FAILED, EXIT_USAGE, SmartCommerceError
 
@@ -36,7 +37,9 @@ def set_debug(enabled: bool) -> None:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err_console.print(f"[bold red]Erreur :[/] {message}", markup=True, soft_wrap=True)
+    """Print one error line; the message is plain text (paths, names, « [crawl] »), never
+    read as Rich markup."""
+    err_console.print(f"[bold red]Erreur :[/] {escape(message)}", markup=True, soft_wrap=True)
     return typer.Exit(code)
 
 

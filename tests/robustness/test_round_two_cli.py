@@ -97,10 +97,12 @@ def test_capitalised_host_with_a_port_reaches_its_key_pages(tmp_path: Path) -> N
 @pytest.mark.parametrize("args", [
     ["scan", "--shops", "[/]nope.csv"],
     ["resume", "[/]x"],
-    ["scan", "--commune", "[/]X", "--osm-file", "[/]missing.json"],
+    ["scan", "--commune", "[/]X", "--osm-file", "{tmp}/osm.json"],
     ["scan", "--shops", "[bold]x[/bold].csv"],
 ])
 def test_markup_in_user_input_is_printed_as_typed(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "osm.json").write_text('{"elements": []}', "utf-8")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
     result = run_cli([*args, "--db", f"sqlite:///{tmp_path}/db.db"])
     lines = stderr_lines(result)
     assert result.exit_code == USAGE, result.stderr
