@@ -156,7 +156,14 @@ async def _scan_shops(
             counters.shop_errors += any(s["status"] == "error" for s in result["steps"].values())
             progress.update()
 
-    await asyncio.gather(*(worker() for _ in range(min(workers, max(1, len(shops))))))
+    # A TaskGroup cancels the other workers as soon as one fails (a store that is down):
+    # the scan stops at once with one error, and resume continues where it stopped.
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(workers, max(1, len(shops)))):
+                group.create_task(worker())
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None
 
 
 def save_result(store: Any, scan_id: str, result: dict[str, Any]) -> dict[str, Any]:

@@ -74,7 +74,8 @@ def handle_errors(fn: F) -> F:
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if debug_enabled():
                 err_console.print_exception()
-            raise fail(f"erreur inattendue ({type(exc).__name__}) : {exc}. "
+            first_line = next(iter(str(exc).splitlines()), "")
+            raise fail(f"erreur inattendue ({type(exc).__name__}) : {first_line}. "
                        "Relancez avec --debug pour le détail.", EXIT_FAILED) from None
 
     wrapper._handles_errors = True  # type: ignore[attr-defined]
