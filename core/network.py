@@ -58,8 +58,17 @@ def parse_resolve(entries: Iterable[str]) -> dict[tuple[str, int], tuple[str, in
             raise UserInputError(
                 f"--resolve « {entry} » : attendu HÔTE:PORT:ADRESSE, par exemple "
                 "boulangerie.be:443:203.0.113.7") from None
-        mapping[(m.group(1).lower().rstrip("."), port)] = (address, target)
+        mapping[(_ascii_host(m.group(1)), port)] = (address, target)
     return mapping
+
+
+def _ascii_host(host: str) -> str:
+    """The host as the connection sees it: lower case, no final dot, IDN in punycode."""
+    host = host.lower().rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
 class AddressRefused(httpx.TransportError):
@@ -95,7 +104,7 @@ def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 class GuardedBackend(AsyncNetworkBackend):
     def __init__(self, resolve: ResolveMap | None = None, allow_private: bool = False) -> None:
         self._inner = AutoBackend()
-        self._resolve = {(h.lower(), p): target for (h, p), target in (resolve or {}).items()}
+        self._resolve = {(_ascii_host(h), p): target for (h, p), target in (resolve or {}).items()}
         self._allow_private = allow_private
 
     async def connect_tcp(
@@ -103,7 +112,7 @@ class GuardedBackend(AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> AsyncNetworkStream:
-        target = self._resolve.get((host.lower(), port))
+        target = self._resolve.get((_ascii_host(host), port))  # "Shop.be." is "shop.be"
         if target is not None:  # pinned by the program: trusted, like curl --resolve
             ip, port = target
         else:

@@ -21,8 +21,9 @@ import asyncio
 import dataclasses
 import logging
 import random
+import re
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -38,6 +39,8 @@ from scanner.gather.robots import RobotsCache
 from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import Slots
 
+#: The final dot of a host name, before the port if there is one.
+TRAILING_DOT = re.compile(r"\.+(?=:\d*$|$)")
 log = logging.getLogger(__name__)
 
 UNREACHABLE_KINDS = ("dns", "connect", "tls", "timeout")
@@ -80,7 +83,10 @@ def normalize_website(website: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not hostname:
         return None
-    return url if parts.path else url + "/"
+    if hostname.endswith("."):  # "shop.be." is shop.be; many servers refuse the dotted Host
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        url = urlunsplit(parts._replace(netloc=userinfo + at + TRAILING_DOT.sub("", hostport)))
+    return url if urlsplit(url).path else url + "/"
 
 
 class Crawler:
