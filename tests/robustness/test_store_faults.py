@@ -54,7 +54,7 @@ def _limit_file_size() -> None:
 
 
 @pytest.mark.slow
-def test_full_disk_mid_scan_gives_one_clean_line_and_resume_finishes(tmp_path: Path) -> None:
+def test_full_disk_mid_scan_gives_one_clean_line(tmp_path: Path) -> None:
     shops = tmp_path / "liste.csv"
     shops.write_text("nom\n" + "".join(f"C{i}\n" for i in range(200)), "utf-8")
     db = f"sqlite:///{tmp_path}/scan.db"
