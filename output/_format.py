@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NBSP = "\u202f"  # narrow no-break space, used before % in French and German
 SAFE_SCHEMES = frozenset({"http", "https"})
+LOCAL_ZONE = "Europe/Brussels"  # scans are stored in UTC and shown in Belgian time
 
 
 class Formatter:
@@ -36,6 +38,25 @@ class Formatter:
         if self.lang == "en":
             return moment.strftime("%Y-%m-%d")
         return moment.strftime("%d.%m.%Y" if self.lang == "de" else "%d/%m/%Y")
+
+    def datetime(self, iso: str | None) -> str:
+        """Date and time (Belgian time), so two scans of one day stay apart."""
+        if not iso:
+            return "–"
+        try:
+            moment = datetime.fromisoformat(iso)
+        except ValueError:
+            return iso[:16]
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(_local_zone())
+        return f"{self.date(moment.replace(tzinfo=None).isoformat())} {moment:%H:%M}"
+
+
+def _local_zone() -> tzinfo | None:
+    try:
+        return ZoneInfo(LOCAL_ZONE)
+    except ZoneInfoNotFoundError:  # no time zone data on this machine: keep UTC
+        return None
 
 
 def safe_href(url: object) -> str | None:

@@ -12,16 +12,18 @@ from typing import Any
 from core.steps import STEPS
 from output import _stats
 from output._format import Formatter, safe_href
+from output._shop_view import problems, shop_details
 from output._svg_map import map_frame
 from output.i18n import Messages
 from output.store import Store
+from scoring import Rubric, load_rubric
+from scoring.result_view import OUTCOMES, is_measured, shop_outcome
 
 MAX_OPPORTUNITIES = 5
 MAX_STREETS = 25
 STREET_MIN_SHOPS = 3  # streets with fewer shops are not listed (too small to say anything)
-MAX_EVIDENCE_PER_SIGNAL = 3
-CHART_ROW_HEIGHT = 56
-CHART_BAR_X, CHART_BAR_W = 230, 520
+MIN_MEASURED_SHARE = 0.5  # below this share of shops measured, no strength / weakest link
+MAX_NAMED_SHOPS = 5  # shops named per opportunity
 
 
 def build_view(store: Store, scan: dict[str, Any], commune: dict[str, Any], msg: Messages,
@@ -29,29 +31,45 @@ def build_view(store: Store, scan: dict[str, Any], commune: dict[str, Any], msg:
     shops: list[dict[str, Any]] = []
     crawl: Counter[str] = Counter()
     places: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    rubric = _rubric(scan)
+    scan_trends = trends(store, scan)
+    earlier = shop_timelines(store, scan_trends)
     for result in store.iter_shop_results(scan["id"]):
-        shops.append(shop_row(result))
+        shops.append(shop_row(result, rubric, msg, earlier))
         crawl[_status_of(result, "crawl")] += 1
         places[_status_of(result, "places")] += 1
+        outcomes[shop_outcome(result)] += 1
+        outcomes["any_measured"] += is_measured(result)
     journey = _stats.group_figures(commune)["steps"]
+    total = int(commune.get("shops") or len(shops))
+    enough = _enough_measured(journey)
     return {
         "scan": scan, "commune_name": scan.get("commune") or msg("meta.no_commune"),
-        "shops_total": int(commune.get("shops") or len(shops)),
-        "partial": scan.get("status") != "finished",
+        "shops_total": total, "partial": scan.get("status") != "finished",
         "steps": STEPS, "journey": journey, "chart": journey_chart(journey),
-        "weakest": _stats.weakest_step(commune), "strongest": _stats.strongest_step(journey),
-        "opportunities": _stats.opportunities(commune, MAX_OPPORTUNITIES),
+        "coverage": {"outcomes": [(o, outcomes[o]) for o in OUTCOMES],
+                     "measured_any": outcomes["any_measured"], "total": len(shops),
+                     "low": bool(shops) and outcomes["any_measured"] < MIN_MEASURED_SHARE
+                     * len(shops)},
+        "too_few": [step for step in STEPS if step not in enough],
+        "weakest": _gate(_stats.weakest_step(commune), enough),
+        "strongest": _gate(_stats.strongest_step({s: journey[s] for s in enough}), enough),
+        "opportunities": named_opportunities(commune, shops, msg),
+        "references": references(commune),
         "sectors": _groups(commune.get("by_sector")),
         "streets": _streets(commune.get("by_street")),
         "street_min": STREET_MIN_SHOPS,
         "shops": shops, "map": map_frame(shops),
-        "trends": trends(store, scan),
+        "trends": scan_trends,
         "crawl_counts": crawl.most_common(), "places_counts": places.most_common(),
         "rubric_version": _stats.as_dict(commune.get("rubric")).get("version"),
     }
 
 
-def shop_row(result: dict[str, Any]) -> dict[str, Any]:
+def shop_row(result: dict[str, Any], rubric: Rubric | None = None,
+             msg: Messages | None = None,
+             earlier: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     steps = result.get("steps") or {}
     levels = {}
     for step in STEPS:
@@ -61,6 +79,7 @@ def shop_row(result: dict[str, Any]) -> dict[str, Any]:
                         "status": observed.get("status") or "not_measured",
                         "reason": observed.get("reason"), "score": observed.get("score")}
     average = _stats.average_level(result)
+    key = str(result.get("identity_key") or result.get("id"))
     return {
         "id": result.get("id"), "name": result.get("name") or "?",
         "website": result.get("website"), "website_href": safe_href(result.get("website")),
@@ -69,44 +88,95 @@ def shop_row(result: dict[str, Any]) -> dict[str, Any]:
         "sector": result.get("sector") or "other", "lat": result.get("lat"),
         "lon": result.get("lon"), "levels": levels, "average": average,
         "average_class": "n" if average is None else str(round(average)),
-        "evidence": evidence_rows(result), "errors": result.get("errors") or [],
+        "details": shop_details(result, rubric, msg) if msg else {},
+        "problems": problems(result, msg) if msg else [],
+        "timeline": (earlier or {}).get(key, []),
     }
 
 
-def evidence_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+def journey_chart(journey: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One bar per step: a segment per level and one for the shops not measured, as
+    percentages of the shops the step applies to (measured + not measured + error)."""
     rows = []
-    for signal, items in (result.get("evidence") or {}).items():
-        if not isinstance(items, list):
-            continue
-        shown = []
-        for item in items[:MAX_EVIDENCE_PER_SIGNAL]:
-            if isinstance(item, dict):
-                shown.append({"url": item.get("url"), "href": safe_href(item.get("url")),
-                              "snippet": item.get("snippet") or "",
-                              "pattern": item.get("pattern") or ""})
-        if shown:
-            rows.append({"signal": signal, "entries": shown})
+    for step in STEPS:
+        figures = journey[step]
+        measured = sum(figures["levels"])
+        in_scope = max(figures["in_scope"] or measured, measured)
+        segments = [{"level": str(level), "count": count,
+                     "width": round(100 * count / in_scope, 2)}
+                    for level, count in enumerate(figures["levels"]) if count and in_scope]
+        missing = in_scope - measured
+        if missing:
+            segments.append({"level": "n", "count": missing,
+                             "width": round(100 * missing / in_scope, 2)})
+        rows.append({"step": step, "segments": segments, "measured": measured,
+                     "in_scope": in_scope, "not_measured": missing})
     return rows
 
 
-def journey_chart(journey: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Stacked bars: one row per step, one segment per level (share of measured shops)."""
+def named_opportunities(commune: dict[str, Any], shops: list[dict[str, Any]],
+                        msg: Messages) -> list[dict[str, Any]]:
+    """The top opportunities with their label in the report language and the shops named."""
+    names = {shop["id"]: shop["name"] for shop in shops}
     rows = []
-    for index, step in enumerate(STEPS):
-        levels = journey[step]["levels"]
-        measured = sum(levels)
-        x, segments = float(CHART_BAR_X), []
-        for level, count in enumerate(levels):
-            width = CHART_BAR_W * count / measured if measured else 0.0
-            if width > 0:
-                segments.append({"level": level, "count": count, "x": round(x, 1),
-                                 "w": round(width, 1)})
-            x += width
-        basic_x = CHART_BAR_X + CHART_BAR_W * sum(levels[:2]) / measured if measured else None
-        rows.append({"step": step, "y": index * CHART_ROW_HEIGHT, "segments": segments,
-                     "measured": measured, "basic_x": basic_x})
-    return {"rows": rows, "height": len(STEPS) * CHART_ROW_HEIGHT, "bar_x": CHART_BAR_X,
-            "bar_w": CHART_BAR_W, "row_h": CHART_ROW_HEIGHT}
+    for row in _stats.opportunities(commune, MAX_OPPORTUNITIES):
+        key = f"opportunity.{row.get('id')}"
+        named = [names[i] for i in _stats.as_list(row.get("examples")) if i in names]
+        rows.append({**row, "label": msg(key) if msg.has(key) else row.get("label"),
+                     "names": named[:MAX_NAMED_SHOPS],
+                     "more": max(0, int(row.get("shops_lifted") or 0) - len(named))})
+    return rows
+
+
+def references(commune: dict[str, Any]) -> list[dict[str, Any]]:
+    """Audit questions that carry a published benchmark (source and year), with our value."""
+    rows = []
+    for step, audit_step in _stats.as_dict(_stats.as_dict(commune.get("audit")).get(
+            "steps")).items():
+        for item in _stats.as_list(_stats.as_dict(audit_step).get("criteria")):
+            reference = _stats.as_dict(_stats.as_dict(item).get("reference"))
+            if reference.get("value") is not None:
+                rows.append({"step": step, "question": item.get("question"),
+                             "kind": item.get("kind"), "value": item.get("value"),
+                             "shops": item.get("shops"), "reference": reference,
+                             "href": safe_href(reference.get("url"))})
+    return rows
+
+
+def shop_timelines(store: Store, scan_trends: list[dict[str, Any]]
+                   ) -> dict[str, list[dict[str, Any]]]:
+    """identity_key -> levels of that shop in the earlier scans of the commune, oldest first."""
+    timelines: dict[str, list[dict[str, Any]]] = {}
+    for scan in scan_trends:
+        if scan["current"]:
+            continue
+        for result in store.iter_shop_results(scan["id"]):
+            key = str(result.get("identity_key") or result.get("id"))
+            steps = _stats.as_dict(result.get("steps"))
+            levels = {step: _stats.as_dict(steps.get(step)).get("level")
+                      if _stats.as_dict(steps.get(step)).get("status") == "measured" else None
+                      for step in STEPS}
+            timelines.setdefault(key, []).append({"date": scan["date"], "levels": levels})
+    return timelines
+
+
+def _enough_measured(journey: dict[str, dict[str, Any]]) -> list[str]:
+    """Steps measured for at least half of the shops they apply to."""
+    return [step for step, f in journey.items()
+            if f["coverage"] is not None and f["coverage"] >= MIN_MEASURED_SHARE]
+
+
+def _gate(step: str | None, enough: list[str]) -> str | None:
+    return step if step in enough else None
+
+
+def _rubric(scan: dict[str, Any]) -> Rubric | None:
+    """The scan's rubric (its own file if it had one), for the per-shop explanations."""
+    path = _stats.as_dict(scan.get("settings")).get("rubric_path")
+    try:
+        return load_rubric(path)
+    except Exception:  # noqa: BLE001 - a report without explanations beats no report
+        return load_rubric() if path else None
 
 
 def _groups(raw: Any) -> list[dict[str, Any]]:

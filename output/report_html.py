@@ -39,6 +39,22 @@ def _environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
+def css_string(text: str) -> str:
+    """A CSS string literal with every character outside [A-Za-z0-9 ] escaped (\\HHHHHH)."""
+    return '"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06x}"
+                         for c in text) + '"'
+
+
+def page_css(title: str, msg: Any) -> Markup:
+    """@page rules for print: running header (commune, date) and page numbers."""
+    page = css_string(msg("print.page") + " ")
+    return Markup(  # noqa: S704 - every character of the title is escaped by css_string
+        f"@page {{ size: A4; margin: 16mm 12mm 16mm 12mm; "
+        f"@top-center {{ content: {css_string(title)}; font-size: 9pt; color: #616e7c; }} "
+        f"@bottom-right {{ content: {page} counter(page) \" / \" counter(pages); "
+        f"font-size: 9pt; }} }}")
+
+
 def render_html(store: Store, scan: dict[str, Any], commune: dict[str, Any],
                 lang: str = "fr") -> str:
     msg = load_messages(lang)
@@ -52,6 +68,8 @@ def render_html(store: Store, scan: dict[str, Any], commune: dict[str, Any],
     map_json = {k: view["map"][k] for k in MAP_JSON_KEYS} if view["map"] else {}
     return env.get_template(TEMPLATE_NAME).render(
         v=view, t=msg, fmt=fmt, lang=lang, css=_own_asset("report.css"),
+        page_css=page_css(f"{msg('meta.title')} · {view['commune_name']} · "
+                          f"{fmt.datetime(scan.get('started_at'))}", msg),
         js=_own_asset("report.js"), sector_rows=sector_rows, street_rows=street_rows,
         map_json=map_json, generated_at=datetime.now(UTC).isoformat(),
         sparkline=lambda trend, step: sparkline([s["steps"][step]["mean"] for s in trend]))

@@ -1,9 +1,13 @@
-"""audit.xlsx: the pre-filled Smart Commerce audit workbook.
+"""audit.xlsx: the pre-filled Smart Commerce audit grid, for an ambassador to check.
 
-Sheets: overview, one per journey step (its audit questions pre-filled from the commune
-section, then its level distribution), every shop with every signal, and the method.
-Written in openpyxl's write-only mode (rows streamed from the store). Text cells that a
-spreadsheet would run as formulas are neutralised.
+Sheets: overview; one per journey step (its audit questions, the pre-filled answer, its base,
+the evidence, then empty "your answer" and "comment" columns with a drop-down list); the
+shops (readable headers and values in the report language, levels coloured as in the report,
+links to the site and the Google listing, the first things to improve, and the ambassador's
+check with a drop-down); the method. Every sheet: frozen header, filter, print titles,
+landscape, fit to width. Written in openpyxl's write-only mode (rows streamed from the store).
+A text that starts with "=" is stored as text (data type "s"), never as a formula; nothing
+gets a leading apostrophe. The raw signals stay in shops.csv and scan.json.
 """
 
 from __future__ import annotations
@@ -18,14 +22,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.steps import STEPS
 from output import _stats
-from output._files import atomic_path, neutralise_formula
-from output._format import Formatter
+from output._files import atomic_path
+from output._format import Formatter, safe_href
+from output._shop_view import shop_details
 from output.i18n import Messages, load_messages
-from output.report_csv import flat_row, header, signal_names
 from output.store import Store
+from scoring import Rubric, load_rubric
+from scoring.result_view import PLACE_URL
 
 PERCENT = "0%"
 DECIMAL = "0.0"
@@ -38,6 +45,15 @@ MIN_COLUMN_WIDTH = 8
 SHARE_KINDS = ("share", "share_level")
 SHEET_NAME_MAX = 31
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+LEVEL_FILLS = {level: PatternFill("solid", fgColor=colour) for level, colour in
+               enumerate(("D73027", "FC8D59", "FEE08B", "91CF60", "1A9850"))}  # as report.css
+NOT_MEASURED_FILL = PatternFill("lightGray", fgColor="C8CCD0")  # hatched, as in the report
+WHITE_ON_DARK = Font(bold=True, color="FFFFFF")
+LINK_FONT = Font(color="0563C1", underline="single")
+FIRST_ACTIONS_PER_STEP = 1
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PHONE_LIKE = re.compile(r"[+\d][\d\s./()-]*")  # "+32 81 23 45 67" stays as written
+MAX_ROWS_VALIDATED = 5000  # drop-down lists cover this many rows
 
 
 def write_audit_xlsx(store: Store, scan: dict[str, Any], commune: dict[str, Any], path: Path,
@@ -50,7 +66,7 @@ def write_audit_xlsx(store: Store, scan: dict[str, Any], commune: dict[str, Any]
     for step in STEPS:
         sheet = workbook.create_sheet(sheet_name(msg(f"steps.{step}")))
         _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg)
-    _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan["id"])
+    _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan, msg)
     _method_sheet(workbook.create_sheet(sheet_name(msg("audit.method_sheet"))), scan, commune, msg)
     with atomic_path(path) as tmp:
         workbook.save(tmp)
@@ -66,7 +82,12 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None
          wrap: bool = False) -> WriteOnlyCell:
     if isinstance(value, list | tuple | dict):
         value = _text(value)
-    made = WriteOnlyCell(sheet, value=xlsx_safe(neutralise_formula(value)))
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) \
+            and not PHONE_LIKE.fullmatch(value):
+        value = " " + value  # shown as text when the cell is edited; no apostrophe
+    made = WriteOnlyCell(sheet, value=xlsx_safe(value))
+    if isinstance(value, str):
+        made.data_type = "s"  # text, never a formula
     if number_format:
         made.number_format = number_format
     if font:
@@ -120,22 +141,42 @@ def _overview(sheet: WriteOnlyWorksheet, scan: dict[str, Any], commune: dict[str
 
 def _step_sheet(sheet: WriteOnlyWorksheet, audit_step: dict[str, Any], figures: dict[str, Any],
                 msg: Messages) -> None:
-    set_widths(sheet, [18, 55, 16, 11, 12, 12, 45, 45])
-    sheet.freeze_panes = "A2"
-    sheet.append(header_row(sheet, [msg("audit.criterion"), msg("audit.question"),
-                                    msg("audit.answer"), msg("table.shops"),
-                                    msg("table.coverage"), msg("audit.confidence"),
-                                    msg("audit.reference"), msg("audit.examples")]))
-    criteria = _stats.as_list(audit_step.get("criteria"))
+    titles = [msg("audit.question"), msg("audit.answer"), msg("xlsx.base"),
+              msg("table.coverage"), msg("audit.confidence"), msg("audit.reference"),
+              msg("xlsx.evidence"), msg("xlsx.your_answer"), msg("xlsx.comment")]
+    set_widths(sheet, [55, 14, 11, 12, 12, 40, 50, 16, 40])
+    criteria = [c for c in _stats.as_list(audit_step.get("criteria")) if isinstance(c, dict)]
+    print_setup(sheet, len(titles), max(1, len(criteria)))
+    _drop_down(sheet, msg("xlsx.answer_choices"), f"H2:H{max(1, len(criteria)) + 1}")
+    sheet.append(header_row(sheet, titles))
     for item in criteria:
-        if isinstance(item, dict):
-            sheet.append(_criterion_row(sheet, item))
+        sheet.append(_criterion_row(sheet, item))
     if not criteria:
-        sheet.append([cell(sheet, "–"), cell(sheet, msg("audit.no_criteria"), wrap=True)])
+        sheet.append([cell(sheet, msg("audit.no_criteria"), wrap=True)])
     sheet.append([])
     sheet.append(header_row(sheet, [msg("audit.level_distribution"), msg("table.shops")]))
     for level, count in enumerate(figures["levels"]):
-        sheet.append([cell(sheet, f"{level} – {msg(f'levels.{level}')}"), cell(sheet, count)])
+        sheet.append([cell(sheet, f"{level} – {msg(f'levels.{level}')}",
+                           fill=LEVEL_FILLS[level]), cell(sheet, count)])
+    sheet.append([cell(sheet, msg("levels.unknown"), fill=NOT_MEASURED_FILL),
+                  cell(sheet, max(0, (figures["in_scope"] or 0) - figures["measured"]))])
+
+
+def print_setup(sheet: WriteOnlyWorksheet, columns: int, rows: int) -> None:
+    """Frozen header, filter, header repeated on each page, landscape, fit to width."""
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _drop_down(sheet: WriteOnlyWorksheet, choices: str, cells: str) -> None:
+    validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+    validation.add(cells)
+    sheet.data_validations.append(validation)
 
 
 def _criterion_row(sheet: WriteOnlyWorksheet, item: dict[str, Any]) -> list[WriteOnlyCell]:
@@ -152,21 +193,87 @@ def _criterion_row(sheet: WriteOnlyWorksheet, item: dict[str, Any]) -> list[Writ
     example_text = "\n".join(
         f"{e.get('name')}: {' '.join(e.get('urls') or [])}".strip()
         for e in examples if isinstance(e, dict))
-    return [cell(sheet, item.get("id")), cell(sheet, item.get("question"), wrap=True),
+    return [cell(sheet, item.get("question"), wrap=True),
             cell(sheet, item.get("value"), value_format), cell(sheet, item.get("shops")),
             cell(sheet, item.get("coverage"), PERCENT), cell(sheet, item.get("confidence")),
-            cell(sheet, reference_text, wrap=True), cell(sheet, example_text, wrap=True)]
+            cell(sheet, reference_text, wrap=True), cell(sheet, example_text, wrap=True),
+            cell(sheet, None), cell(sheet, None)]
 
 
-def _shops_sheet(sheet: WriteOnlyWorksheet, store: Store, scan_id: str) -> None:
-    signals = signal_names(store, scan_id)
-    titles = header(signals)
-    set_widths(sheet, [min(len(t) + 2, 30) if i != 2 else 32 for i, t in enumerate(titles)])
-    sheet.freeze_panes = "D2"  # ids and names stay visible while scrolling
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}1"
+def _shops_sheet(sheet: WriteOnlyWorksheet, store: Store, scan: dict[str, Any],
+                 msg: Messages) -> None:
+    titles = [msg("table.name"), msg("table.sector"), msg("table.address"),
+              msg("table.website"), msg("xlsx.google_link"), msg("xlsx.phone"),
+              *[msg("xlsx.level_of", step=msg(f"steps.{step}")) for step in STEPS],
+              msg("xlsx.first_actions"), msg("xlsx.site_visit"), msg("xlsx.google_search"),
+              msg("xlsx.check"), msg("xlsx.comment")]
+    set_widths(sheet, [30, 20, 30, 16, 14, 16, *[12] * len(STEPS), 60, 22, 22, 18, 40])
+    check_column = get_column_letter(len(titles) - 1)
+    rubric = _rubric(scan)
+    results = list(store.iter_shop_results(scan["id"]))
+    print_setup(sheet, len(titles), len(results))
+    _drop_down(sheet, msg("xlsx.check_choices"),
+               f"{check_column}2:{check_column}{min(max(1, len(results)), MAX_ROWS_VALIDATED) + 1}")
     sheet.append(header_row(sheet, titles))
-    for result in store.iter_shop_results(scan_id):
-        sheet.append([cell(sheet, value) for value in flat_row(result, signals)])
+    for result in results:
+        sheet.append(_shop_row(sheet, result, rubric, msg))
+
+
+def _shop_row(sheet: WriteOnlyWorksheet, result: dict[str, Any], rubric: Rubric | None,
+              msg: Messages) -> list[WriteOnlyCell]:
+    sector = str(result.get("sector") or "other")
+    address = " ".join(str(p) for p in (result.get("address"), result.get("postcode"),
+                                         result.get("city")) if p)
+    place_id = result.get("place_id")
+    details = shop_details(result, rubric, msg)
+    actions = [c["advice"] for step in STEPS
+               for c in details[step]["missing"][:FIRST_ACTIONS_PER_STEP]]
+    crawl = _stats.as_dict(result.get("crawl")).get("status")
+    places = _stats.as_dict(result.get("places")).get("status")
+    return [cell(sheet, result.get("name")),
+            cell(sheet, msg(f"sectors.{sector}") if msg.has(f"sectors.{sector}") else sector),
+            cell(sheet, address),
+            _link(sheet, msg("xlsx.open_site"), safe_href(result.get("website"))),
+            _link(sheet, msg("xlsx.open_listing"),
+                  PLACE_URL.format(place_id=place_id) if place_id else None),
+            cell(sheet, result.get("phone")),
+            *[_level_cell(sheet, _stats.as_dict(_stats.as_dict(result.get("steps")).get(step)),
+                          msg) for step in STEPS],
+            cell(sheet, "\n".join(actions), wrap=True),
+            cell(sheet, _status_text(msg, "crawl_status", crawl)),
+            cell(sheet, _status_text(msg, "places_status", places)),
+            cell(sheet, None), cell(sheet, None)]
+
+
+def _level_cell(sheet: WriteOnlyWorksheet, step: dict[str, Any], msg: Messages) -> WriteOnlyCell:
+    level = step.get("level")
+    if step.get("status") == "measured" and isinstance(level, int) and level in LEVEL_FILLS:
+        font = WHITE_ON_DARK if level in (0, 4) else Font(bold=True)
+        return cell(sheet, f"{level} – {msg(f'levels.{level}')}", font=font,
+                    fill=LEVEL_FILLS[level])
+    status = str(step.get("status") or "not_measured")
+    text = msg(f"status.{status}") if msg.has(f"status.{status}") else status
+    return cell(sheet, text, fill=NOT_MEASURED_FILL if status != "not_applicable" else None)
+
+
+def _link(sheet: WriteOnlyWorksheet, text: str, url: str | None) -> WriteOnlyCell:
+    if not url:
+        return cell(sheet, None)
+    made = cell(sheet, text, font=LINK_FONT)
+    made.hyperlink = url
+    return made
+
+
+def _status_text(msg: Messages, section: str, status: Any) -> str:
+    key = f"{section}.{status}"
+    return msg(key) if msg.has(key) else str(status or "–")
+
+
+def _rubric(scan: dict[str, Any]) -> Rubric | None:
+    try:
+        return load_rubric(_stats.as_dict(scan.get("settings")).get("rubric_path"))
+    except Exception:  # noqa: BLE001 - a workbook without advice beats no workbook
+        return None
 
 
 def _method_sheet(sheet: WriteOnlyWorksheet, scan: dict[str, Any], commune: dict[str, Any],
@@ -177,7 +284,9 @@ def _method_sheet(sheet: WriteOnlyWorksheet, scan: dict[str, Any], commune: dict
     rubric = _stats.as_dict(commune.get("rubric"))
     sheet.append([cell(sheet, msg("method.rubric")), cell(sheet, rubric.get("version"))])
     audit = _stats.as_dict(commune.get("audit"))
-    sheet.append([cell(sheet, "Audit"), cell(sheet, audit.get("canvas") or audit.get("template"))])
+    canvas = audit.get("canvas") if msg.lang == "fr" else None  # the canvas name is French
+    sheet.append([cell(sheet, "Audit"), cell(sheet, canvas or audit.get("version")
+                                             or audit.get("template"))])
     sheet.append([cell(sheet, msg("table.scan")), cell(sheet, scan.get("id"))])
     sheet.append([])
     sheet.append(header_row(sheet, [msg("method.settings"), ""]))

@@ -147,6 +147,12 @@ class Store:
         with self.engine.connect() as conn:
             return [self._scan_dict(conn, row) for row in conn.execute(query).all()]
 
+    def list_communes(self) -> list[str]:
+        """Every commune name a scan was labelled with, sorted."""
+        query = sa.select(t.scans.c.commune).where(t.scans.c.commune.is_not(None)).distinct()
+        with self.engine.connect() as conn:
+            return sorted(str(row[0]) for row in conn.execute(query).all())
+
     def iter_shop_results(self, scan_id: str) -> Iterator[dict[str, Any]]:
         """Yield the scan's shop results one at a time, in planned order (streamed)."""
         query = (sa.select(t.shop_results.c.result_json)

@@ -27,9 +27,10 @@ from core.steps import STEPS
 from scanner.gather.crawler import Crawler
 from scanner.gather.settings import CrawlSettings
 from scanner.probe_pool import ProbePool, probe_processes_for
-from scanner.progress import ScanCounters, ScanProgress
+from scanner.progress import ScanCounters, ScanProgress, places_warning
 from scanner.shop_result import build_shop_result
 from scoring import aggregate_commune, load_rubric, score_shop, sector_of
+from scoring.result_view import is_measured, shop_outcome
 from sources.website import adopt_places_website
 
 log = logging.getLogger("smartcommerce.pipeline")
@@ -87,6 +88,7 @@ class ScanOutcome:
     errors: int
     reports: dict[str, Path] = field(default_factory=dict)
     summary: str = ""
+    low_coverage: bool = False  # most shops could not be measured at all
 
 
 async def run_scan(config: ScanConfig) -> ScanOutcome:
@@ -114,6 +116,7 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
         label = _label(config)
     # Every option is checked before a scan is recorded: a refused key leaves no "running" scan.
     places = _places_client(config, http_ctx, _known_place_ids(store, label, config.commune))
+    _warn_without_places(config, places)
     if not config.resume_scan_id:
         scan_id = store.begin_scan(label=label, commune=config.commune,
                                    settings=config.recorded_settings(), shops=shops)
@@ -137,9 +140,26 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
     reports = _write_reports(store, scan_id, out_dir, config)
     counters.shops_done = int(commune.get("shops", counters.shops_done))  # all stored, resumes too
     counters.shops_total = max(counters.shops_total, counters.shops_done)
+    _count_outcomes(store, scan_id, counters)
     return ScanOutcome(scan_id, out_dir, counters.shops_total, counters.shops_done,
                        counters.shop_errors, reports,
-                       summary=_summary(scan_id, counters, out_dir))
+                       summary=_summary(scan_id, counters, out_dir),
+                       low_coverage=counters.low_coverage())
+
+
+def _count_outcomes(store: Any, scan_id: str, counters: ScanCounters) -> None:
+    """Every stored shop (resumed ones too) counted by outcome, for the summary."""
+    for result in store.iter_shop_results(scan_id):
+        counters.outcomes[shop_outcome(result)] += 1
+        counters.with_measure += is_measured(result)
+
+
+def _warn_without_places(config: ScanConfig, places: Any) -> None:
+    """Say before the scan, not after, that two steps will not be measured (when no key is
+    set; --no-places is the user's own choice and needs no warning)."""
+    message = places_warning(places if isinstance(places, str) else None)
+    if message:
+        (config.notify or (lambda text: log.warning("%s", text)))(message)
 
 
 async def _scan_shops(
@@ -153,7 +173,7 @@ async def _scan_shops(
             result = save_result(store, scan_id, await shop_scanner.scan(shop))
             counters.shops_done += 1
             counters.pages += result["crawl"]["pages"]
-            counters.shop_errors += any(s["status"] == "error" for s in result["steps"].values())
+            counters.shop_errors += shop_outcome(result) not in ("measured", "not_measured")
             progress.update()
 
     # A TaskGroup cancels the other workers as soon as one fails (a store that is down):
@@ -342,6 +362,7 @@ async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop
                 "(ligne ignorée)")
         if not imported.shops:
             raise UserInputError(f"aucun commerce lisible dans {config.shops_file}")
+        config.commune = config.commune or imported.commune  # the list's commune column
         return imported.shops
     if config.commune:
         from sources.collect import collect_shops, overlap_summary

@@ -47,3 +47,27 @@ def evidence_urls(result: dict[str, Any], signal: str | None, step: str,
     if not urls and result.get("website"):
         urls = [result["website"]]
     return urls[:limit]
+
+
+# What happened to one shop, for the run summary and the report's coverage counts.
+# A site problem wins over "measured": a shop whose site failed is counted by that failure.
+OUTCOMES = ("measured", "unreachable", "robots", "http_error", "timeout", "not_measured")
+SITE_PROBLEM_OUTCOMES = {"unreachable": "unreachable", "refused": "unreachable",
+                         "error": "unreachable", "blocked_by_robots": "robots",
+                         "http_error": "http_error"}
+
+
+def is_measured(result: dict[str, Any]) -> bool:
+    """At least one step of the shop was measured."""
+    return any(step_of(result, step)["status"] == "measured"
+               for step in (result.get("steps") or {}))
+
+
+def shop_outcome(result: dict[str, Any]) -> str:
+    """One of OUTCOMES: the site's failure if any, else measured or not_measured."""
+    crawl: dict[str, Any] = result["crawl"] if isinstance(result.get("crawl"), dict) else {}
+    problem = SITE_PROBLEM_OUTCOMES.get(str(crawl.get("status")))
+    if problem:
+        kinds = {e.get("kind") for e in result.get("errors") or [] if isinstance(e, dict)}
+        return "timeout" if problem == "unreachable" and "timeout" in kinds else problem
+    return "measured" if is_measured(result) else "not_measured"

@@ -40,6 +40,11 @@ OUR_ID = re.compile(r"s-[0-9a-f]{12}")  # core.shop.stable_shop_id
 #: A cell longer than this that holds a line break is a quote never closed, not a shop.
 MAX_MULTILINE_CELL = 1_000
 LIST_SEPARATOR = ";"  # between the sources of one shop in the "sources" column
+# A column with one of these titles (folded) names the commune of the whole list: a scan of
+# the list is labelled with it when every row agrees. It still feeds Shop.city when the list
+# has no city column of its own.
+COMMUNE_COLUMN = "commune"
+COMMUNE_HEADERS = frozenset({"commune", "gemeente", "gemeinde", "municipality"})
 
 allow_large_csv_fields()
 
@@ -58,6 +63,7 @@ class RowError:
 class ImportResult:
     shops: list[Shop] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    commune: str | None = None  # the list's commune column, when every row gives the same
 
 
 def load_header_aliases(path: Path = HEADERS_FILE) -> dict[str, str]:
@@ -82,6 +88,9 @@ def read_shop_list(path: str | Path) -> ImportResult:
     if header is None:
         raise ShopListError(f"{path.name} : le fichier est vide")
     columns = _map_columns(header, path.name)
+    commune_at = next((i for i, title in enumerate(header)
+                       if fold_key(title or "") in COMMUNE_HEADERS), None)
+    communes: set[str] = set()
     result = ImportResult()
     for row_number, row in enumerate(rows, start=2):
         values = {f: _cell(row, i) for i, f in columns.items()}
@@ -91,10 +100,13 @@ def read_shop_list(path: str | Path) -> ImportResult:
         if swallowed:
             result.errors.append(RowError(row_number, swallowed))
             continue
+        if commune_at is not None and _cell(row, commune_at):
+            communes.add(_cell(row, commune_at))
         try:
             result.shops.append(_shop_from_values(values))
         except ValueError as exc:
             result.errors.append(RowError(row_number, str(exc)))
+    result.commune = communes.pop() if len(communes) == 1 else None
     return result
 
 
@@ -293,10 +305,15 @@ def shop_to_row(shop: Shop) -> dict[str, str]:
     return row
 
 
-def write_shop_list(shops: list[Shop], path: str | Path) -> None:
-    """Write shops.csv (UTF-8 with BOM so Excel shows accents) with SHOP_CSV_FIELDS columns."""
+def write_shop_list(shops: list[Shop], path: str | Path, commune: str | None = None) -> None:
+    """Write shops.csv (UTF-8 with BOM so Excel shows accents) with SHOP_CSV_FIELDS columns,
+    and a last `commune` column when the commune is given (a scan of the list keeps it)."""
+    fields = (*SHOP_CSV_FIELDS, COMMUNE_COLUMN) if commune else SHOP_CSV_FIELDS
     with Path(path).open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=SHOP_CSV_FIELDS)
+        writer = csv.DictWriter(out, fieldnames=fields)
         writer.writeheader()
         for shop in shops:
-            writer.writerow(shop_to_row(shop))
+            row = shop_to_row(shop)
+            if commune:
+                row[COMMUNE_COLUMN] = neutralise_formula(commune)
+            writer.writerow(row)

@@ -12,13 +12,19 @@
   function sortTable(table, index, header) {
     var body = table.tBodies[0];
     var ascending = header.getAttribute("aria-sort") !== "ascending";
-    var rows = Array.prototype.slice.call(body.rows);
+    var rows = Array.prototype.slice.call(body.rows).filter(function (row) {
+      return !row.classList.contains("detail");
+    });
     rows.sort(function (a, b) {
       var x = cellValue(a, index), y = cellValue(b, index);
       if (typeof x === "number" && typeof y === "number") { return ascending ? x - y : y - x; }
       return ascending ? String(x).localeCompare(String(y)) : String(y).localeCompare(String(x));
     });
-    rows.forEach(function (row) { body.appendChild(row); });
+    rows.forEach(function (row) {
+      body.appendChild(row);
+      var detail = row.getAttribute("data-detail");
+      if (detail) { body.appendChild(document.getElementById(detail)); }
+    });
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) { th.removeAttribute("aria-sort"); });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
@@ -29,12 +35,24 @@
     });
   });
 
+  // A shop's detail row follows it; sorting and filtering move or hide the pair together.
+  document.querySelectorAll("button.open-detail").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var row = document.getElementById(button.getAttribute("aria-controls"));
+      var open = row.hidden;
+      row.hidden = !open;
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
+
   var filter = document.getElementById("shop-filter");
   if (filter) {
     filter.addEventListener("input", function () {
       var needle = filter.value.trim().toLowerCase();
-      document.querySelectorAll("#shop-table tbody tr").forEach(function (row) {
+      document.querySelectorAll("#shop-table tbody tr.shop").forEach(function (row) {
         row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) === -1;
+        var detail = document.getElementById(row.getAttribute("data-detail"));
+        if (row.hidden && detail) { detail.hidden = true; }
       });
     });
   }

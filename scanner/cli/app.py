@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from core.errors import EXIT_FAILED, UserInputError
+from core.errors import EXIT_FAILED, EXIT_LOW_COVERAGE, UserInputError
 from scanner.cli.support import err_console, handle_errors, set_debug
 from core.network import parse_resolve
 from scanner.pipeline import (
@@ -79,7 +79,9 @@ def scan(
     = False,
     shops: Annotated[Path | None, typer.Option(help=(
         "Liste de commerces (CSV ou XLSX) : colonnes nom/name et site web/website."))] = None,
-    commune: Annotated[str | None, typer.Option(help="Nom ou code INS de la commune.")] = None,
+    commune: Annotated[str | None, typer.Option(help=(
+        "Nom ou code INS de la commune. Avec --shops : le nom de la commune du fichier "
+        "(pour l'historique et le rapport)."))] = None,
     sources: Annotated[str, typer.Option(help="Sources à combiner : osm,kbo,places,csv.")] = "osm",
     osm_file: Annotated[Path | None, typer.Option(help="Export Overpass JSON ou GeoJSON.")] = None,
     kbo: Annotated[Path | None, typer.Option(help="Extrait BCE/KBO (zip ou dossier).")] = None,
@@ -107,8 +109,9 @@ def scan(
     resolve: ResolveOpt = None,
 ) -> None:
     """Analyse les commerces d'une commune ou d'une liste et écrit le rapport."""
-    if sum(x is not None and x is not False for x in (demo or None, shops, commune, resume)) != 1:
-        raise UserInputError("choisissez une seule entrée : --demo, --shops, --commune ou --resume")
+    if sum(x is not None and x is not False for x in (demo or None, shops or commune, resume)) != 1:
+        raise UserInputError("choisissez une seule entrée : --demo, --shops (avec ou sans "
+                             "--commune), --commune ou --resume")
     if resume:  # the interrupted scan's own settings apply, as with `smartcommerce resume`
         resume_cmd(scan_id=resume, db=db, out=out, quiet=quiet, resolve=resolve)
         return
@@ -174,11 +177,13 @@ def _run(cfg: ScanConfig) -> None:
             cfg.commune = cfg.commune or demo.commune
             cfg.crawl_overrides = {**demo.crawl_overrides, **cfg.crawl_overrides}
         outcome: ScanOutcome = asyncio.run(run_scan(cfg))
-    _say(outcome.summary)  # holds the label and the output folder: plain text
+    err_console.print(outcome.summary, markup=False, soft_wrap=True)
     html = outcome.reports.get("html")
     typer.echo(str(html.resolve()) if html else str(outcome.out_dir.resolve()))
     if outcome.shops_done < outcome.shops_total:
         raise typer.Exit(EXIT_FAILED)
+    if outcome.low_coverage:
+        raise typer.Exit(EXIT_LOW_COVERAGE)
 
 
 def _check_report_options(formats: tuple[str, ...], lang: str) -> None:

@@ -22,6 +22,7 @@ from output._format import Formatter
 from scanner.cli.support import fail
 
 out_console = Console(highlight=False)
+CHANGE_MARKS = {1: " ↑", -1: " ↓", 0: " =", None: ""}
 DEFAULT_OUT_ROOT = Path("smartcommerce-out")
 
 DbOpt = Annotated[str, typer.Option(
@@ -73,8 +74,12 @@ def report(
 
 
 def diff(
-    scan_a: Annotated[str, typer.Argument(help="Scan de départ (identifiant).")],
-    scan_b: Annotated[str, typer.Argument(help="Scan d'arrivée (identifiant ou « latest »).")],
+    scan_a: Annotated[str | None, typer.Argument(
+        help="Scan de départ (identifiant, voir « smartcommerce scans »).")] = None,
+    scan_b: Annotated[str | None, typer.Argument(
+        help="Scan d'arrivée (identifiant ou « latest »).")] = None,
+    commune: Annotated[str | None, typer.Option(
+        help="Sans identifiants : compare les deux derniers scans de cette commune.")] = None,
     as_json: JsonOpt = False,
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
@@ -83,6 +88,7 @@ def diff(
 
     store = _open_store(db)
     try:
+        scan_a, scan_b = _diff_pair(store, scan_a, scan_b, commune)
         result = diff_scans(store, scan_a, scan_b)
     except StoreError as exc:
         raise _fail(str(exc)) from None
@@ -100,11 +106,14 @@ def history(
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
     """Évolution de chaque étape du parcours au fil des scans d'une commune."""
-    from output.history import commune_history
+    from output.history import commune_history, find_commune
 
     store = _open_store(db)
     try:
+        commune = find_commune(store, commune)
         rows = commune_history(store, commune)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
     finally:
         store.close()
     if not rows:
@@ -113,6 +122,28 @@ def history(
         typer.echo(json.dumps({"commune": commune, "scans": rows}, ensure_ascii=False, indent=2))
         return
     _print_history(commune, rows)
+
+
+def scans(
+    commune: Annotated[str | None, typer.Option(
+        help="Seulement les scans de cette commune (majuscules et accents ignorés).")] = None,
+    as_json: JsonOpt = False,
+    db: DbOpt = DEFAULT_DB_URL,
+) -> None:
+    """Liste les scans enregistrés : identifiant, commune, date et heure, commerces, couverture."""
+    from output.history import find_commune, scan_list
+
+    store = _open_store(db)
+    try:
+        rows = scan_list(store, find_commune(store, commune) if commune else None)
+    except StoreError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps({"scans": rows}, ensure_ascii=False, indent=2))
+        return
+    _print_scans(rows)
 
 
 def rescan(
@@ -137,6 +168,7 @@ def register(app: typer.Typer) -> None:
     app.command("report")(report)
     app.command("diff")(diff)
     app.command("history")(history)
+    app.command("scans")(scans)
     app.command("rescan")(rescan)
 
 
@@ -163,16 +195,49 @@ def _print_diff(result: dict[str, Any]) -> None:
 
 def _print_history(commune: str, rows: list[dict[str, Any]]) -> None:
     fmt = Formatter("fr")
-    title = f"Évolution de {esc(commune)} (score moyen · part basique ou mieux · couverture)"
-    table = Table("Étape", *[f"{fmt.date(r['started_at'])}\n{esc(r['label'])}" for r in rows],
+    title = (f"Évolution de {esc(commune)} (score moyen · part basique ou mieux · couverture ; "
+             "↑ ↓ = part basique en hausse ou en baisse depuis le scan précédent)")
+    table = Table("Étape", *[f"{fmt.datetime(r['started_at'])}\n{esc(r['id'])}" for r in rows],
                   title=title)
     for step in STEPS:
         cells = [" · ".join((fmt.num(r["steps"][step]["mean"]),
                              fmt.pct(r["steps"][step]["share_basic"]),
-                             fmt.pct(r["steps"][step]["coverage"]))) for r in rows]
+                             fmt.pct(r["steps"][step]["coverage"])))
+                 + CHANGE_MARKS[r["steps"][step]["change"]] for r in rows]
         table.add_row(STEP_LABELS_FR[step], *cells)
     table.add_row("Commerces", *[str(r["shops"]) for r in rows])
     out_console.print(table)
+
+
+def _print_scans(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        out_console.print("Aucun scan enregistré.")
+        return
+    fmt = Formatter("fr")
+    table = Table("Identifiant", "Commune", "Date et heure", "Commerces",
+                  "Couverture (moyenne des étapes)", "État", title="Scans enregistrés")
+    for r in rows:
+        table.add_row(esc(r["id"]), esc(r["commune"] or f"({r['label']})"),
+                      fmt.datetime(r["started_at"]), str(r["shops"]), fmt.pct(r["coverage"]),
+                      "terminé" if r["status"] == "finished" else "inachevé")
+    out_console.print(table, soft_wrap=True)
+
+
+def _diff_pair(store: Any, scan_a: str | None, scan_b: str | None,
+               commune: str | None) -> tuple[str, str]:
+    """The two scan ids to compare: given, or the last two finished scans of `commune`."""
+    from output.history import find_commune
+
+    if scan_a and scan_b:
+        return scan_a, scan_b
+    if not commune:
+        raise StoreError("donnez deux identifiants de scan (voir « smartcommerce scans ») "
+                         "ou --commune NOM")
+    name = find_commune(store, commune)
+    finished = [s["id"] for s in store.list_scans(name) if s["status"] == "finished"]
+    if len(finished) < 2:
+        raise StoreError(f"il faut deux scans terminés de {name} pour comparer")
+    return finished[-2], finished[-1]
 
 
 def _print_rescan(outcomes: list[Any]) -> None:

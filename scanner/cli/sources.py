@@ -58,7 +58,7 @@ def sources_command(
             commune, wanted, shops_file=shops, osm_file=osm_file, kbo_path=kbo,
             http_ctx=http_ctx, places_key=key, places_budget=places_budget,
             on_estimate=_print_estimate, postcodes=postcode or ()))
-    write_shop_list(result.shops, out)
+    write_shop_list(result.shops, out, commune=getattr(result.commune, "name", None))
     for line in report_lines(result, out):
         typer.echo(line)
 
