@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from core.errors import EXIT_FAILED, EXIT_LOW_COVERAGE, UserInputError
-from scanner.cli.support import err_console, handle_errors, set_debug
 from core.network import parse_resolve
+from scanner.cli.support import err_console, handle_errors, set_debug
 from scanner.pipeline import (
     DEFAULT_DB_URL,
     ScanConfig,

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+
 from click.testing import Result
 from typer.testing import CliRunner
 

@@ -18,10 +18,10 @@ from core.shop import Shop
 from fixtures.farm import Farm
 from probes import inspect_html
 from probes.document import parsed_page_of
+from scanner.gather.crawler import Crawler
 from sources.csv_list import ShopListError, read_shop_list
 from sources.places_http import _failure_for
 from tests.robustness.cli_farm import serve_pages
-from scanner.gather.crawler import Crawler
 from tests.robustness.stores import shop_result
 from tests.scanner.conftest import FAST
 

@@ -48,7 +48,6 @@ const tries = [
 ];
 for (const attempt of tries) { try { const r = attempt(); if (r && r.then) r.catch(() => 0); }
                                catch (e) {} }
-const pc = tries.length;
 document.getElementById('root').innerHTML = '<h1>Piège</h1><p>' +
   'Une page qui essaie tous les canaux du navigateur. '.repeat(12) + '</p>';
 setTimeout(() => 0, 2000);
