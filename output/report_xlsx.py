@@ -12,6 +12,7 @@ gets a leading apostrophe. The raw signals stay in shops.csv and scan.json.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
@@ -60,17 +61,35 @@ def write_audit_xlsx(store: Store, scan: dict[str, Any], commune: dict[str, Any]
                      lang: str = "fr") -> Path:
     msg, fmt = load_messages(lang), Formatter(lang)
     workbook = Workbook(write_only=True)
-    _overview(workbook.create_sheet(sheet_name(msg("audit.overview"))), scan, commune, msg, fmt)
-    audit_steps = (commune.get("audit") or {}).get("steps") or {}
-    journey = _stats.group_figures(commune)["steps"]
-    for step in STEPS:
-        sheet = workbook.create_sheet(sheet_name(msg(f"steps.{step}")))
-        _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg)
-    _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan, msg)
-    _method_sheet(workbook.create_sheet(sheet_name(msg("audit.method_sheet"))), scan, commune, msg)
-    with atomic_path(path) as tmp:
-        workbook.save(tmp)
+    try:
+        _overview(workbook.create_sheet(sheet_name(msg("audit.overview"))), scan, commune, msg,
+                  fmt)
+        audit_steps = (commune.get("audit") or {}).get("steps") or {}
+        journey = _stats.group_figures(commune)["steps"]
+        for step in STEPS:
+            sheet = workbook.create_sheet(sheet_name(msg(f"steps.{step}")))
+            _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg)
+        _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan,
+                     msg)
+        _method_sheet(workbook.create_sheet(sheet_name(msg("audit.method_sheet"))), scan,
+                      commune, msg)
+        with atomic_path(path) as tmp:
+            workbook.save(tmp)
+    except Exception:
+        _discard(workbook)
+        raise
     return path
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close a half-written workbook's row streams now, quietly: left to the garbage
+    collector (after a full disk), each would print an "Exception ignored" traceback."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            with contextlib.suppress(Exception):
+                if stream is not None:
+                    stream.close()
 
 
 def sheet_name(text: str) -> str:
