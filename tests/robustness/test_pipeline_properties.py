@@ -71,7 +71,9 @@ def resolve_all(farm: Farm) -> list[str]:
 
 def write_list(path: Path, rows: list[list[str]], delimiter: str, encoding: str) -> None:
     out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(
+    # Excel's line ends: the writer then quotes any cell holding \r or \n (with "\n" alone, a
+    # bare \r in a cell would stay unquoted and really end the row).
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(
         [["nom", "site web", "adresse"], *rows])
     path.write_bytes(out.getvalue().encode(encoding, errors="replace"))
 
