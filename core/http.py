@@ -65,15 +65,21 @@ def make_client(
     )
 
 
-async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+async def read_capped(response: httpx.Response, max_bytes: int,
+                      truncate_at: int | None = None) -> bytes:
     """Read the decompressed body, stopping as soon as it passes ``max_bytes`` (gzip-bomb safe).
 
-    Raises BodyTooLarge past the cap (and httpx.DecodingError for a broken compression).
+    Raises BodyTooLarge past the cap (and httpx.DecodingError for a broken compression). With
+    ``truncate_at``, reading stops there instead and the first ``truncate_at`` bytes are kept
+    (robots.txt: Google applies the first 500 KiB).
     """
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
+        if truncate_at is not None and size >= truncate_at:
+            chunks.append(chunk[:len(chunk) - (size - truncate_at)])
+            break
         if size > max_bytes:
             raise BodyTooLarge(max_bytes)
         chunks.append(chunk)

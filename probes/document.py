@@ -263,7 +263,7 @@ def _base_href(tree: LexborHTMLParser, url: str | None) -> str | None:
 def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     links = []
     origin_host = host_of(base) if base else None
-    origin = base[:base.index(origin_host) + len(origin_host)] if origin_host and base else None
+    origin = _origin(base) if origin_host and base else None
     for node in tree.css("a[href]"):
         attrs = node.attributes
         href = (attrs.get("href") or "").strip()
@@ -277,6 +277,14 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         text = " ".join(node.text(separator=" ").split())[:200]
         links.append(Link(href, text, attrs.get("title") or "", host))
     return links
+
+
+def _origin(base: str) -> str | None:
+    """scheme://host[:port] of ``base`` as typed (any case, port kept, no user info)."""
+    m = AUTHORITY.match(base)
+    if m is None or not base[:m.start(1)].rstrip("/").endswith(":"):
+        return None
+    return base[:m.start(1)] + m.group(1).rsplit("@", 1)[-1]
 
 
 def _controls(tree: LexborHTMLParser) -> list[Control]:

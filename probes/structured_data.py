@@ -71,12 +71,14 @@ def _loads_tolerant(text: str) -> Any:
     for candidate in (text, TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(candidate, strict=False)
+        except RecursionError:  # nested thousands of levels deep: skipped, never an error
+            return None
         except ValueError:
             pass
     try:  # several objects glued together: {...}{...}
         return json.loads("[" + re.sub(r"}\s*{", "},{", TRAILING_COMMA.sub(r"\1", text)) + "]",
                           strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

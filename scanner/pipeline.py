@@ -8,6 +8,7 @@ The commune aggregates are computed at the end by streaming the stored results.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from core.artifacts import FetchError, PlacesArtifact, ShopArtifacts, SiteArtifa
 from core.env import PLACES_KEY_ENV
 from core.errors import ScanFailed, UserInputError
 from core.http import HttpContext
+from core.network import parse_resolve
 from core.shop import Shop
 from output import write_reports
 from output.store import Store, StoreError
@@ -50,6 +52,7 @@ log = logging.getLogger("smartcommerce.pipeline")
 DEFAULT_DB_URL = "sqlite:///smartcommerce.db"
 DEFAULT_OUT_ROOT = Path("smartcommerce-out")
 DEFAULT_FORMATS = ("json", "csv", "html", "xlsx")
+PLACES_APIS = ("new", "legacy")
 SHOP_GUARD_SECONDS = 30.0  # extra time on top of the crawler's own per-shop budget
 
 
@@ -88,13 +91,14 @@ class ScanConfig:
     quiet: bool = False
     demo: bool = False
     http_ctx: HttpContext | None = None  # set by the demo (resolve override to the farm)
+    resolve: tuple[str, ...] = ()  # --resolve HOST:PORT:ADDRESS entries
     notify: Callable[[str], None] | None = None  # plain-language messages for the user
 
     def recorded_settings(self) -> dict[str, Any]:
         """What the store keeps to resume the scan later; never the API key."""
         keep = ("shops_file", "commune", "sources", "osm_file", "kbo_path", "config_file",
                 "crawl_overrides", "rubric_path", "places_budget", "places_api", "no_places",
-                "no_render", "allow_private_addresses", "formats", "lang", "demo")
+                "no_render", "allow_private_addresses", "formats", "lang", "demo", "resolve")
         values = {k: getattr(self, k) for k in keep}
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}
 
@@ -123,8 +127,8 @@ async def run_scan(config: ScanConfig) -> ScanOutcome:
 
 
 async def _run_with_store(config: ScanConfig, store: Store) -> ScanOutcome:
-    http_ctx = config.http_ctx or HttpContext(allow_private=config.allow_private_addresses)
     settings = CrawlSettings.layered(config.config_file, _crawl_overrides(config))
+    http_ctx = _http_context(config, settings)
     rubric = load_rubric(config.rubric_path)
     if config.resume_scan_id:
         scan_id, shops = _resume(store, config.resume_scan_id)
@@ -132,13 +136,15 @@ async def _run_with_store(config: ScanConfig, store: Store) -> ScanOutcome:
     else:
         shops = unique_shops(await _collect_shops(config, http_ctx), config.notify)
         label = _label(config)
+    # Every option is checked before a scan is recorded: a refused key leaves no "running" scan.
+    places = _places_client(config, http_ctx, _known_place_ids(store, label, config.commune))
+    _warn_without_places(config, places)
+    if not config.resume_scan_id:
         scan_id = store.begin_scan(label=label, commune=config.commune,
                                    settings=config.recorded_settings(), shops=shops)
     ecosystem = await gather_for_scan(config.commune, http_ctx, config.osm_file,
                                       config.notify or _log_warning)
     counters = ScanCounters(shops_total=len(shops))
-    places = _places_client(config, http_ctx, _known_place_ids(store, label, config.commune))
-    _warn_without_places(config, places)
     judge = ProbePool(probe_processes_for(settings.probe_processes, len(shops)), rubric)
     try:
         with ScanProgress(counters, quiet=config.quiet) as progress:
@@ -196,7 +202,14 @@ async def _scan_shops(
             counters.shop_errors += shop_outcome(result) not in ("measured", "not_measured")
             progress.update()
 
-    await asyncio.gather(*(worker() for _ in range(min(workers, max(1, len(shops))))))
+    # A TaskGroup cancels the other workers as soon as one fails (a store that is down):
+    # the scan stops at once with one error, and resume continues where it stopped.
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(workers, max(1, len(shops)))):
+                group.create_task(worker())
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None
 
 
 def save_result(store: Store, scan_id: str, result: dict[str, Any]) -> dict[str, Any]:
@@ -291,18 +304,35 @@ def _known_place_ids(store: Store, label: str, commune: str | None) -> MemoryPla
     return cache
 
 
+def _http_context(config: ScanConfig, settings: CrawlSettings) -> HttpContext:
+    """The demo's or a new context, with the user's pinned addresses ([crawl] resolve, then
+    --resolve) added: the guard trusts them as the user's explicit choice."""
+    ctx = config.http_ctx or HttpContext(allow_private=config.allow_private_addresses)
+    pinned = parse_resolve((*settings.resolve, *config.resolve))
+    return dataclasses.replace(ctx, resolve={**(ctx.resolve or {}), **pinned}) if pinned else ctx
+
+
+def check_places_options(config: ScanConfig) -> None:
+    """Refuse a bad --places-api before anything is scanned."""
+    if config.places_api not in PLACES_APIS:
+        raise UserInputError(f"--places-api : « new » ou « legacy », pas « {config.places_api} »")
+
+
 def _places_client(config: ScanConfig, http_ctx: HttpContext,
                    known: PlaceIdCache | None = None) -> PlacesSource:
     """A Places client, None when disabled, or a string saying why it is not measured."""
     if config.no_places:
         return None
+    check_places_options(config)
     key = _places_key(config)
     if not key:
         return f"pas de clé API Google Places ({PLACES_KEY_ENV} non définie)"
     if config.places_api == "legacy":
-        return LegacyPlacesClient(key)  # googlemaps itself is imported lazily by this client
-    if config.places_api != "new":
-        raise UserInputError(f"--places-api : « new » ou « legacy », pas « {config.places_api} »")
+        try:
+            return LegacyPlacesClient(key)  # googlemaps itself is imported lazily by this client
+        except ValueError:  # googlemaps checks the key's form ("AIza…") before any call
+            raise UserInputError(f"clé Google Places mal formée ({PLACES_KEY_ENV}) : une clé "
+                                 "commence par « AIza »") from None
     return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget,
                         cache=known)
 

@@ -33,6 +33,15 @@ MAX_ANSWER_BYTES = 20 * 1024 * 1024
 TOO_LARGE_REASON = f"réponse Google Places trop volumineuse (plus de {MAX_ANSWER_BYTES >> 20} Mo)"
 MALFORMED_REASON = "réponse Google Places mal formée"
 
+#: Status codes Google documents (API New and legacy API). Only these are ever repeated in a
+#: reason: free text that came back with the request could echo the key.
+KNOWN_STATUSES = frozenset((
+    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
+    "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+    "ZERO_RESULTS", "OVER_QUERY_LIMIT", "OVER_DAILY_LIMIT", "REQUEST_DENIED", "INVALID_REQUEST",
+    "UNKNOWN_ERROR", "MAX_ROUTE_LENGTH_EXCEEDED"))
+
 Sleep = Callable[[float], Awaitable[None]]
 FailureStatus = Literal["not_measured", "error"]
 Check = Callable[[Any], bool]
@@ -155,7 +164,12 @@ def _error_info(body: bytes) -> tuple[str, str]:
     details: list[Any] = raw_details if isinstance(raw_details, list) else []
     reasons = [d["reason"] for d in details if isinstance(d, dict)
                and isinstance(d.get("reason"), str) and d["reason"]]
-    return str(error.get("status") or ""), next(iter(reasons), "")
+    return known_status(error.get("status")), next(iter(reasons), "")
+
+
+def known_status(status: object) -> str:
+    """``status`` if it is one of Google's documented codes, else "" (never free text)."""
+    return status if isinstance(status, str) and status in KNOWN_STATUSES else ""
 
 
 def _failure_for(code: int, body: bytes) -> PlacesFailure:

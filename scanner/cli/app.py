@@ -11,12 +11,19 @@ from typing import Annotated, Any
 import typer
 
 from core.errors import EXIT_FAILED, EXIT_LOW_COVERAGE, UserInputError
+from core.network import parse_resolve
 from output import FORMATS
 from output.i18n import LANGUAGES
 from output.store import Store
 from scanner.cli.support import err_console, handle_errors, set_debug
 from scanner.demo import start_demo
-from scanner.pipeline import DEFAULT_DB_URL, ScanConfig, ScanOutcome, run_scan
+from scanner.pipeline import (
+    DEFAULT_DB_URL,
+    ScanConfig,
+    ScanOutcome,
+    check_places_options,
+    run_scan,
+)
 
 HELP = """Mesure la maturité numérique des commerces d'une commune, étape par étape du
 parcours client (présence web, fiche Google, commande en ligne, click & collect, avis),
@@ -58,6 +65,12 @@ OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Dossier du rapport (par défaut ./smartcommerce-out/<nom>-<date>/).")]
 
 
+ResolveOpt = Annotated[list[str] | None, typer.Option(
+    "--resolve", metavar="HÔTE:PORT:ADRESSE",
+    help=("Envoie HÔTE:PORT vers ADRESSE, comme curl --resolve (répétable), p. ex. "
+          "boulangerie.be:443:203.0.113.7 pour vérifier un site avant le changement de DNS."))]
+
+
 def _flag(name: str, text: str) -> Any:
     return typer.Option(name, help=text)
 
@@ -96,15 +109,17 @@ def scan(
     = "json,csv,html,xlsx",
     lang: Annotated[str, typer.Option(help="Langue du rapport : fr, nl, de, en.")] = "fr",
     quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
+    resolve: ResolveOpt = None,
 ) -> None:
     """Analyse les commerces d'une commune ou d'une liste et écrit le rapport."""
     if sum(x is not None and x is not False for x in (demo or None, shops or commune, resume)) != 1:
         raise UserInputError("choisissez une seule entrée : --demo, --shops (avec ou sans "
                              "--commune), --commune ou --resume")
     if resume:  # the interrupted scan's own settings apply, as with `smartcommerce resume`
-        resume_cmd(scan_id=resume, db=db, out=out, quiet=quiet)
+        resume_cmd(scan_id=resume, db=db, out=out, quiet=quiet, resolve=resolve)
         return
     _check_report_options(_split(format), lang)
+    parse_resolve(resolve or ())
     cfg = ScanConfig(
         shops_file=shops, commune=commune, sources=_split(sources), osm_file=osm_file,
         kbo_path=kbo, out_dir=out, db_url=db, config_file=config,
@@ -114,7 +129,9 @@ def scan(
         allow_private_addresses=allow_private_addresses,
         formats=_split(format), lang=lang, quiet=quiet, demo=demo,
         notify=_say,  # findings and skipped rows, even with --quiet
+        resolve=tuple(resolve or ()),
     )
+    check_places_options(cfg)
     _run(cfg)
 
 
@@ -125,8 +142,10 @@ def resume_cmd(
     db: DbOpt = DEFAULT_DB_URL,
     out: OutOpt = None,
     quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
+    resolve: ResolveOpt = None,
 ) -> None:
     """Reprend une analyse interrompue là où elle s'est arrêtée."""
+    parse_resolve(resolve or ())
     store = Store(db)
     try:
         scan_row = store.get_scan(scan_id)
@@ -144,6 +163,7 @@ def resume_cmd(
             elif isinstance(value, list):
                 value = tuple(value)
             setattr(cfg, key, value)
+    cfg.resolve = (*cfg.resolve, *(resolve or ()))  # the recorded ones, then the new ones
     _run(cfg)
 
 

@@ -26,6 +26,7 @@ from selectolax.lexbor import LexborHTMLParser
 from core.artifacts import PlacesArtifact, ShopArtifacts, SiteArtifacts
 from core.errors import UserInputError
 from core.http import HttpContext
+from core.network import parse_resolve
 from core.shop import Shop
 from probes import inspect_artifacts, inspect_html
 from probes.evaluation import read_page
@@ -83,6 +84,9 @@ def inspect_command(
         "--fingerprints", help="Fichier ou dossier d'empreintes en plus.")] = None,
     allow_private_addresses: Annotated[bool, typer.Option(
         "--allow-private-addresses", help="Autorise les adresses locales (tests).")] = False,
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", metavar="HÔTE:PORT:ADRESSE",
+        help="Envoie HÔTE:PORT vers ADRESSE, comme curl --resolve (répétable).")] = None,
 ) -> None:
     """Show what the scanner detects on web sites and saved pages."""
     missing = [t for t in targets if not _is_url(t) and not Path(t).is_file()]
@@ -94,7 +98,8 @@ def inspect_command(
     except FingerprintError as exc:
         console.print(Text(f"Fichier d'empreintes illisible : {exc}", style="red"))
         raise typer.Exit(2) from exc
-    http_ctx = HttpContext(allow_private=allow_private_addresses)
+    http_ctx = HttpContext(resolve=parse_resolve(resolve or ()) or None,
+                           allow_private=allow_private_addresses)
     failures = 0
     for target in targets:
         try:

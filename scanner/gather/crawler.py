@@ -21,8 +21,9 @@ import asyncio
 import dataclasses
 import logging
 import random
+import re
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -47,6 +48,8 @@ from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import REAL_CLOCK, Clock, Slots
 from scanner.gather.stats import CrawlStats
 
+#: The final dot of a host name, before the port if there is one.
+TRAILING_DOT = re.compile(r"\.+(?=:\d*$|$)")
 log = logging.getLogger(__name__)
 
 UNREACHABLE_KINDS = ("dns", "connect", "tls", "timeout")
@@ -89,7 +92,10 @@ def normalize_website(website: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not hostname:
         return None
-    return url if parts.path else url + "/"
+    if hostname.endswith("."):  # "shop.be." is shop.be; many servers refuse the dotted Host
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        url = urlunsplit(parts._replace(netloc=userinfo + at + TRAILING_DOT.sub("", hostport)))
+    return url if urlsplit(url).path else url + "/"
 
 
 class Crawler:
@@ -149,7 +155,9 @@ class Crawler:
                                           "the whole site took too long; pages so far are kept"))
             site.status = "ok" if site.pages else "unreachable"
         except Exception as exc:  # a bug must not end the scan: it becomes this shop's error
-            log.exception("crawl of %s failed", url)
+            # one line; the traceback only for --debug (a bug report, not the user's problem)
+            log.warning("crawl of %s failed: %s", url, type(exc).__name__,
+                        exc_info=log.isEnabledFor(logging.DEBUG))
             self._record(site, FetchError(url or "", "other", f"{type(exc).__name__}: {exc}"))
             site.status = "ok" if site.pages else "error"
         finally:
