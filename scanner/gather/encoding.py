@@ -10,7 +10,7 @@ A BOM always wins. Undecodable bytes become U+FFFD rather than failing the page.
 
 Two declarations are corrected by the bytes, because sites get them wrong far more often
 than the bytes lie (a CMS moved to UTF-8 under an old ``charset=iso-8859-1`` header or meta):
-- a single-byte declaration (latin-1, cp1252, cp1251…) on bytes that are valid UTF-8 with
+- a legacy declaration (latin-1, cp1252, cp1251, gb2312…) on bytes that are valid UTF-8 with
   multi-byte sequences: UTF-8 (legacy text almost never forms valid UTF-8 sequences; read
   as declared, "é" becomes "Ã©" and "€" becomes "â‚¬", and words and prices are lost);
 - a declared UTF-8 on bytes that are not UTF-8 and hold no UTF-8 sequence at all: cp1252.
@@ -54,9 +54,8 @@ def detect_encoding(body: bytes, content_type: str | None) -> str:
     is_utf8 = _is_utf8(body)
     if found == "utf-8" and not is_utf8 and not _UTF8_SEQUENCE.search(body):
         return LEGACY_FALLBACK  # declared UTF-8, written in a legacy encoding
-    if found and found != "utf-8" and _is_single_byte(found) and is_utf8 \
-            and _UTF8_SEQUENCE.search(body):
-        return "utf-8"  # declared single-byte, written in UTF-8
+    if found and not found.startswith("utf-") and is_utf8 and _UTF8_SEQUENCE.search(body):
+        return "utf-8"  # declared legacy, written in UTF-8
     if found:
         return found
     return "utf-8" if is_utf8 else LEGACY_FALLBACK
@@ -68,14 +67,6 @@ def _is_utf8(body: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _is_single_byte(codec: str) -> bool:
-    """True for codecs that map every byte to one character (latin-1, cp125x, koi8…)."""
-    try:
-        return len(bytes(range(128, 256)).decode(codec, errors="replace")) == 128
-    except LookupError:
-        return False
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
