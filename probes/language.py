@@ -34,6 +34,7 @@ from probes.settings import (
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 MIN_TEXT_FOR_LANGDETECT = 40  # characters
+DISTINCT_WORDS = 300  # first words of the page searched for a language's own words
 MIN_LATIN_SHARE = 0.7  # share of letters in the Latin script for the stopword shortcut
 
 
@@ -72,15 +73,25 @@ def _by_stopwords(text: str, words: list[str], keywords: Keywords,
     letters = sum(map(len, words))
     if not letters or len(LATIN_LETTER.findall(text)) < MIN_LATIN_SHARE * letters:
         return None, ""
-    seen = Counter(words)
-    ours = {lang: _count(seen, stop) for lang, stop in keywords.stopwords.items()}
-    others = {lang: _count(seen, stop) for lang, stop in data.markers.items()}
-    counts = sorted([*ours.items(), *others.items()], key=lambda kv: -kv[1])
-    (top, n1), n2 = counts[0], counts[1][1] if len(counts) > 1 else 0
-    clear_winner = n1 >= LANG_MIN_STOPWORDS and n1 >= LANG_DOMINANCE * max(n2, 1)
-    short_but_clean = top in ours and n1 >= LANG_MIN_STOPWORDS_ALONE and n2 == 0
+    seen = Counter(w for w in words if len(w) > 1)  # "s" of "Member's", "a" of "A-Z"
+    lists = {**data.markers, **keywords.stopwords}
+    totals = {lang: _count(seen, stop) for lang, stop in lists.items()}
+    top = max(totals, key=totals.__getitem__)
+    n1 = totals[top]
+    # Against each other language, only the words one of the two lacks count: a short
+    # word both use ("de", "a", "to") says nothing about which of them the page is in.
+    mine, theirs = n1, 0
+    for lang, stop in lists.items():
+        if lang != top and totals[lang]:
+            own, other = _count(seen, lists[top] - stop), _count(seen, stop - lists[top])
+            if other * mine > theirs * own or not theirs:  # the closest rival
+                mine, theirs = own, other
+    clear_winner = n1 >= LANG_MIN_STOPWORDS and mine >= LANG_MIN_STOPWORDS // 2 \
+        and mine >= LANG_DOMINANCE * max(theirs, 1)
+    short_but_clean = top in keywords.stopwords and n1 >= LANG_MIN_STOPWORDS_ALONE \
+        and theirs == 0 and mine > 0
     if clear_winner or short_but_clean:
-        return top, f"stopwords {top}={n1} vs {n2}"
+        return top, f"stopwords {top}={mine} vs {theirs}"
     return None, ""
 
 
@@ -90,11 +101,11 @@ def _count(seen: Counter[str], stopwords: frozenset[str]) -> int:
 
 def _distinct(code: str, how: str, words: list[str], data: LanguageData) -> tuple[str, str]:
     """`code`, or the language langdetect cannot name whose own words the page holds."""
-    for lang, distinct in data.distinct.items():
+    for distinct in data.distinct:
         if code in distinct.instead_of:
-            hits = sum(1 for w in words if w in distinct.words)
+            hits = sum(1 for w in words[:DISTINCT_WORDS] if w in distinct.words)
             if hits >= distinct.min_hits:
-                return lang, f"{how}, then {hits} words only {lang} uses"
+                return distinct.lang, f"{how}, then {hits} words only {distinct.lang} uses"
     return code, how
 
 

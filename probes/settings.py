@@ -139,6 +139,7 @@ def load_schema_vocabulary() -> SchemaVocabulary:
 class DistinctWords:
     """Words that tell a language langdetect cannot name from the one it names instead."""
 
+    lang: str
     instead_of: frozenset[str]
     min_hits: int
     words: frozenset[str]
@@ -149,7 +150,7 @@ class LanguageData:
     markers: dict[str, frozenset[str]]  # short words of languages without a keyword list
     scripts: dict[str, re.Pattern[str]]  # language -> letters of a script only it writes
     script_share: float  # share of a page's letters that names the script's language
-    distinct: dict[str, DistinctWords]
+    distinct: tuple[DistinctWords, ...]
 
 
 @lru_cache(maxsize=1)
@@ -165,18 +166,19 @@ def load_language_data() -> LanguageData:
     share = scripts.pop("min_share", None)
     if not isinstance(share, float) or not 0 < share <= 1:
         raise DataFileError("language.toml [scripts]: min_share must be a number in (0, 1]")
-    distinct = {}
-    for lang, entry in (data.get("distinct") or {}).items():
-        _check_words(entry.get("words"), f"[distinct.{lang}] words")
-        _check_words(entry.get("instead_of"), f"[distinct.{lang}] instead_of")
-        if not isinstance(entry.get("min_hits"), int):
-            raise DataFileError(f"language.toml [distinct.{lang}]: min_hits must be a number")
-        distinct[lang] = DistinctWords(frozenset(entry["instead_of"]), entry["min_hits"],
-                                       frozenset(w.lower() for w in entry["words"]))
+    distinct = []
+    for entry in data.get("distinct") or []:
+        lang = entry.get("lang")
+        _check_words(entry.get("words"), f"[[distinct]] {lang} words")
+        _check_words(entry.get("instead_of"), f"[[distinct]] {lang} instead_of")
+        if not isinstance(lang, str) or not isinstance(entry.get("min_hits"), int):
+            raise DataFileError("language.toml [[distinct]]: needs lang and min_hits")
+        distinct.append(DistinctWords(lang, frozenset(entry["instead_of"]), entry["min_hits"],
+                                      frozenset(w.lower() for w in entry["words"])))
     return LanguageData({lang: frozenset(w.lower() for w in words)
                          for lang, words in markers.items()},
                         {lang: _script_class(lang, chars) for lang, chars in scripts.items()},
-                        share, distinct)
+                        share, tuple(distinct))
 
 
 def _check_words(words: object, where: str) -> None:
