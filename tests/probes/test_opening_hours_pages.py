@@ -6,11 +6,11 @@ tags, schema.org), and pages whose times are not opening hours (a customer-servi
 a delivery slot, an event, a recipe). Labels: fixtures/probe_pages/hours_labels.csv.
 """
 
-import csv
 from pathlib import Path
 
 import pytest
 
+from fixtures.corpus import read_rows
 from probes import inspect_html
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
@@ -19,9 +19,8 @@ FLOOR = 0.95  # recall and precision
 
 
 def _judged() -> list[tuple[str, bool, bool]]:
-    rows = list(csv.DictReader(LABELS.open(encoding="utf-8")))
     out = []
-    for row in rows:
+    for row in read_rows(LABELS):
         html = (PAGES / row["file"]).read_text(encoding="utf-8")
         signals = inspect_html(html, "https://shop.example/contact")["signals"]
         out.append((row["file"], row["opening_hours"] == "yes",
