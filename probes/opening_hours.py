@@ -22,6 +22,8 @@ from pathlib import Path
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
 DAYS_LOOKBACK = 90  # characters before a time range searched for its day (range)
+BARE_DASH_RANGE = re.compile(r"\d{1,2}\s*[-–—]\s*\d{1,2}")
+BARE_NUMBER = re.compile(r"\d+")
 LIST_KEYS = ("days", "day_joiners", "time_joiners", "closed_words", "service_words",
              "heading_words", "appointment_words")
 INT_KEYS = ("max_gap", "heading_window", "continuation_window")
@@ -46,6 +48,8 @@ class HoursFinder:
         """The first hours of `text` that are not a service line's, or None."""
         bad_until = -1
         for tr in self.time_range.finditer(text):
+            if not _plausible(tr.group(0)):
+                continue
             start = self._start_of(text, tr.start())
             if start is None:
                 continue
@@ -69,6 +73,18 @@ class HoursFinder:
             lo = text.find(" ", lo, at) + 1  # a whole word first
         m = self.days_before.search(text, lo, at) or self.heading_before.search(text, lo, at)
         return m.start() if m else None
+
+
+def _plausible(time_range: str) -> bool:
+    """False for bare numbers that read as a score or a date ("3-1", "12-02", "0-9").
+
+    A range with a unit or minutes ("9u", "9:30", "5pm") or a word joiner ("10 tot 18") is
+    kept; two bare numbers joined by a dash must look like a working day (5 <= from < to).
+    """
+    if not BARE_DASH_RANGE.fullmatch(time_range):
+        return True
+    first, second = BARE_NUMBER.findall(time_range)
+    return not first.startswith("0") and 5 <= int(first) < int(second) <= 24
 
 
 def _words(words: list[str]) -> str:
