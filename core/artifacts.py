@@ -92,7 +92,28 @@ class PlacesArtifact:
 
 
 @dataclass(slots=True)
+class AccessibilityArtifact:
+    """Where the shop stands in the commune's ecosystem (sources/ecosystem_access.py).
+
+    Distances are in metres as the crow flies, to the nearest feature mapped in
+    OpenStreetMap. None is unknown (no coordinates for the shop, or nothing of that kind
+    mapped in the commune): never "far away".
+    """
+
+    status: Literal["measured", "not_measured"]
+    reason: str | None = None
+    parking_m: float | None = None  # nearest car park
+    bicycle_parking_m: float | None = None
+    collection_point_m: float | None = None  # nearest parcel locker or postal point
+    on_pedestrian_street: bool | None = None
+    pedestrian_street: str | None = None  # its name, when on one
+    attractions_nearby: int | None = None  # within the radius of sources/data/ecosystem.toml
+
+
+@dataclass(slots=True)
 class ShopArtifacts:
     shop: Shop
     site: SiteArtifacts
     places: PlacesArtifact
+    access: AccessibilityArtifact = field(default_factory=lambda: AccessibilityArtifact(
+        "not_measured", "écosystème de la commune non rassemblé"))

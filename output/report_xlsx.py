@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.steps import STEPS
 from output import _stats
+from output._ecosystem_view import commune_sheet_rows
 from output._files import atomic_path
 from output._format import Formatter, safe_href
 from output._shop_view import shop_details
@@ -67,9 +68,20 @@ def write_audit_xlsx(store: Store, scan: dict[str, Any], commune: dict[str, Any]
         _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg)
     _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan, msg)
     _method_sheet(workbook.create_sheet(sheet_name(msg("audit.method_sheet"))), scan, commune, msg)
+    _rows_sheet(workbook, msg("ecosystem.sheet"), commune_sheet_rows(commune, msg))
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return path
+
+
+def _rows_sheet(workbook: Workbook, title: str, rows: list[list[Any]]) -> None:
+    """A plain sheet (the Commune sheet, output/_ecosystem_view.py); none without rows."""
+    if not rows:
+        return
+    sheet = workbook.create_sheet(sheet_name(title))
+    set_widths(sheet, [48, 22, 16, 14, 45])
+    for row in rows:
+        sheet.append([cell(sheet, value, wrap=isinstance(value, str)) for value in row])
 
 
 def sheet_name(text: str) -> str:

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
-from core.result import ProbeReport, StepObservation
+from core.result import ProbeReport, Signal, StepObservation
 from core.shop import Shop
 from core.steps import STEPS
-from probes import click_and_collect, google_listing, online_ordering, reviews, web_presence
+from probes import (
+    accessibility,
+    click_and_collect,
+    google_listing,
+    online_ordering,
+    reviews,
+    web_presence,
+)
 from probes.context import ProbeContext
 from probes.fingerprints import Technology
 
@@ -31,7 +38,20 @@ def run_probes(artifacts: ShopArtifacts, ctx: ProbeContext | None = None) -> Pro
             steps[step_id] = module.evaluate(ctx)
         except Exception as exc:  # noqa: BLE001 - errors are values
             steps[step_id] = StepObservation("error", f"{type(exc).__name__}: {exc}")
+    _add_accessibility(ctx, steps)
     return ProbeReport(steps)
+
+
+def _add_accessibility(ctx: ProbeContext, steps: dict[str, StepObservation]) -> None:
+    """The commune's ecosystem joins the steps it belongs to (probes/accessibility.py)."""
+    try:
+        extra = accessibility.signals_by_step(ctx)
+    except Exception as exc:  # noqa: BLE001 - errors are values
+        extra = {step: {name: Signal(None, 0.0, error=f"{type(exc).__name__}: {exc}")
+                        for name in names} for step, names in accessibility.SIGNALS.items()}
+    for step, signals in extra.items():
+        if step in steps:
+            steps[step].signals.update(signals)
 
 
 def artifacts_for_html(html: str, url: str | None = None,

@@ -23,6 +23,7 @@ from core.http import HttpContext
 from core.result import ProbeReport, StepObservation
 from core.shop import Shop
 from core.steps import STEPS
+from scanner.ecosystem import access_for, ecosystem_summary, gather_for_scan
 from scanner.gather.crawler import Crawler
 from scanner.gather.settings import CrawlSettings
 from scanner.probe_pool import ProbePool, probe_processes_for
@@ -113,6 +114,7 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
         label = _label(config)
         scan_id = store.begin_scan(label=label, commune=config.commune,
                                    settings=config.recorded_settings(), shops=shops)
+    ecosystem = await gather_for_scan(config.commune, http_ctx, config.osm_file, _say(config))
     counters = ScanCounters(shops_total=len(shops))
     places = _places_client(config, http_ctx, _known_place_ids(store, label, config.commune))
     _warn_without_places(config, places)
@@ -122,7 +124,7 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
             async with Crawler(settings, http_ctx, validators=store) as crawler:
                 shop_scanner = ShopScanner(crawler, places, judge, rubric,
                                            crawler.settings.total_timeout_per_shop
-                                           + SHOP_GUARD_SECONDS)
+                                           + SHOP_GUARD_SECONDS, ecosystem)
                 await _scan_shops(shops, shop_scanner, store, scan_id, counters, progress,
                                   workers=max(1, settings.global_concurrency))
     finally:
@@ -130,6 +132,8 @@ async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
         if hasattr(places, "aclose"):
             await places.aclose()
     commune = aggregate_commune(store.iter_shop_results(scan_id), rubric)
+    if ecosystem is not None:
+        commune["ecosystem"] = ecosystem_summary(ecosystem, store.iter_shop_results(scan_id))
     store.finish_scan(scan_id, commune)
     out_dir = config.out_dir or DEFAULT_OUT_ROOT / f"{_slug(label)}-{_timestamp()}"
     reports = _write_reports(store, scan_id, out_dir, config)
@@ -206,6 +210,7 @@ class ShopScanner:
     judge: ProbePool
     rubric: Any
     guard_seconds: float
+    ecosystem: Any = None  # sources.ecosystem.Ecosystem, gathered once per scan, or None
 
     async def scan(self, shop: Shop) -> dict[str, Any]:
         """Never raises: failures become error results.
@@ -222,7 +227,8 @@ class ShopScanner:
             place = await _enrich_guarded(self.places, shop, self.guard_seconds)
             adopt_places_website(shop, place)
             site = await _crawl_guarded(self.crawler, shop, self.guard_seconds)
-        artifacts = ShopArtifacts(shop=shop, site=site, places=place)
+        artifacts = ShopArtifacts(shop=shop, site=site, places=place,
+                                  access=access_for(shop, self.ecosystem))
         report = await self.judge.run(artifacts)
         try:
             steps = score_shop(shop, report, self.rubric)
@@ -312,6 +318,10 @@ def _unique(shops: list[Shop], notify: Callable[[str], None] | None) -> list[Sho
     if len(seen) < len(shops) and notify:
         notify(f"{len(shops) - len(seen)} ligne(s) en double ignorée(s)")
     return list(seen.values())
+
+
+def _say(config: ScanConfig) -> Callable[[str], None]:
+    return config.notify or (lambda message: log.warning("%s", message))
 
 
 def _places_key(config: ScanConfig) -> str | None:

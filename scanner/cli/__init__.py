@@ -2,6 +2,7 @@
 
     app.py      the app, the global options, ``scan`` and ``resume``
     sources.py  ``sources``
+    ecosystem.py  ``ecosystem`` (the commune's lockers, parking, centre, attractions...)
     inspect.py  ``inspect`` (fetches through the crawler, then judges)
     reports.py  ``report``, ``diff``, ``history``, ``scans``, ``rescan``
     support.py  error handling shared by all commands (one line, exit code, --debug)
@@ -10,12 +11,12 @@
 
 from __future__ import annotations
 
-from scanner.cli import inspect, reports, sources
+from scanner.cli import ecosystem, inspect, reports, sources
 from scanner.cli.app import app
 from scanner.cli.french import install_french
 from scanner.cli.support import guard_all_commands
 
-for _module in (sources, inspect, reports):
+for _module in (sources, inspect, reports, ecosystem):
     _module.register(app)
 guard_all_commands(app)
 install_french()
