@@ -21,9 +21,9 @@ from probes.document import parsed_page_of
 from scanner.gather.crawler import Crawler
 from sources.csv_list import ShopListError, read_shop_list
 from sources.places_http import _failure_for
+from tests.helpers.crawler import FAST
 from tests.robustness.cli_farm import serve_pages
 from tests.robustness.stores import shop_result
-from tests.scanner.conftest import FAST
 
 
 def links_of(url: str, html: str) -> list[str]:

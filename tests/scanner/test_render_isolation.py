@@ -18,7 +18,7 @@ import pytest
 
 from core.shop import Shop
 from fixtures.farm import Farm
-from tests.scanner.conftest import CrawlerFactory, write_site
+from tests.helpers.crawler import CrawlerFactory, write_site
 from tests.scanner.test_render import chromium_path
 
 SHELL = ('<!doctype html><html><head><meta charset="utf-8"><title>Piège</title></head><body>'

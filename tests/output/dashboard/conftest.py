@@ -12,50 +12,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from core.shop import Shop
 from output.dashboard import create_app
 from output.store import Store
-from scoring import aggregate_commune, load_rubric
-from tests.output.sample import COMMUNE, SHOPS, build_scan, result_for, shop_for
-
-OTHER_COMMUNE = "Durbuy & <Co>"  # a name that must be escaped and URL-encoded
-TOKEN = "test-token-0123456789abcdef"
-
-
-def build_territory(store: Store) -> dict[str, list[str]]:
-    """Scan ids per commune, oldest first; a running scan is left at the end of the first."""
-    first = [build_scan(store, shift=-1, label="Automne"),
-             build_scan(store, shift=0, label="Hiver", drop=(7,)),
-             build_scan(store, shift=1, label="Printemps", closed=(0,))]
-    second = [build_other_scan(store, shift=0, label="Départ"),
-              build_other_scan(store, shift=-1, label="Recul")]
-    build_scan(store, shift=1, label="En cours", finish=False)
-    return {COMMUNE: first, OTHER_COMMUNE: second}
-
-
-def build_other_scan(store: Store, *, shift: int, label: str, count: int = 6) -> str:
-    """The sample shops moved to another commune (other names, so other identities)."""
-    shops, results = [], []
-    for index in range(count):
-        base = shop_for(index)
-        shop = Shop(name=f"{SHOPS[index][0]} (Durbuy)", sector=base.sector,
-                    address=f"Rue du Marché {index + 1}", postcode="6940", city="Durbuy",
-                    website=base.website and f"https://durbuy{index}.example.be/",
-                    osm_id=f"node/{2000 + index}", lat=50.35 + index * 0.0005, lon=5.45,
-                    category=base.category, sources=["osm"])
-        result = result_for(index, shift)
-        result.update(id=shop.id, name=shop.name, address=shop.address, postcode="6940",
-                      city="Durbuy", website=shop.website, osm_id=shop.osm_id, lat=shop.lat,
-                      lon=shop.lon, places={"status": "found", "reason": None,
-                                            "place_id": f"pl-durbuy-{index}"})
-        shops.append(shop)
-        results.append(result)
-    scan_id = store.begin_scan(label=label, commune=OTHER_COMMUNE, settings={}, shops=shops)
-    for result in results:
-        store.save_shop_result(scan_id, result)
-    store.finish_scan(scan_id, aggregate_commune(store.iter_shop_results(scan_id),
-                                                 load_rubric()))
-    return scan_id
+from tests.helpers.dashboard import TOKEN, build_territory
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from output._aggregates import backfill, measured_levels
 from output.dashboard import create_app
 from output.diff import _compact, diff_scans
 from output.store import Store
-from tests.output.dashboard.conftest import build_territory
+from tests.helpers.dashboard import build_territory
 from tests.output.dashboard.test_pages import territory_moves
 from tests.output.sample import COMMUNE
 

@@ -30,7 +30,7 @@ from output.store import Store
 from scanner.demo import start_demo
 from scanner.pipeline import ScanConfig, run_scan
 from scoring import aggregate_commune, load_rubric
-from tests.output.dashboard.conftest import TOKEN, build_territory
+from tests.helpers.dashboard import TOKEN, build_territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

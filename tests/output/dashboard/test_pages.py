@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from core.steps import STEPS
 from output.diff import diff_scans
 from output.store import Store
-from tests.output.dashboard.conftest import OTHER_COMMUNE
+from tests.helpers.dashboard import OTHER_COMMUNE
 from tests.output.sample import COMMUNE, HOSTILE_NAME, SHOPS
 
 

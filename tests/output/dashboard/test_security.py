@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from output.dashboard.security import CONTENT_SECURITY_POLICY, TOKEN_COOKIE
 from scanner.cli import app
 from scanner.cli.serve import check_exposure, is_local_host
-from tests.output.dashboard.conftest import TOKEN
+from tests.helpers.dashboard import TOKEN
 from tests.output.sample import COMMUNE
 
 URLS = ["/", f"/commune?name={COMMUNE}", f"/compare?name={COMMUNE}", "/static/report.css",
