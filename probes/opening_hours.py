@@ -40,6 +40,8 @@ class HoursFinder:
     heading_before: re.Pattern[str]  # an hours heading, then up to heading_window characters
     appointment: re.Pattern[str]  # a heading followed by "op afspraak", "sur rendez-vous"…
     day_cells: re.Pattern[str]  # a table row "Mardi | 10h00 | 18h30": two clock times, no joiner
+    cell_times: re.Pattern[str]  # where two clock times start (group 1: both), cheap to find
+    cell_reach: int  # longest day and gap that day_cells puts before its clock times
     closed: re.Pattern[str]  # a closing day ("fermé le dimanche", "Ruhetag: Montag")
     service: re.Pattern[str]
     continuation: int
@@ -58,12 +60,25 @@ class HoursFinder:
                 bad_until = tr.end() + self.continuation
                 continue
             return text[start:tr.end()]
-        found = self.day_cells.search(text) or self.appointment.search(text)
+        found = self._day_cells(text) or self.appointment.search(text)
         if found:
             return found.group(0)
         closed = self.closed.search(text)
         if closed and self.time_range.search(text):
             return closed.group(0)
+        return None
+
+    def _day_cells(self, text: str) -> re.Match[str] | None:
+        """day_cells.search(text), tried only just before each pair of clock times.
+
+        Same leftmost match: days hold no digit, so a match's day cannot reach over an
+        earlier pair. One character past the pair lets the final lookahead see it.
+        """
+        for pair in self.cell_times.finditer(text):
+            found = self.day_cells.search(text, max(0, pair.start() - self.cell_reach),
+                                          pair.end(1) + 1)
+            if found:
+                return found
         return None
 
     def _start_of(self, text: str, at: int) -> int | None:
@@ -104,6 +119,8 @@ def load_hours_finder(path: Path = HOURS_FILE) -> HoursFinder:
     if not isinstance(data.get("time"), str) or not all(isinstance(data.get(k), int)
                                                          for k in INT_KEYS):
         raise HoursDataError(f"{path.name}: needs 'time' (a regex) and {', '.join(INT_KEYS)}")
+    if any(ch.isdigit() for day in data["days"] for ch in day):
+        raise HoursDataError(f"{path.name}: 'days' must hold no digit")
     try:
         return _compile(data)
     except re.error as exc:
@@ -125,6 +142,8 @@ def _compile(data: dict) -> HoursFinder:
         appointment=re.compile(rf"{heading}.{{0,{data['heading_window']}}}?"
                                rf"(?:{_words(data['appointment_words'])})(?!\w)", flags),
         day_cells=re.compile(rf"{day}\s?:?\s?{clock}\s{clock}", flags),
+        cell_times=re.compile(rf"(?=({clock}\s{clock}))", flags),
+        cell_reach=max(map(len, data["days"])) + len(".") + len(" : "),
         closed=re.compile(rf"(?<!\w)(?:{_words(data['closed_words'])})\W{{1,6}}(?:\w+\W+)?"
                           rf"{day}", flags),
         service=re.compile(rf"(?<!\w)(?:{_words(data['service_words'])})(?!\w)", flags),

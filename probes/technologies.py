@@ -18,8 +18,9 @@ def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[
     cookies = {c.lower() for c in COOKIE_NAME.findall(page.headers.get("set-cookie", ""))}
     blobs = [("scriptSrc", page.scripts_blob), ("links", page.links_blob),
              ("url", (page.url or "").lower())]
+    sources = {"meta": page.meta, "headers": page.headers, "cookies": dict.fromkeys(cookies, "")}
     for tech in techs.values():
-        detection = _detect_one(page, tech, cookies, blobs)
+        detection = _detect_one(page, tech, sources, blobs)
         if detection:
             found[tech.name] = detection
     for detection in list(found.values()):
@@ -31,10 +32,10 @@ def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[
     return sorted(found.values(), key=lambda d: -d.confidence)
 
 
-def _detect_one(page: ParsedPage, tech: Technology, cookies: set[str],
+def _detect_one(page: ParsedPage, tech: Technology, sources: dict[str, dict[str, str]],
                 blobs: list[Blob]) -> Detection | None:
     total, first = 0, None
-    for where, pattern, snippet in _matches(page, tech, cookies, blobs):
+    for where, pattern, snippet in _matches(page, tech, sources, blobs):
         total += pattern.confidence
         first = first or (where, pattern, snippet)
     if not first or total <= 0:
@@ -44,7 +45,12 @@ def _detect_one(page: ParsedPage, tech: Technology, cookies: set[str],
                      f"{tech.name}:{where}:{pattern.source}")
 
 
-def _matches(page: ParsedPage, tech: Technology, cookies: set[str], blobs: list[Blob]):
+def _matches(page: ParsedPage, tech: Technology, sources: dict[str, dict[str, str]],
+             blobs: list[Blob]):
+    """(where, pattern, snippet) of every pattern of `tech` that matches the page.
+
+    `sources`: the page's meta tags, headers and cookie names ({name: ""}), by key.
+    """
     for pattern in tech.patterns.get("html", ()):
         m = page.search_html(pattern)
         if m:
@@ -55,8 +61,6 @@ def _matches(page: ParsedPage, tech: Technology, cookies: set[str], blobs: list[
             hit = _search_lines(pattern, blob)
             if hit:
                 yield key, pattern, hit
-    sources = {"meta": page.meta, "headers": page.headers,
-               "cookies": {c: "" for c in cookies}}
     for key, by_name in tech.keyed.items():
         for name, patterns in by_name.items():
             value = sources[key].get(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 import phonenumbers
 
@@ -203,7 +204,13 @@ def social_links(ctx: ProbeContext) -> Signal:
 
 def _network(url: str, host: str | None = None) -> str | None:
     host = host or host_of(url)
-    return social_network(host) if host else None
+    return _network_of_host(host) if host else None
+
+
+@lru_cache(maxsize=4096)
+def _network_of_host(host: str) -> str | None:
+    """social_network(host), remembered: a page links to the same few hosts many times."""
+    return social_network(host)
 
 
 def language(ctx: ProbeContext) -> Signal:

@@ -1,4 +1,6 @@
 import re
+from html import escape as html_escape
+from urllib.parse import urljoin
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -123,3 +125,29 @@ def _reference_cut(html: str) -> str:
 def test_depth_cut_agrees_with_a_plain_walk(parts, repeat, deep):
     html = "<div><br>" * deep + "".join(parts) * repeat + "</div>" * (deep // 2)
     assert cut_too_deep(html) == _reference_cut(html)
+
+
+RELATIVE_HREFS = ["css/a.css", "p.html?x=1#top", "a//b", "a/../b", "a/./b", "./a", "a/..", "c;p",
+                  "c?#y", "c?", "c#", "é/ü", "a b", "a\\b", "x:y", "a/b:c", "~u", "_y/", "%41",
+                  "a?b//c", "a#../b", "a/.../b", "a/..b", ".htaccess", "?page=2", "//cdn.be/x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["https://w.example.be/", "https://w.example.be/a/b.html",
+                        "https://w.example.be/a/b/?q=1#f", "https://w.example.be",
+                        "http://w.example.be/a//b/c", "https://w.example.be/a/./b/../c"]),
+       st.one_of(st.sampled_from(RELATIVE_HREFS),
+                 st.text(alphabet="ab./?#:%~_- é\\", min_size=1, max_size=12)))
+def test_links_are_made_absolute_as_urljoin_makes_them(base, href):
+    href = href.strip()
+    if not href or href[0] == "#" or href.startswith("//"):
+        return  # skipped by the parser, or absolute by host
+    html = f'<a href="{html_escape(href)}">x</a><script src="{html_escape(href)}"></script>'
+    page = parse_page(html, base)
+    try:
+        expected = urljoin(base, href)
+    except ValueError:
+        expected = href
+    assert page.script_srcs == [expected]
+    if not href.startswith("/"):  # site-relative links have their own fast path
+        assert [link.href for link in page.links] == [expected]

@@ -42,6 +42,22 @@ def test_one_row_per_day_in_a_table():
         "web_presence.opening_hours"] is True
 
 
+@pytest.mark.parametrize("text", [
+    "Mardi 10h00 18h30",
+    "9h00 10h00 18h00 mardi 10h00 18h00",  # clock pairs that overlap, the day before the second
+    "vendredi.  9h00 18h00",
+    "jeudi 9h00 18h00x",  # a letter right after: no row
+    "Lundi 9h00 Mardi 10h00 18h00 Mercredi 10h00 18h00",
+    "x" * 100 + " samedi : 10.00 17.30 dimanche 10.00 12.00",
+    "Page 12h00 18h00 without a day",
+])
+def test_day_cells_found_near_clock_times_as_a_full_search_finds_them(text):
+    finder = load_hours_finder()
+    full = finder.day_cells.search(text)
+    fast = finder._day_cells(text)
+    assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
+
+
 def test_schema_opening_hours_specification():
     html = ('<html><body><script type="application/ld+json">{"@type": "Bakery", '
             '"openingHoursSpecification": [{"dayOfWeek": "Monday", "opens": "08:00", '
