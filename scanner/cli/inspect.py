@@ -21,7 +21,9 @@ from core.errors import UserInputError
 from probes._runner import inspect_html
 from probes.evaluation import read_page
 from probes.fingerprints import FingerprintError, load_fingerprints
+from scanner.cli.inspect_view import judged_steps, print_steps
 from scanner.cli.support import err_console
+from scoring import load_rubric
 
 INSPECT_TIMEOUT_S = 15.0
 INSPECT_MAX_BYTES = 5 * 1024 * 1024
@@ -76,12 +78,14 @@ def inspect_command(
     except FingerprintError as exc:
         console.print(Text(f"Fichier d'empreintes illisible : {exc}", style="red"))
         raise typer.Exit(2) from exc
+    rubric = load_rubric()
     failures = 0
     for target in targets:
         try:
             html, url, headers = read_target(target, base_url, allow_private_addresses)
             result = inspect_html(html, url, headers, fingerprints=techs)
             result["input"]["target"] = target
+            result["steps"] = judged_steps(result, rubric)
         except InspectError as exc:
             failures += 1
             result = {"input": {"target": target}, "error": str(exc)}
@@ -154,6 +158,8 @@ def print_summary(console: Console, result: dict[str, Any]) -> None:
         proof = evidence.get(key, [{}])[0].get("snippet", "") if evidence.get(key) else ""
         table.add_row(label, Text(_plain(signals.get(key))), Text(proof[:80]))
     console.print(table)
+    if result.get("steps"):
+        print_steps(console, result["steps"])
 
 
 def _plain(value: Any) -> str:
