@@ -12,7 +12,7 @@ from typing import Any
 from core.steps import STEPS
 from output import _stats
 from output._format import Formatter, safe_href
-from output._rubric_text import action_label, audit_item_in, report_rubric
+from output._rubric_text import action_label, references, report_rubric
 from output._shop_view import problems, shop_details
 from output._svg_map import map_frame
 from output.i18n import Messages
@@ -126,24 +126,6 @@ def named_opportunities(commune: dict[str, Any], shops: list[dict[str, Any]],
                                                   row.get("label")),
                      "names": named[:MAX_NAMED_SHOPS],
                      "more": max(0, int(row.get("shops_lifted") or 0) - len(named))})
-    return rows
-
-
-def references(commune: dict[str, Any], rubric: Rubric | None = None, lang: str = "fr"
-               ) -> list[dict[str, Any]]:
-    """Audit questions that carry a published benchmark (source and year), with our value,
-    in `lang`."""
-    rows = []
-    for step, audit_step in _stats.as_dict(_stats.as_dict(commune.get("audit")).get(
-            "steps")).items():
-        for raw in _stats.as_list(_stats.as_dict(audit_step).get("criteria")):
-            item = audit_item_in(_stats.as_dict(raw), rubric, lang)
-            reference = _stats.as_dict(item.get("reference"))
-            if reference.get("value") is not None:
-                rows.append({"step": step, "question": item.get("question"),
-                             "kind": item.get("kind"), "value": item.get("value"),
-                             "shops": item.get("shops"), "reference": reference,
-                             "href": safe_href(reference.get("url"))})
     return rows
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from output import _stats
+from output._format import safe_href
 from scoring import Rubric, load_rubric
 
 
@@ -42,6 +43,24 @@ def audit_item_in(item: dict[str, Any], rubric: Rubric | None, lang: str) -> dic
     if rule is not None:
         shown["confidence"] = rule.label.in_lang(lang)
     return shown
+
+
+def references(commune: dict[str, Any], rubric: Rubric | None = None, lang: str = "fr"
+               ) -> list[dict[str, Any]]:
+    """Audit questions that carry a published benchmark (source and year), with our value,
+    in `lang`."""
+    rows = []
+    for step, audit_step in _stats.as_dict(_stats.as_dict(commune.get("audit")).get(
+            "steps")).items():
+        for raw in _stats.as_list(_stats.as_dict(audit_step).get("criteria")):
+            item = audit_item_in(_stats.as_dict(raw), rubric, lang)
+            reference = _stats.as_dict(item.get("reference"))
+            if reference.get("value") is not None:
+                rows.append({"step": step, "question": item.get("question"),
+                             "kind": item.get("kind"), "value": item.get("value"),
+                             "shops": item.get("shops"), "reference": reference,
+                             "href": safe_href(reference.get("url"))})
+    return rows
 
 
 def action_label(rubric: Rubric | None, action_id: Any, lang: str, stored: Any) -> str:
