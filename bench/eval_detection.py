@@ -1,8 +1,14 @@
-"""Detection accuracy of the probes on a labelled page corpus.
+"""Detection accuracy of the probes on a labelled page corpus, cross-validated.
 
-Usage: python bench/eval_detection.py --pages DIR --labels CSV [--verbose]
-Prints precision/recall/F1 for webshop and schema.org Product/LocalBusiness,
-and accuracy for platform (pages whose engine is named) and language.
+Usage:
+  python bench/eval_detection.py --pages ../shared/corpus/pages \\
+      --labels fixtures/corpus_labels.csv --cv 5 [--heldout] [--verbose]
+
+Every page is judged as a scan judges it: with the address it was saved from
+(provenance.csv `url`, or the labels' `url_if_known`). With --cv K the webshop decision
+of each page comes from weights fitted on the other K-1 folds (folds grouped by host);
+without it, from the weights shipped in probes/data/webshop.toml. --heldout adds the
+same figures on ../shared/samples/pages (never used for fitting) with the shipped weights.
 """
 
 from __future__ import annotations
@@ -13,29 +19,78 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from probes.evaluation import evaluate_corpus  # noqa: E402
+from fixtures.corpus import SAMPLES_LABELS, SAMPLES_PAGES, labelled_pages  # noqa: E402
+from probes.evaluation import (  # noqa: E402
+    BINARY_KEYS,
+    PageOutcome,
+    cross_validated_webshop,
+    judge_page,
+    score_outcomes,
+)
+from scanner.gather.encoding import decode_html  # noqa: E402
+
+ACCURACY_KEYS = ("platform", "nonshop_platform", "language")
+
+
+def judge_corpus(pages_dir: Path, labels_csv: Path):
+    """(pages, outcomes): one probe run per labelled page, decoded as the crawler does."""
+    pages = labelled_pages(pages_dir, labels_csv)
+    outcomes: list[PageOutcome] = [judge_page(decode_html(p.path.read_bytes(), None), p.url)
+                                   for p in pages]
+    return pages, outcomes
+
+
+def evaluate(pages_dir: Path, labels_csv: Path, cv: int, seed: int = 0):
+    pages, outcomes = judge_corpus(pages_dir, labels_csv)
+    labels = [p.labels for p in pages]
+    if cv > 1:
+        decided = cross_validated_webshop(outcomes, labels, [p.group for p in pages], cv, seed)
+    else:
+        decided = [o.webshop for o in outcomes]
+    return score_outcomes([p.file for p in pages], labels, outcomes, decided)
+
+
+def print_results(title: str, results: dict, verbose: bool) -> None:
+    print(f"{title}: {results['pages']} pages")
+    print(f"  {'signal':22} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn  tn")
+    for key in BINARY_KEYS:
+        s = results[key]
+        if s.tp + s.fp + s.fn == 0:
+            continue
+        print(f"  {key:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  "
+              f"{s.tp:3} {s.fp:3} {s.fn:3} {s.tn:3}")
+    a = results["platform"]
+    print(f"  {'platform accuracy':22} {a.value:6.3f}   ({a.right}/{a.total} labelled webshops)")
+    n = results["nonshop_platform"]
+    rate = 1 - n.value
+    print(f"  {'non-shops w/ platform':22} {rate:6.3f}   ({n.total - n.right}/{n.total})")
+    a = results["language"]
+    print(f"  {'language accuracy':22} {a.value:6.3f}   ({a.right}/{a.total})")
+    if verbose:
+        for key in (*BINARY_KEYS, *ACCURACY_KEYS):
+            for mistake in results[key].mistakes:
+                print(f"    [{key}] {mistake}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", required=True, type=Path)
     parser.add_argument("--labels", required=True, type=Path)
+    parser.add_argument("--cv", type=int, default=5, help="folds (grouped by host); 1 = none")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
+    parser.add_argument("--heldout", action="store_true",
+                        help="also measure on ../shared/samples/pages (shipped weights)")
     parser.add_argument("--verbose", action="store_true", help="list every mistake")
     args = parser.parse_args(argv)
-    results = evaluate_corpus(args.pages, args.labels)
-    print(f"pages: {results['pages']}")
-    print(f"{'signal':24} {'P':>6} {'R':>6} {'F1':>6}   tp fp fn tn")
-    for key in ("webshop", "schema_product", "schema_localbusiness"):
-        s = results[key]
-        print(f"{key:24} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}   "
-              f"{s.tp:2} {s.fp:2} {s.fn:2} {s.tn:2}")
-    for key in ("platform", "language"):
-        a = results[key]
-        print(f"{key + ' accuracy':24} {a.value:6.3f}   ({a.right}/{a.total})")
-    if args.verbose:
-        for key in ("webshop", "schema_product", "schema_localbusiness", "platform", "language"):
-            for mistake in results[key].mistakes:
-                print(f"  [{key}] {mistake}")
+    if not args.pages.is_dir() or not args.labels.is_file():
+        print(f"error: no pages in {args.pages} or no labels {args.labels}", file=sys.stderr)
+        return 2
+    how = f"cross-validated, {args.cv} folds grouped by host" if args.cv > 1 else "shipped weights"
+    print_results(f"{args.pages} ({how})", evaluate(args.pages, args.labels, args.cv, args.seed),
+                  args.verbose)
+    if args.heldout and SAMPLES_PAGES.is_dir():
+        print_results(f"{SAMPLES_PAGES} (held out, shipped weights)",
+                      evaluate(SAMPLES_PAGES, SAMPLES_LABELS, 1), args.verbose)
     return 0
 
 

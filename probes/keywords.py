@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 KEYWORDS_DIR = Path(__file__).parent / "data" / "keywords"
-LANGUAGES = ("fr", "nl", "de", "en")
+LANGUAGES = ("fr", "nl", "de", "en", "it")
 CATEGORIES = ("cart", "checkout", "add_to_cart", "shop_link", "pickup", "local_delivery",
               "parcel_lockers", "booking", "food_ordering", "opening_hours", "address")
 NEGATIVE_WINDOW = 80  # at most this many characters around a match, within its sentence

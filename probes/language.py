@@ -1,6 +1,10 @@
-"""Language of a page's main content: stopword counts, then seeded langdetect.
+"""Language of a page's main content: stopwords when unambiguous, else seeded langdetect.
 
-`<html lang>` is a hint; when it disagrees with the content, the content wins.
+The stopword shortcut (fast) answers only for a keyword language (probes/data/keywords)
+that is clearly ahead of every other one, including the marker words of languages we
+have no keyword list for (probes/data/language.toml): a Spanish page full of "de" and
+"la" is not French. Text mostly outside the Latin script goes to langdetect directly.
+langdetect reports its full set of languages. `<html lang>` is a hint; content wins.
 """
 
 from __future__ import annotations
@@ -18,10 +22,13 @@ from probes.settings import (
     LANG_TEXT_CHARS,
     LANGDETECT_CHARS,
     LANGDETECT_SEED,
+    load_language_markers,
 )
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 MIN_TEXT_FOR_LANGDETECT = 40  # characters
+MIN_LATIN_SHARE = 0.7  # share of letters in the Latin script for the stopword shortcut
 
 
 def detect_language(page: ParsedPage, keywords: Keywords) -> tuple[str | None, Evidence | None]:
@@ -40,13 +47,16 @@ def detect_language(page: ParsedPage, keywords: Keywords) -> tuple[str | None, E
 
 
 def _by_stopwords(text: str, keywords: Keywords) -> tuple[str | None, str]:
-    seen = Counter(WORD.findall(text.lower()))
-    counts = {lang: sum(seen[w] for w in words.intersection(seen))
-              for lang, words in keywords.stopwords.items()}
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if not ranked:
+    words = WORD.findall(text.lower())
+    letters = sum(map(len, words))
+    if not letters or len(LATIN_LETTER.findall(text)) < MIN_LATIN_SHARE * letters:
         return None, ""
-    (top, n1), n2 = ranked[0], (ranked[1][1] if len(ranked) > 1 else 0)
+    seen = Counter(words)
+    ours = {lang: _count(seen, stop) for lang, stop in keywords.stopwords.items()}
+    others = {lang: _count(seen, stop) for lang, stop in load_language_markers().items()}
+    top, n1 = max(ours.items(), key=lambda kv: kv[1], default=("", 0))
+    n2 = max([n for lang, n in ours.items() if lang != top]
+             + [n for lang, n in others.items() if lang != top], default=0)
     clear_winner = n1 >= LANG_MIN_STOPWORDS and n1 >= LANG_DOMINANCE * max(n2, 1)
     short_but_clean = n1 >= LANG_MIN_STOPWORDS_ALONE and n2 == 0  # short page, one language
     if clear_winner or short_but_clean:
@@ -54,9 +64,14 @@ def _by_stopwords(text: str, keywords: Keywords) -> tuple[str | None, str]:
     return None, ""
 
 
+def _count(seen: Counter[str], stopwords: frozenset[str]) -> int:
+    return sum(seen[w] for w in stopwords.intersection(seen))
+
+
 def _by_langdetect(text: str) -> str | None:
     if len(text) < MIN_TEXT_FOR_LANGDETECT:
         return None
+    # langdetect loads ~50 language profiles on first use: imported here, not at start-up
     from langdetect import DetectorFactory, detect
     from langdetect.lang_detect_exception import LangDetectException
 

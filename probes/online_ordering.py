@@ -26,7 +26,8 @@ MAX_CONTROL_CHARS = 120  # button labels may name the product ("Put X in the car
 FOOD_SCHEMA = ("FoodEstablishment", "Restaurant", "FastFoodRestaurant", "Bakery", "BarOrPub",
                "CafeOrCoffeeShop", "IceCreamShop")
 FOOD_SECTORS = ("horeca", "food_retail")
-DECIMAL = re.compile(r"\d[.,]\d\d")  # every price regex match contains one
+DECIMAL = re.compile(r"\d[.,]\d\d")
+NON_WORD = re.compile(rb"[^a-z0-9]+")  # every price regex match contains one
 PRICE_MARGIN = 16  # characters a price (currency, space, "euro", a word end) may span around it
 LODGING_MIN_WORDS = 3  # room/night/hotel words that make a page a lodging page
 
@@ -80,6 +81,24 @@ def _page_evidence(ctx: ProbeContext, page: ParsedPage):
     prices = first_matches_near_decimals(rules.price, page.text, rules.min_prices)
     if len(prices) >= rules.min_prices:
         yield "prices", evidence(page.url, ", ".join(prices[:5]), "prices in text")
+    yield from _markup_evidence(ctx, page)
+
+
+def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
+    """Shop words in the raw markup (class names, ids, URLs): any language."""
+    words, low = page.words().words, page.lower_bytes()
+    external: bytes | None = None  # somebody else's shop links do not count
+    for kind, wanted in ctx.webshop_rules.markup_words.items():
+        candidates = wanted & words
+        if candidates and external is None:
+            external = "\n".join(link.href for link in page.links
+                                 if not ctx.is_same_site(link.href, link.host)).lower().encode()
+        found = [w for w in candidates if low.count(w) > (external or b"").count(w)]
+        if found:
+            word = min(found)
+            at = low.find(word)
+            snippet = low[max(0, at - 40):at + 40].decode("utf-8", "replace")
+            yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the markup")
 
 
 def first_matches_near_decimals(regex: re.Pattern[str], text: str, limit: int) -> list[str]:
@@ -121,7 +140,7 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     paths = [_path_of(link.href) for link in own]
     label_blob, path_blob = "\n".join(labels), "\n".join(paths)
     checks = (("cart_link", "cart", True), ("checkout_link", "checkout", True),
-              ("add_to_cart_control", "add_to_cart", False))
+              ("add_to_cart_control", "add_to_cart", False), ("shop_link", "shop_link", False))
     for kind, category, by_url in checks:
         cat = kw.categories[category]
         url_regex = cat.url_regex if by_url else None
@@ -133,6 +152,11 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
             if in_url or (label and cat.regex.search(label)):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
+    cart_words = ctx.webshop_rules.markup_words["cart_markup"]
+    for link, path in zip(own, paths, strict=True):
+        if not cart_words.isdisjoint(NON_WORD.split(path.lower().encode())):
+            yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
+            break
 
 
 def _path_of(href: str) -> str:
@@ -181,14 +205,21 @@ def webshop(ctx: ProbeContext) -> Signal:
     return Signal(score >= threshold, round(confidence, 3), proofs)
 
 
+def platform_candidate(ctx: ProbeContext) -> tuple[str | None, Evidence | None]:
+    """The shop engine fingerprinted on the site, whether or not it sells online."""
+    for role in ("ecommerce", "builder"):
+        for page, det in ctx.detections_with_role(role):
+            return det.slug, evidence(page.url, det.snippet, det.pattern, det.confidence / 100)
+    return None, None
+
+
 def platform(ctx: ProbeContext) -> Signal:
     if not webshop(ctx).value:
         return Signal(None)
-    for role in ("ecommerce", "builder"):
-        for page, det in ctx.detections_with_role(role):
-            return Signal(det.slug, det.confidence / 100,
-                          [evidence(page.url, det.snippet, det.pattern, det.confidence / 100)])
-    return Signal(None, 0.5)
+    slug, proof = platform_candidate(ctx)
+    if slug is None or proof is None:
+        return Signal(None, 0.5)
+    return Signal(slug, proof.confidence, [proof])
 
 
 def _slugs(ctx: ProbeContext, role: str) -> Signal:

@@ -18,7 +18,7 @@ LANGDETECT_SEED = 0
 LANGDETECT_CHARS = 1_000  # characters given to langdetect when stopwords do not decide
 LANG_MIN_STOPWORDS = 8  # stopword hits needed to decide without langdetect
 LANG_MIN_STOPWORDS_ALONE = 3  # enough when no other language has a single stopword
-LANG_DOMINANCE = 1.6  # top language must beat the runner-up by this factor
+LANG_DOMINANCE = 3.0  # top language must beat every other one (markers too) by this factor
 LANG_TEXT_CHARS = 4_000  # characters of visible text used for language detection
 
 
@@ -36,6 +36,7 @@ class WebshopRules:
     cart_form_action: re.Pattern[str]
     price: re.Pattern[str]
     pickup_platform_option: tuple[Pattern, ...]  # searched in raw HTML: literal pre-check
+    markup_words: dict[str, frozenset[bytes]]  # kind -> lower-case ASCII words of the markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,14 @@ class SchemaVocabulary:
         return schema_type in self.local_business or schema_type.endswith(self.suffixes)
 
 
-WEIGHT_NAMES = ("add_to_cart_control", "add_to_cart_form", "cart_link", "checkout_link",
-                "schema_offer", "og_product_price", "ecommerce_platform_strong",
-                "ecommerce_platform_weak", "prices", "payment_method")
+# Kinds of webshop evidence found in visible labels, links, schema.org and fingerprints.
+EVIDENCE_KINDS = ("add_to_cart_control", "add_to_cart_form", "cart_link", "checkout_link",
+                  "schema_offer", "og_product_price", "ecommerce_platform_strong",
+                  "ecommerce_platform_weak", "prices", "payment_method", "shop_link")
+# Kinds found as whole words of the raw markup (class names, ids, URLs, scripts): they work
+# whatever the page's language. Their words are listed in webshop.toml [markup_words].
+MARKUP_KINDS = ("cart_url", "cart_markup", "checkout_markup", "quantity_markup", "account_markup")
+WEIGHT_NAMES = EVIDENCE_KINDS + MARKUP_KINDS
 
 
 def _toml(name: str) -> dict:
@@ -97,7 +103,21 @@ def load_webshop_rules() -> WebshopRules:
         cart_form_action=_union(pats.get("cart_form_action"), "cart_form_action"),
         price=_union(pats.get("price"), "price"),
         pickup_platform_option=_patterns(pats.get("pickup_platform_option"),
-                                         "pickup_platform_option"))
+                                         "pickup_platform_option"),
+        markup_words=_markup_words(data.get("markup_words", {})))
+
+
+def _markup_words(table: dict) -> dict[str, frozenset[bytes]]:
+    if set(table) != set(MARKUP_KINDS) - {"cart_url"}:
+        raise DataFileError(f"webshop.toml [markup_words]: needs exactly {list(MARKUP_KINDS[1:])}")
+    words = {}
+    for kind, values in table.items():
+        if not isinstance(values, list) or not values or not all(
+                isinstance(v, str) and v.isascii() and v.isalnum() and v == v.lower()
+                for v in values):
+            raise DataFileError(f"webshop.toml [markup_words] {kind}: lower-case ASCII words")
+        words[kind] = frozenset(v.encode() for v in values)
+    return words
 
 
 @lru_cache(maxsize=1)
@@ -112,3 +132,15 @@ def load_schema_vocabulary() -> SchemaVocabulary:
     return SchemaVocabulary(frozenset(lists["local_business"]), tuple(lists["suffixes"]),
                             frozenset(lists["product"]), frozenset(lists["offer"]),
                             frozenset(lists["rating"]), tuple(lists["pickup_values"]))
+
+
+@lru_cache(maxsize=1)
+def load_language_markers() -> dict[str, frozenset[str]]:
+    """Short words of languages without a keyword list (probes/data/language.toml)."""
+    markers = _toml("language.toml").get("markers")
+    if not isinstance(markers, dict) or not markers:
+        raise DataFileError("language.toml: needs a [markers] table")
+    for lang, words in markers.items():
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+            raise DataFileError(f"language.toml [markers] {lang}: needs a list of words")
+    return {lang: frozenset(w.lower() for w in words) for lang, words in markers.items()}

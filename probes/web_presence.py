@@ -12,6 +12,7 @@ from core.result import Evidence, Signal, StepObservation
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import host_of
 from probes.language import detect_language
+from probes.opening_hours import load_hours_finder
 from probes.rules import StepMeta, evidence, flag, run_rules
 from probes.settings import FRESH_YEARS, MAX_PHONE_TEXT, PHONE_REGION
 
@@ -37,8 +38,6 @@ SOCIAL_NOISE = re.compile(r"/sharer|/share\?|/intent/|/plugins/|/dialog/|shareAr
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\w+\s){0,3}?(?:(?:19|20)\d{2}\s*[-–/]\s*)?"
                        r"((?:19|20)\d{2})", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[a-z]{2,}", re.IGNORECASE)
-TIME_RANGE = re.compile(r"\b\d{1,2}\s*(?:[h:.u]\s*\d{0,2})?\s*(?:-|–|à|a|tot|bis|to|until)\s*"
-                        r"\d{1,2}\s*(?:[h:.u]|uhr)\s*\d{0,2}", re.IGNORECASE)
 POSTCODE_CITY = re.compile(r"\b(?:B-?\s?)?[1-9]\d{3}\s+[A-ZÀ-Ý][\wÀ-ÿ'-]+")
 PHONE_LIKE = re.compile(r"\d{2,4}[\s./-]?\d{2,3}[\s./-]?\d{2}[\s./-]?\d{2}")
 VIEWPORT = re.compile(r"width\s*=\s*device-width|initial-scale", re.IGNORECASE)
@@ -130,11 +129,11 @@ def opening_hours(ctx: ProbeContext) -> Signal:
             if "openingHours" in item.props or "openingHoursSpecification" in item.props:
                 return flag(True, [evidence(page.url, str(item.props.get("openingHours", "")),
                                             "schema.org openingHours")])
+    finder = load_hours_finder()
     for page in ctx.pages:
-        for hit in ctx.text_hits(page, "opening_hours"):
-            if TIME_RANGE.search(hit.snippet):
-                return flag(True, [evidence(page.url, hit.snippet, f"keyword '{hit.term}' + hours",
-                                            0.8)], 0.8)
+        found = finder.find(page.text)
+        if found:
+            return flag(True, [evidence(page.url, found, "days and hours in text", 0.8)], 0.8)
     return flag(False, [])
 
 

@@ -23,8 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from core.shop import Shop
-from sources.kbo_files import KboExtract
+from sources.kbo_files import KboExtract, RowFilter
 from sources.text import fold, normalise_website
 
 NACE_FILE = Path(__file__).parent / "data" / "nace_commerce.toml"
@@ -125,19 +127,36 @@ def read_kbo(extract: KboExtract, location: KboLocation, rules: NaceRules | None
 def _units_in_commune(extract: KboExtract, location: KboLocation, counts: Counter[str]
                       ) -> dict[str, _Unit]:
     units: dict[str, _Unit] = {}
-    for (number, kind, zipcode, city_nl, city_fr, street_nl, street_fr, house, box,
-         struck_off) in extract.rows("address"):
-        if kind != ESTABLISHMENT_ADDRESS or struck_off:
-            continue
-        counts["establishment addresses"] += 1
-        if not location.matches(zipcode, city_fr, city_nl):
-            continue
+    for (number, _kind, zipcode, city_nl, city_fr, street_nl, street_fr, house, box,
+         _struck_off) in extract.rows("address", where=_in_commune(location, counts)):
         street = street_fr or street_nl
         number_part = f"{house} bte {box}" if box else house
         address = " ".join(p for p in (street, number_part) if p) or None
         units[number] = _Unit(address, zipcode, city_fr or city_nl)
     counts["units in commune"] = len(units)
     return units
+
+
+def _in_commune(location: KboLocation, counts: Counter[str]) -> RowFilter:
+    """address.csv rows of establishment units (not struck off) in the commune; counts the
+    establishment addresses seen. Municipality names are folded once per distinct name."""
+    folded: dict[str, bool] = {}
+
+    def named(cities: pd.Series) -> pd.Series:
+        for city in cities.unique():
+            if city not in folded:
+                folded[city] = fold(city) in location.names
+        return cities.map(folded)
+
+    def keep(rows: pd.DataFrame) -> pd.Series:
+        establishment = ((rows["TypeOfAddress"] == ESTABLISHMENT_ADDRESS)
+                         & (rows["DateStrikingOff"] == ""))
+        counts["establishment addresses"] += int(establishment.sum())
+        found = rows[establishment]
+        place = (found["Zipcode"].isin(location.postcodes)
+                 | named(found["MunicipalityFR"]) | named(found["MunicipalityNL"]))
+        return place.reindex(rows.index, fill_value=False).astype(bool)
+    return keep
 
 
 def _attach_enterprises(extract: KboExtract, units: dict[str, _Unit]) -> set[str]:

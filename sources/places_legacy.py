@@ -9,6 +9,9 @@ answers is tested (with Google's own sample answers), not the calls.
 
 Legacy answers are converted to the Places API (New) shape that probes read, so the rest of
 the tool does not know which API was used.
+
+``googlemaps`` is the optional extra ``legacy`` (``pip install '.[legacy]'``), imported only
+when a LegacyPlacesClient is made; without it the scan stops with one line saying how to get it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import asyncio
 from typing import Any
 
 from core.artifacts import PlacesArtifact
+from core.errors import UserInputError
 from core.shop import Shop
 from sources.places_match import best_candidate, is_match
 
@@ -26,6 +30,8 @@ LEGACY_DETAIL_FIELDS = [
     "opening_hours", "rating", "user_ratings_total", "photo", "takeout", "delivery",
     "curbside_pickup", "dine_in", "editorial_summary",
 ]
+LEGACY_MISSING = ("--places-api legacy demande le paquet googlemaps : "
+                  "pip install 'smart-commerce-scanner[legacy]'")
 STATUS = {"OPERATIONAL": "OPERATIONAL", "CLOSED_TEMPORARILY": "CLOSED_TEMPORARILY",
           "CLOSED_PERMANENTLY": "CLOSED_PERMANENTLY"}
 
@@ -81,17 +87,29 @@ def artifact_from_legacy(shop: Shop, results: list[dict[str, Any]]) -> PlacesArt
     return PlacesArtifact(status="found", place=dict(place), match_confidence=confidence)
 
 
+def _import_googlemaps() -> Any:
+    """The optional ``googlemaps`` client (extra ``legacy``), or a one-line error saying how
+    to install it."""
+    try:
+        # Lazy: an optional dependency (pip extra "legacy") that goes around our guarded HTTP
+        # layer; only --places-api legacy loads it.
+        import googlemaps
+        import googlemaps.exceptions
+    except ImportError:
+        raise UserInputError(LEGACY_MISSING) from None
+    return googlemaps
+
+
 class LegacyPlacesClient:
     """``enrich(shop)`` with the legacy API: Text Search, then Place Details of the match."""
 
     def __init__(self, api_key: str, **client_options: Any) -> None:
-        import googlemaps
-
+        googlemaps = _import_googlemaps()
+        self._errors = googlemaps.exceptions
         self._client = googlemaps.Client(key=api_key, **client_options)
 
     async def enrich(self, shop: Shop) -> PlacesArtifact:
-        import googlemaps.exceptions as gm_errors
-
+        gm_errors = self._errors
         query = ", ".join(p for p in (shop.name, shop.address, shop.postcode, shop.city) if p)
         try:
             found = await asyncio.to_thread(self._client.places, query=query, language="fr",

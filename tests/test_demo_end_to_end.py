@@ -20,6 +20,9 @@ MANIFEST = tomllib.loads(
 STATUSES = {"measured", "not_measured", "not_applicable", "error"}
 
 
+pytestmark = pytest.mark.slow  # the demo scan (and rescan) runs once per module: ~1 min
+
+
 @pytest.fixture(scope="module")
 def demo_scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("demo")

@@ -33,6 +33,9 @@ def _scan(sites: Path, db: str, out: Path) -> tuple[ScanOutcome, dict[str, Any]]
     return outcome, scan
 
 
+pytestmark = pytest.mark.slow  # the demo scan (and rescan) runs once per module: ~1 min
+
+
 @pytest.fixture(scope="module")
 def two_scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("rescan")

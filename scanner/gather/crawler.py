@@ -36,7 +36,7 @@ from scanner.gather.links import LinkKeywords, is_social, load_link_keywords
 from scanner.gather.render import RenderService
 from scanner.gather.robots import RobotsCache
 from scanner.gather.settings import CrawlSettings
-from scanner.gather.slots import Slots
+from scanner.gather.slots import REAL_CLOCK, Clock, Slots
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +85,13 @@ def normalize_website(website: str | None) -> str | None:
 
 class Crawler:
     def __init__(self, settings: CrawlSettings, http: HttpContext,
-                 validators: ValidatorCache | None = None) -> None:
+                 validators: ValidatorCache | None = None, clock: Clock = REAL_CLOCK) -> None:
         self.settings = settings
         self.http = dataclasses.replace(http, user_agent=settings.user_agent_header)
         self.validators = validators
         self.stats = CrawlStats()
-        self.slots = Slots(settings)
+        self.clock = clock
+        self.slots = Slots(settings, clock)
         self.keywords: LinkKeywords = load_link_keywords()
         self._client: httpx.AsyncClient | None = None
         self._fetcher: Fetcher | None = None
@@ -103,7 +104,7 @@ class Crawler:
         self._client = make_client(self.http, timeout=timeout, max_connections=s.global_concurrency)
         token = s.user_agent.split("/")[0].strip()
         self._fetcher = Fetcher(self._client, s, self.slots, self.stats, self._robots_allows,
-                                random.Random())
+                                random.Random(), self.clock)
         self._robots = RobotsCache(self._fetcher, token)
         self._render = RenderService(s, self._fetcher, self.stats)
         return self

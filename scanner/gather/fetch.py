@@ -12,7 +12,6 @@ Errors: ``FetchFailure(url, kind, message)``; ``kind`` is one of FetchError's ki
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -27,7 +26,7 @@ from scanner.crawl_stats import CrawlStats
 from scanner.gather.encoding import decode_html
 from scanner.gather.retry import is_tls_error, retry_decision
 from scanner.gather.settings import CrawlSettings
-from scanner.gather.slots import Slots
+from scanner.gather.slots import REAL_CLOCK, Clock, Slots
 
 #: Content types kept as pages; anything else (PDF, images…) is not a web page for us.
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
@@ -68,8 +67,10 @@ class Fetcher:
     def __init__(
         self, client: httpx.AsyncClient, settings: CrawlSettings, slots: Slots, stats: CrawlStats,
         robots_allows: RobotsCheck | None = None, rng: random.Random | None = None,
+        clock: Clock = REAL_CLOCK,
     ) -> None:
         self._client, self._settings, self._slots, self._stats = client, settings, slots, stats
+        self._clock = clock
         self._robots_allows = robots_allows
         self._rng = rng or random.Random()
 
@@ -95,7 +96,7 @@ class Fetcher:
                 if not decision.retry:
                     return raw
             self._stats.retries += 1
-            await asyncio.sleep(decision.delay)
+            await self._clock.sleep(decision.delay)
 
     async def _send_once(
         self, url: str, headers: dict[str, str],

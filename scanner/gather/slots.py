@@ -31,13 +31,23 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from aiolimiter import AsyncLimiter
 
 from scanner.gather.settings import CrawlSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """Where the crawler reads the time and waits (tests pass a fake one, as to PlacesClient)."""
+    monotonic: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+REAL_CLOCK = Clock()
 
 
 @dataclass(slots=True)
@@ -53,8 +63,8 @@ class HostSlot:
 
 
 class Slots:
-    def __init__(self, settings: CrawlSettings) -> None:
-        self._settings = settings
+    def __init__(self, settings: CrawlSettings, clock: Clock = REAL_CLOCK) -> None:
+        self._settings, self._clock = settings, clock
         self._global = asyncio.Semaphore(settings.global_concurrency)
         self._slots: dict[str, HostSlot] = {}
         self._crawl_delays: dict[str, float] = {}  # kept after the slot is dropped
@@ -129,8 +139,8 @@ class Slots:
 
     async def _wait_turn(self, slot: HostSlot) -> None:
         """Sleep until this host's next start; book the following one ``delay`` later."""
-        now = time.monotonic()
+        now = self._clock.monotonic()
         start = max(now, slot.next_start)
         slot.next_start = start + slot.delay
         if start > now:
-            await asyncio.sleep(start - now)
+            await self._clock.sleep(start - now)

@@ -13,7 +13,7 @@ from output.store import Store
 from scanner.cli.reports import register
 from scanner.rescan import RescanError, exclusive_lock, load_plan, run_plan
 from sources.csv_list import read_shop_list
-from tests.output.conftest import make_result
+from tests.helpers.results import make_result
 
 # Port 9 (discard) on loopback: nothing listens, the crawl fails fast and the shop is an error
 # value; the scan still completes.

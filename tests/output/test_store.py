@@ -8,7 +8,7 @@ import pytest
 
 from output._db import normalise_url
 from output.store import Store, StoreError
-from tests.output.conftest import make_result, make_shop
+from tests.helpers.results import make_result, make_shop
 
 
 def _shops(n: int):  # type: ignore[no-untyped-def]
@@ -162,7 +162,7 @@ CRASHING_WRITER = """
 import os, sys
 sys.path.insert(0, {root!r})
 from output.store import Store
-from tests.output.conftest import make_result, make_shop
+from tests.helpers.results import make_result, make_shop
 store = Store({url!r})
 shops = [make_shop(f"Shop {{i}}", osm_id=f"node/{{i}}") for i in range(5)]
 scan_id = store.begin_scan(label="crash", commune="C", settings={{}}, shops=shops)

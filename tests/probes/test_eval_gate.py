@@ -1,45 +1,97 @@
-"""Accuracy gate: detection quality on our labelled fixtures must not drop below the floors.
+"""Accuracy gate: cross-validated detection quality on the labelled real-page corpus.
 
-Like trafilatura's tests/eval_gate.py. The floors are pinned a little under today's
-figures (see docs/fingerprints.md); raise them when detection improves.
+Like trafilatura's tests/eval_gate.py, but the figures are cross-validated (5 folds
+grouped by host: the webshop weights that judge a page were fitted without its site),
+so they measure accuracy on unseen pages rather than recall of the tuning set. The
+floors sit a little under what bench/eval_detection.py reports (see bench/README.md).
+Reads ../shared/corpus/pages; skipped when that folder is absent.
 """
-
-from pathlib import Path
 
 import pytest
 
-from probes.evaluation import evaluate_corpus, named_platform, summary
+from fixtures.corpus import CORPUS_LABELS, CORPUS_PAGES, labelled_pages
+from probes.evaluation import (
+    cross_validated_webshop,
+    judge_page,
+    named_platform,
+    score_outcomes,
+    summary,
+)
+from probes.fitting import fit_decision
+from probes.settings import WEIGHT_NAMES, load_webshop_rules
+from scanner.gather.encoding import decode_html
 
-PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
-FLOORS = {
-    "webshop.precision": 1.0, "webshop.recall": 1.0, "webshop.f1": 1.0,
-    "schema_product.precision": 1.0, "schema_product.recall": 1.0,
-    "schema_localbusiness.precision": 1.0, "schema_localbusiness.recall": 1.0,
-    "platform.accuracy": 1.0, "language.accuracy": 1.0,
+FOLDS = 5
+FLOORS = {  # bench/eval_detection.py --cv 5 reached (Dec 2026) the figure in the comment
+    "webshop.precision": 0.95,  # 0.967
+    "webshop.recall": 0.90,  # 0.922
+    "webshop.f1": 0.93,  # 0.944
+    "platform.accuracy": 0.94,  # 0.957
+    "language.accuracy": 0.96,  # 0.975
+    "pickup.precision": 0.9,  # 1.000
+    "pickup.recall": 0.5,  # 0.545
+    "schema_product.precision": 0.98,  # 1.000
+    "schema_product.recall": 0.98,  # 1.000
 }
+# Opening hours are not gated yet: on this corpus 10 of 13 pages with hours are Russian
+# and most hours in it are customer-service lines (precision 0.06, recall 0.08).
+CEILINGS = {"platform.nonshop_rate": 0.02}
+
+pytestmark = pytest.mark.skipif(not CORPUS_PAGES.is_dir(),
+                                reason="../shared/corpus/pages is not here")
 
 
 @pytest.fixture(scope="module")
-def results():
-    return evaluate_corpus(PAGES, PAGES / "labels.csv")
+def corpus():
+    """Every labelled page judged once (the parse results are shared by all tests)."""
+    pages = labelled_pages(CORPUS_PAGES, CORPUS_LABELS)
+    return pages, [judge_page(decode_html(p.path.read_bytes(), None), p.url) for p in pages]
 
 
-def test_fixture_corpus_is_big_enough(results):
-    assert results["pages"] >= 15
-    assert results["webshop"].tp >= 5 and results["webshop"].tn >= 5
-    assert results["platform"].total >= 5
+@pytest.fixture(scope="module")
+def figures(corpus):
+    pages, outcomes = corpus
+    labels = [p.labels for p in pages]
+    decided = cross_validated_webshop(outcomes, labels, [p.group for p in pages], FOLDS)
+    results = score_outcomes([p.file for p in pages], labels, outcomes, decided)
+    return results, summary(results)
+
+
+def test_corpus_is_big_and_mixed(corpus):
+    pages, _ = corpus
+    shops = sum(p.labels["webshop"] == "yes" for p in pages)
+    assert len(pages) >= 600 and shops >= 200 and len(pages) - shops >= 300
+    assert len({p.group for p in pages}) >= 200
 
 
 @pytest.mark.parametrize("metric", sorted(FLOORS))
-def test_metric_stays_above_its_floor(results, metric):
-    value = summary(results)[metric]
-    mistakes = [m for key in ("webshop", "schema_product", "schema_localbusiness", "platform",
-                              "language") for m in results[key].mistakes]
-    assert value >= FLOORS[metric], f"{metric}={value:.3f}; mistakes: {mistakes}"
+def test_cross_validated_metric_stays_above_its_floor(figures, metric):
+    results, flat = figures
+    key = metric.split(".")[0]
+    assert flat[metric] >= FLOORS[metric], f"{metric}={flat[metric]:.3f}; " \
+                                           f"mistakes: {results[key].mistakes[:20]}"
 
 
-def test_named_platform_reads_platform_detail():
-    assert named_platform({"platform": "other", "platform_detail": "Shopware 6"}) == "shopware"
-    assert named_platform({"platform": "other", "platform_detail": "custom PHP"}) is None
-    assert named_platform({"platform": "magento", "platform_detail": ""}) == "magento"
-    assert named_platform({"platform": "none", "platform_detail": "WordPress"}) is None
+@pytest.mark.parametrize("metric", sorted(CEILINGS))
+def test_non_shops_rarely_get_a_platform(figures, metric):
+    results, flat = figures
+    assert flat[metric] <= CEILINGS[metric], results["nonshop_platform"].mistakes
+
+
+def test_shipped_weights_are_the_fit_on_the_corpus(corpus):
+    """webshop.toml holds what bench/fit_detection.py --write fits (refit after a change)."""
+    pages, outcomes = corpus
+    fitted = fit_decision([o.kinds for o in outcomes],
+                          [p.labels["webshop"] == "yes" for p in pages], WEIGHT_NAMES)
+    rules = load_webshop_rules()
+    assert rules.threshold == pytest.approx(fitted.threshold, abs=0.01)
+    for kind in WEIGHT_NAMES:
+        assert rules.weights[kind] == pytest.approx(fitted.weights[kind], abs=0.01), kind
+
+
+def test_named_platform_reads_the_label_spellings():
+    assert named_platform({"platform": "other:xtcommerce"}) == "xt-commerce"
+    assert named_platform({"platform": "zencart"}) == "zen-cart"
+    assert named_platform({"platform": "other:shopware 6"}) == "shopware"
+    assert named_platform({"platform": "unknown"}) is None
+    assert named_platform({"platform": "none"}) is None

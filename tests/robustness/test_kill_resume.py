@@ -4,19 +4,17 @@ The shops are pages of a loopback farm running in this test process; the child p
 them at http://127.0.0.1:PORT/boutique/N/ with --allow-private-addresses. After every kill the
 results stored so far must still be there, byte for byte; at the end every planned shop is
 stored exactly once and Store.integrity_check() finds nothing wrong.
-Runs on SQLite, and on PostgreSQL when SMARTCOMMERCE_TEST_PG_URL is set (own database per run).
+Runs on SQLite, and on PostgreSQL when SMARTCOMMERCE_TEST_PG_URL is set (db_url: tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import os
 import random
-import secrets
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,9 +22,9 @@ import sqlalchemy as sa
 
 from fixtures.farm import Farm, FarmRequest, FarmResponse
 from output.store import Store
+from tests.helpers.postgres import with_driver
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_URL_ENV = "SMARTCOMMERCE_TEST_PG_URL"
 SHOPS = 24
 KILLS = 5
 PAGE_DELAY = 0.08  # seconds per page, so that a kill lands in the middle of the scan
@@ -47,33 +45,6 @@ def shop_page(req: FarmRequest) -> FarmResponse:
     number = req.path.strip("/").rsplit("/", 1)[-1]
     html = f"<html><head><title>Commerce {number}</title></head><body>Bonjour</body></html>"
     return FarmResponse(200, html.encode(), delay=PAGE_DELAY)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'kill.db'}"
-        return
-    base = os.environ.get(PG_URL_ENV)
-    if not base:
-        pytest.skip(f"{PG_URL_ENV} not set")
-    name = f"sc_kill_{secrets.token_hex(4)}"
-    admin = sa.create_engine(_driver(base), isolation_level="AUTOCOMMIT",
-                             connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    except sa.exc.OperationalError:
-        admin.dispose()
-        pytest.skip("PostgreSQL test server unreachable")
-    yield base.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.dispose()
-
-
-def _driver(url: str) -> str:
-    return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def stored_rows(engine: sa.Engine) -> dict[tuple[str, str], tuple[str, str]]:
@@ -125,7 +96,7 @@ def test_killed_scans_resume_without_loss(db_url: str, tmp_path: Path) -> None:
         farm.add_host("127.0.0.1", shop_page)
         common = ["--db", db_url, "--out", str(tmp_path / "out"), "--quiet"]
         log = tmp_path / "child.log"
-        engine = sa.create_engine(_driver(db_url))
+        engine = sa.create_engine(with_driver(db_url))
         proc = start(scan_args(tmp_path, farm.http_port, db_url), log)
         seen: dict[tuple[str, str], tuple[str, str]] = {}
         kills = 0
@@ -150,7 +121,7 @@ def test_killed_scans_resume_without_loss(db_url: str, tmp_path: Path) -> None:
                 proc.wait()
             engine.dispose()
     assert kills == KILLS, "the scan ended before it could be killed often enough"
-    engine = sa.create_engine(_driver(db_url))
+    engine = sa.create_engine(with_driver(db_url))
     final = stored_rows(engine)
     engine.dispose()
     assert all(final.get(k) == v for k, v in seen.items())
@@ -169,7 +140,7 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     with Farm() as farm:
         farm.add_host("127.0.0.1", shop_page)
         log = tmp_path / "child.log"
-        engine = sa.create_engine(_driver(db_url))
+        engine = sa.create_engine(with_driver(db_url))
         proc = start(scan_args(tmp_path, farm.http_port, db_url), log)
         try:
             wait_for_new_results(proc, engine, 0, 2)

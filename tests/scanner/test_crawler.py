@@ -9,7 +9,7 @@ from core.http import HttpContext
 from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
 from scanner.gather.crawler import Crawler
-from tests.scanner.conftest import FAST, CrawlerFactory, page, write_site
+from tests.helpers.crawler import FAST, CrawlerFactory, page, write_site
 
 HOME_LINKS = {"Contact": "/contact", "Notre boutique en ligne": "/boutique",
               "À propos": "/a-propos", "Horaires": "/horaires", "Mentions légales": "/legal",

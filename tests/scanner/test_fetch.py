@@ -10,7 +10,7 @@ import pytest
 from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
 from scanner.gather.encoding import decode_html, detect_encoding
-from tests.scanner.conftest import CrawlerFactory, page, write_site
+from tests.helpers.crawler import CrawlerFactory, page, write_site
 
 CAFE = "<html><body><p>Café crème, pâtisseries et boissons à emporter</p></body></html>"
 

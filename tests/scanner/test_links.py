@@ -17,7 +17,7 @@ from scanner.gather.links import (
     sitemap_urls,
     social_links,
 )
-from tests.scanner.conftest import CrawlerFactory, page, write_site
+from tests.helpers.crawler import CrawlerFactory, page, write_site
 
 KW = load_link_keywords()
 HOME = "https://www.bakkerij-peeters.be/"

@@ -10,7 +10,7 @@ import pytest
 from core.shop import Shop
 from fixtures.farm import Farm
 from scanner.gather.settings import DEFAULT_CHROMIUM_PATH
-from tests.scanner.conftest import CrawlerFactory, page, write_site
+from tests.helpers.crawler import CrawlerFactory, page, write_site
 
 SHELL = ('<!doctype html><html><head><meta charset="utf-8"><title>Lune</title></head><body>'
          '<div id="root"></div><script src="/static/app.js"></script></body></html>')

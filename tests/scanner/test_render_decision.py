@@ -53,3 +53,11 @@ def test_marker_file_is_validated(tmp_path: Path) -> None:
     bad.write_text("thin_text_chars = 10\n", "utf-8")
     with pytest.raises(ValueError, match="missing"):
         load_render_markers(bad)
+
+
+def test_lightspeed_js_only_shop_is_rendered():
+    """Lightspeed eCom E-Series draws the whole shop in the browser (fixture imitates one)."""
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages" / \
+        "nl_lightspeed_js_only.html"
+    need = needs_rendering(page.read_text(encoding="utf-8"))
+    assert need.needed, need.reason

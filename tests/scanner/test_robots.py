@@ -9,7 +9,7 @@ from pathlib import Path
 
 from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
-from tests.scanner.conftest import CrawlerFactory, page, write_site
+from tests.helpers.crawler import CrawlerFactory, page, write_site
 
 LINKS = {"Contact": "/contact", "Boutique": "/boutique", "Horaires": "/horaires"}
 

@@ -12,7 +12,7 @@ from scanner.crawl_stats import CrawlStats
 from scanner.gather.fetch import Fetcher
 from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import Slots
-from tests.scanner.conftest import FAST
+from tests.helpers.crawler import FAST
 
 
 async def burst(farm: Farm, settings: CrawlSettings, urls: list[str]) -> Slots:

@@ -6,7 +6,7 @@ import pytest
 
 from core.shop import Shop
 from fixtures.farm import Farm, FarmResponse
-from tests.scanner.conftest import CrawlerFactory
+from tests.helpers.crawler import CrawlerFactory
 
 
 @pytest.mark.parametrize("website", [

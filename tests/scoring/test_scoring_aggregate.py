@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import read_json
-
 from scoring import aggregate_commune
 from scoring.aggregate import UNKNOWN_STREET, street_of
+from tests.helpers.scoring import read_json
 
 EXTRA = read_json("commune_extra_results.json")["results"]
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import check_golden, read_json
 
 import scoring
 from core.signals import load_signal_catalogue
@@ -21,6 +20,7 @@ from scoring.rubric import (
     rubric_from_dict,
 )
 from scoring.sectors import load_sector_map
+from tests.helpers.scoring import check_golden, read_json
 
 DELETE = "<delete>"
 ERROR_CASES = read_json("rubric_errors.json")["cases"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import make_report, read_json
-
 from core.result import ProbeReport, Signal, StepObservation
 from core.shop import Shop
 from core.steps import STEPS
 from scoring import Rubric, score_shop, sector_of
+from tests.helpers.scoring import make_report, read_json
 
 
 def test_sector_cases() -> None:

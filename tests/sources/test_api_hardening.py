@@ -27,7 +27,7 @@ from sources.places_discover import discover_places, shop_from_place
 from sources.places_fields import load_places_config
 from sources.places_http import PLACE_FIELDS, PlacesFailure, checked_places, place_problem
 from sources.places_match import best_candidate
-from tests.sources.conftest import FIXTURES, farm_context, no_sleep
+from tests.helpers.sources import FIXTURES, farm_context, no_sleep
 
 KEY = "AIzaHARDENING-secret-456"
 PLACES_HOST = "places.googleapis.com"

@@ -11,7 +11,7 @@ from scanner.cli.sources import register
 from sources.collect import collect_shops, overlap_summary
 from sources.commune import UnknownCommune
 from sources.csv_list import read_shop_list
-from tests.sources.conftest import FIXTURES, farm_context
+from tests.helpers.sources import FIXTURES, farm_context
 
 KEY = "collect-key"
 

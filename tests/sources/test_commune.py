@@ -8,7 +8,7 @@ from sources.commune import (
     resolve_commune,
     suggest_communes,
 )
-from tests.sources.conftest import FIXTURES, farm_context
+from tests.helpers.sources import FIXTURES, farm_context
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from sources.csv_list import ShopListError, read_shop_list
 from sources.kbo import KboLocation, read_kbo
 from sources.kbo_files import KboExtract
 from sources.osm_parse import OsmFileError, load_osm_file, parse_geojson, parse_overpass_elements
-from tests.sources.conftest import FIXTURES
+from tests.helpers.sources import FIXTURES
 
 BAKERY = {"shop": "bakery", "name": "Boulangerie A"}
 HABAY = KboLocation.of(names=["Habay"], postcodes=["6720", "6723"])

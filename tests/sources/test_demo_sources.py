@@ -9,7 +9,7 @@ from sources.commune import resolve_commune
 from sources.osm_parse import load_osm_file, parse_overpass_elements
 from sources.overpass import CommuneSelector, build_shops_query, run_query
 from sources.places import PlacesClient
-from tests.sources.conftest import farm_context
+from tests.helpers.sources import farm_context
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 KEY = "demo-test-key"

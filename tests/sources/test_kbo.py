@@ -1,15 +1,19 @@
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from sources.csv_limits import CSV_FIELD_LIMIT
 from sources.kbo import KboLocation, load_nace_rules, read_kbo
 from sources.kbo_files import KboError, KboExtract
-from tests.sources.conftest import FIXTURES
+from tests.helpers.sources import FIXTURES
 
 KBO = FIXTURES / "kbo"
 SAMPLES = Path("/work/shared/samples/kbo")
+ROOT = Path(__file__).resolve().parents[2]
 HABAY = KboLocation.of(names=["Habay"], postcodes=["6720", "6723"])
 
 
@@ -83,3 +87,22 @@ def test_nace_rules() -> None:
     assert rules.is_commerce("47241") and rules.is_commerce("96210")
     assert not rules.is_commerce("47300") and not rules.is_commerce("69201")
     assert rules.label("47241") == "Boulangerie, pâtisserie, confiserie"
+
+
+def test_fast_and_exact_readers_agree_on_a_generated_extract(tmp_path: Path) -> None:
+    """pandas' C parser (clean files) and the csv module (used from the first damaged line
+    on) give the same shops and counts on a synthetic extract in the real format."""
+    clean = tmp_path / "clean"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "kbo_generate.py"), "--out", str(clean),
+                    "--scale", "0.001"], check=True, capture_output=True)
+    damaged = tmp_path / "damaged"
+    shutil.copytree(clean, damaged)
+    for file in damaged.glob("*.csv"):  # an over-limit row first: all read by the csv module
+        header, rest = file.read_bytes().split(b"\n", 1)
+        file.write_bytes(header + b"\n" + b"z" * (CSV_FIELD_LIMIT + 1) + b"\n" + rest)
+    location = KboLocation.of(names=["Habay"], postcodes=[str(1000 + 8 * i) for i in range(150)])
+    fast, exact = read(clean, location), read(damaged, location)
+    assert len(fast.shops) > 30
+    assert fast.shops == exact.shops
+    assert exact.counts.pop("unreadable rows") == 6 and fast.counts.pop("unreadable rows") == 0
+    assert fast.counts == exact.counts

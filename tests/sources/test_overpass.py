@@ -9,7 +9,7 @@ from sources.overpass import (
     build_shops_query,
     run_query,
 )
-from tests.sources.conftest import FIXTURES, farm_context, no_sleep
+from tests.helpers.sources import FIXTURES, farm_context, no_sleep
 
 OSM_FIXTURE = FIXTURES / "osm_bellemarche.json"
 

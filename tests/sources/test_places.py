@@ -8,7 +8,7 @@ from sources.places import PlacesClient
 from sources.places_cache import JsonPlaceIdCache, MemoryPlaceIdCache
 from sources.places_fields import estimate_cost, load_places_config
 from sources.places_http import PlacesBudget
-from tests.sources.conftest import FIXTURES, farm_context, no_sleep
+from tests.helpers.sources import FIXTURES, farm_context, no_sleep
 
 KEY = "AIzaTEST-secret-key-123"
 HOST = "places.googleapis.com"

@@ -1,16 +1,18 @@
 """Places discovery (API New, through the fake) and the legacy API's answer conversion."""
 
 import json
+import sys
 
 import pytest
 
+from core.errors import UserInputError
 from core.shop import Shop
 from fixtures.fake_places import FakePlaces
 from sources.places import PlacesClient
 from sources.places_discover import discovery_call_estimate, shop_from_place
 from sources.places_http import PlacesBudget
-from sources.places_legacy import artifact_from_legacy, legacy_to_new
-from tests.sources.conftest import FIXTURES, farm_context
+from sources.places_legacy import LegacyPlacesClient, artifact_from_legacy, legacy_to_new
+from tests.helpers.sources import FIXTURES, farm_context
 
 KEY = "discover-key"
 BELLEMARCHE = (50.40, 4.80, 50.50, 4.95)
@@ -87,3 +89,10 @@ def test_legacy_details_have_the_new_shape() -> None:
     assert place["regularOpeningHours"]["weekdayDescriptions"] == \
         result["opening_hours"]["weekday_text"]
     assert place["businessStatus"] == result["business_status"]
+
+
+def test_legacy_api_without_googlemaps_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "googlemaps", None)  # as if the extra were not installed
+    with pytest.raises(UserInputError, match=r"pip install 'smart-commerce-scanner\[legacy\]'"):
+        LegacyPlacesClient("k")

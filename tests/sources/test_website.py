@@ -9,7 +9,7 @@ from sources.website import (
     guess_website,
     verify_guessed_website,
 )
-from tests.sources.conftest import farm_context
+from tests.helpers.sources import farm_context
 
 
 def page(html: str):
