@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -14,7 +15,8 @@ from scoring import load_rubric
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
 BAKERY = PAGES / "fr_boulangerie_woocommerce.html"  # webshop with pickup
-NEWS = PAGES / "en_news_link_to_shop.html"  # a news page linking to a shop elsewhere
+PLAIN_PAGE = ("<!doctype html><html lang=\"fr\"><head><title>Boulangerie Martin</title></head>"
+              "<body><h1>Boulangerie Martin</h1><p>Pains et viennoiseries.</p></body></html>")
 GOOGLE_STEPS = ("google_listing", "reviews")
 
 
@@ -33,6 +35,14 @@ def _inspect_json(page: Path) -> dict:
     result = CliRunner().invoke(_app(), ["inspect", "--json", str(page)])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
+
+
+@pytest.fixture
+def plain(tmp_path: Path) -> Path:
+    """A one-paragraph page: no shop, no payment, no pickup."""
+    page = tmp_path / "plain.html"
+    page.write_text(PLAIN_PAGE, encoding="utf-8")
+    return page
 
 
 def _fails(value: object) -> bool:
@@ -54,9 +64,9 @@ def test_json_has_every_step_judged() -> None:
     assert page["steps"]["click_and_collect"]["level"] >= 2
 
 
-def test_missing_criteria_are_the_ones_the_page_fails() -> None:
+def test_missing_criteria_are_the_ones_the_page_fails(plain: Path) -> None:
     rubric = load_rubric()
-    for path in (BAKERY, NEWS):
+    for path in (BAKERY, plain):
         page = _inspect_json(path)
         for step, judged in page["steps"].items():
             criteria = {c.id: c for c in rubric.steps[step].profile_for("other").criteria}
@@ -67,14 +77,16 @@ def test_missing_criteria_are_the_ones_the_page_fails() -> None:
                     missing["id"]].label.fr
 
 
-def test_a_page_without_webshop_is_told_to_open_one() -> None:
-    ordering = _inspect_json(NEWS)["steps"]["online_ordering"]
+def test_a_page_without_webshop_is_told_to_open_one(plain: Path) -> None:
+    page = _inspect_json(plain)
+    assert page["signals"]["online_ordering.webshop"] is False
+    ordering = page["steps"]["online_ordering"]
     assert ordering["level"] < 2
     assert "webshop" in [m["id"] for m in ordering["missing"]]
 
 
-def test_text_output_shows_levels_and_what_to_improve() -> None:
-    result = CliRunner().invoke(_app(), ["inspect", str(NEWS)], env={"COLUMNS": "160"})
+def test_text_output_shows_levels_and_what_to_improve(plain: Path) -> None:
+    result = CliRunner().invoke(_app(), ["inspect", str(plain)], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     assert "Niveau par étape" in result.output
     assert "non mesuré" in result.output  # the Google steps
