@@ -6,7 +6,7 @@ Probes never do I/O; everything they may look at is here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from core.shop import Shop
 
@@ -22,13 +22,30 @@ SiteStatus = Literal[
     "error",  # anything else, see errors
 ]
 RenderStatus = Literal["not_needed", "rendered", "unavailable", "disabled", "failed"]
+RobotsStatus = Literal["ok", "missing", "error"]
+#: Why a fetch failed (FetchError.kind, scanner.gather.fetch.FetchFailure.kind).
+FailureKind = Literal[
+    "timeout", "connect", "dns", "tls",  # the site could not be reached
+    "http_status",  # it answered 4xx/5xx
+    "too_large", "content_type",  # the answer is not a page we read
+    "refused",  # the SSRF guard refused the address
+    "robots",  # robots.txt disallows the page
+    "social",  # a social network page: recorded, never crawled (never stored as an error)
+    "other",
+]
+
+
+class ParsedDocument(Protocol):
+    """A page parsed once (probes.document.ParsedPage); core only keeps it on the page."""
+
+    source: str  # the html it was parsed from: another FetchedPage.html means it is stale
+    role: str
 
 
 @dataclass(slots=True)
 class FetchError:
     url: str
-    # timeout, connect, dns, tls, http_status, too_large, content_type, refused, robots, other
-    kind: str
+    kind: FailureKind
     message: str
 
 
@@ -44,15 +61,15 @@ class FetchedPage:
     elapsed_ms: float = 0.0
     rendered: bool = False  # html comes from a headless browser
     not_modified: bool = False  # 304: html comes from the cache of a previous scan
-    # The page parsed once (probes.document.ParsedPage), shared by the crawler and the probes;
-    # see probes.document.parsed_page_of. Never stored.
-    parsed: Any = field(default=None, repr=False, compare=False)
+    # The page parsed once, shared by the crawler and the probes; see
+    # probes.document.parsed_page_of. Never stored.
+    parsed: ParsedDocument | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(slots=True)
 class RobotsInfo:
     url: str
-    status: Literal["ok", "missing", "error"]
+    status: RobotsStatus
     home_allowed: bool = True
     crawl_delay: float | None = None
 
@@ -92,7 +109,29 @@ class PlacesArtifact:
 
 
 @dataclass(slots=True)
+class AccessibilityArtifact:
+    """Where the shop stands in the commune's ecosystem (sources/ecosystem_access.py).
+
+    Distances are in metres as the crow flies, to the nearest feature mapped in
+    OpenStreetMap. None is unknown (no coordinates for the shop, or nothing of that kind
+    mapped in the commune): never "far away".
+    """
+
+    status: Literal["measured", "not_measured"]
+    reason: str | None = None
+    parking_m: float | None = None  # nearest car park
+    bicycle_parking_m: float | None = None
+    collection_point_m: float | None = None  # nearest parcel locker or postal point
+    on_pedestrian_street: bool | None = None
+    pedestrian_street: str | None = None  # its name, when on one
+    attractions_nearby: int | None = None  # within the radius of sources/data/ecosystem.toml
+
+
+@dataclass(slots=True)
 class ShopArtifacts:
     shop: Shop
     site: SiteArtifacts
     places: PlacesArtifact
+    access: AccessibilityArtifact = field(default_factory=lambda: AccessibilityArtifact(
+        "not_measured", "écosystème de la commune non rassemblé"))
+    sector: str | None = None  # scoring.sector_of(shop), handed to the probes by the judge step

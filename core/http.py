@@ -1,15 +1,44 @@
-"""Build the httpx clients used by the crawler and by the API sources (Overpass, Places)."""
+"""The one HTTP layer: client factory, capped body reader, Retry-After, User-Agent.
+
+The crawler, Overpass, Places and ``inspect`` all go through it:
+
+    async with make_client(ctx) as client, client.stream("GET", url) as response:
+        body = await read_capped(response, max_bytes=5 << 20)   # BodyTooLarge past the cap
+        wait = parse_retry_after(response.headers.get("retry-after"))
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
 
 from core.network import GuardedTransport, ResolveMap
 
-DEFAULT_USER_AGENT = "SmartCommerceScanner/0.1 (+https://github.com/smart-commerce-scanner/smart-commerce-scanner)"
+#: Product token, matched against robots.txt groups.
+USER_AGENT_TOKEN = "SmartCommerceScanner"
+USER_AGENT_PRODUCT = f"{USER_AGENT_TOKEN}/0.1"
+#: Where a webmaster learns what the tool does and how to reach us.
+CONTACT_URL = "https://github.com/smart-commerce-scanner/smart-commerce-scanner"
+
+
+def user_agent_header(product: str = USER_AGENT_PRODUCT, contact_url: str = CONTACT_URL) -> str:
+    """The User-Agent sent: tool name and version, then the contact URL."""
+    return f"{product} (+{contact_url})" if contact_url else product
+
+
+DEFAULT_USER_AGENT = user_agent_header()
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=10.0)
+
+
+class BodyTooLarge(Exception):
+    """A response body passed its cap once decompressed."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"body over {max_bytes} bytes (decompressed)")
+        self.max_bytes = max_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,3 +63,48 @@ def make_client(
         transport=transport, timeout=timeout, follow_redirects=follow_redirects,
         max_redirects=max_redirects, headers={"User-Agent": ctx.user_agent},
     )
+
+
+async def read_capped(response: httpx.Response, max_bytes: int,
+                      truncate_at: int | None = None) -> bytes:
+    """Read the decompressed body, stopping as soon as it passes ``max_bytes`` (gzip-bomb safe).
+
+    Raises BodyTooLarge past the cap (and httpx.DecodingError for a broken compression). With
+    ``truncate_at``, reading stops there instead and the first ``truncate_at`` bytes are kept
+    (robots.txt: Google applies the first 500 KiB).
+    """
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if truncate_at is not None and size >= truncate_at:
+            chunks.append(chunk[:len(chunk) - (size - truncate_at)])
+            break
+        if size > max_bytes:
+            raise BodyTooLarge(max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds asked by ``Retry-After`` (delta-seconds or HTTP-date); None if absent or bad.
+
+    >>> parse_retry_after("120")
+    120.0
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        pass
+    else:
+        return seconds if seconds >= 0 else None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

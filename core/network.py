@@ -7,9 +7,9 @@ Every TCP connection the tool opens goes through ``GuardedBackend.connect_tcp``:
    is trusted as given: it comes from the program, never from a website or a shop list.
 2. Otherwise the name is resolved with ``getaddrinfo``.
 3. Unless private addresses are allowed, any loopback, private, link-local, multicast,
-   reserved or unspecified address (also when embedded in NAT64 or 6to4 IPv6 addresses) is
-   refused with ``AddressRefused``. The connection is made to the vetted IP itself, so a DNS
-   answer cannot change between check and use.
+   reserved or unspecified address (also when embedded in IPv4-mapped, IPv4-compatible,
+   NAT64 or 6to4 IPv6 addresses) is refused with ``AddressRefused``. The connection is made
+   to the vetted IP itself, so a DNS answer cannot change between check and use.
 
 Redirects open new connections, so a redirect to a private address is refused the same way.
 TLS still verifies the certificate against the original host name (SNI), as with ``--resolve``.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import ssl
 from collections.abc import Iterable, Mapping
@@ -28,7 +29,46 @@ import httpx
 from httpcore import AsyncNetworkBackend, AsyncNetworkStream
 from httpcore._backends.auto import AutoBackend
 
+from core.errors import UserInputError
+
 ResolveMap = Mapping[tuple[str, int], tuple[str, int]]
+#: HOST:PORT:ADDRESS[:TARGET_PORT]; ADDRESS is an IPv4 address or an IPv6 one in brackets.
+RESOLVE_ENTRY = re.compile(r"([^:\s\[\]/]+):(\d{1,5}):(\[[0-9a-fA-F:.]+\]|[0-9.]+)(?::(\d{1,5}))?")
+
+
+def parse_resolve(entries: Iterable[str]) -> dict[tuple[str, int], tuple[str, int]]:
+    """``--resolve`` entries as a resolve override, like curl: ``HOST:PORT:ADDRESS``.
+
+    ``boulangerie.be:443:203.0.113.7`` sends boulangerie.be's HTTPS to 203.0.113.7 (TLS still
+    checks boulangerie.be's certificate); ``shop.be:80:127.0.0.1:8080`` also changes the port.
+    The address is the user's explicit choice, so the SSRF guard trusts it. Raises
+    UserInputError on a malformed entry.
+    """
+    mapping: dict[tuple[str, int], tuple[str, int]] = {}
+    for entry in entries:
+        m = RESOLVE_ENTRY.fullmatch(entry.strip())
+        try:
+            if m is None:
+                raise ValueError(entry)
+            address = str(ipaddress.ip_address(m.group(3).strip("[]")))
+            port, target = int(m.group(2)), int(m.group(4) or m.group(2))
+            if not (0 < port < 65536 and 0 < target < 65536):
+                raise ValueError(entry)
+        except ValueError:
+            raise UserInputError(
+                f"--resolve « {entry} » : attendu HÔTE:PORT:ADRESSE, par exemple "
+                "boulangerie.be:443:203.0.113.7") from None
+        mapping[(_ascii_host(m.group(1)), port)] = (address, target)
+    return mapping
+
+
+def _ascii_host(host: str) -> str:
+    """The host as the connection sees it: lower case, no final dot, IDN in punycode."""
+    host = host.lower().rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
 class AddressRefused(httpx.TransportError):
@@ -40,6 +80,7 @@ class NameNotResolved(httpx.ConnectError):
 
 
 NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: last 32 bits are IPv4
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d (RFC 4291 2.5.5.1)
 
 
 def is_public_address(ip: str) -> bool:
@@ -52,10 +93,10 @@ def is_public_address(ip: str) -> bool:
 
 
 def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address leads to: mapped, NAT64 or 6to4."""
+    """The IPv4 address an IPv6 address leads to: mapped, IPv4-compatible, NAT64 or 6to4."""
     if addr.ipv4_mapped:
         return addr.ipv4_mapped
-    if addr in NAT64_PREFIX:
+    if addr in NAT64_PREFIX or addr in IPV4_COMPATIBLE:
         return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
     return addr.sixtofour
 
@@ -63,7 +104,7 @@ def _embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 class GuardedBackend(AsyncNetworkBackend):
     def __init__(self, resolve: ResolveMap | None = None, allow_private: bool = False) -> None:
         self._inner = AutoBackend()
-        self._resolve = {(h.lower(), p): target for (h, p), target in (resolve or {}).items()}
+        self._resolve = {(_ascii_host(h), p): target for (h, p), target in (resolve or {}).items()}
         self._allow_private = allow_private
 
     async def connect_tcp(
@@ -71,7 +112,7 @@ class GuardedBackend(AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> AsyncNetworkStream:
-        target = self._resolve.get((host.lower(), port))
+        target = self._resolve.get((_ascii_host(host), port))  # "Shop.be." is "shop.be"
         if target is not None:  # pinned by the program: trusted, like curl --resolve
             ip, port = target
         else:

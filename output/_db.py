@@ -6,12 +6,15 @@ The store accepts `sqlite:///path.db`, a bare path (`scans.db`), or
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, make_url
 
 from core.errors import ScanFailed
@@ -99,7 +102,7 @@ def connect_and_migrate(url_text: str) -> sa.Engine:
     secrets = secrets_of(url)
     try:
         engine = create_engine(url)
-        with engine.begin() as conn:
+        with engine.connect() as conn, _migration_lock(conn):
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS_DIR))
             config.attributes["connection"] = conn
@@ -113,10 +116,46 @@ def connect_and_migrate(url_text: str) -> sa.Engine:
     return engine
 
 
+@contextmanager
+def _migration_lock(conn: sa.Connection) -> Iterator[None]:
+    """Run the migration in one transaction that holds the write lock from the start.
+
+    On SQLite, two scans starting on a new file would otherwise both see an empty database
+    and both create the tables ("table scans already exists"). With BEGIN IMMEDIATE the second
+    waits (busy timeout), then finds the migration done. The driver's own transaction handling
+    is switched off for this connection only, and restored before it returns to the pool.
+    PostgreSQL runs the migration in the connection's transaction, as before.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        conn.commit()
+        return
+    driver: Any = conn.connection.driver_connection
+    previous = driver.isolation_level
+    driver.isolation_level = None
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    finally:
+        driver.isolation_level = previous
+
+
+@contextmanager
+def database_errors(action: str) -> Iterator[None]:
+    """A database that fails mid-way (full disk, lost server) becomes one plain StoreError."""
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"base de données : {action} impossible ({_first_line(exc)}). "
+                         "Reprenez ensuite avec « smartcommerce resume SCAN_ID »") from exc
+
+
 def head_revision() -> str:
     """The migration revision the code expects."""
-    from alembic.script import ScriptDirectory
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return ScriptDirectory.from_config(config).get_current_head() or ""

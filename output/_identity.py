@@ -13,27 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-import tldextract
 from rapidfuzz import fuzz
 
+from core.text import fold, shop_domain
 from output._tables import shop_identity, shop_identity_link, shop_results
 
 NAME_MATCH_MIN = 90  # rapidfuzz token_sort_ratio, 0..100
 ADDRESS_MATCH_MIN = 85
-# Hosts shared by many unrelated shops: their registrable domain says nothing about identity.
-SHARED_DOMAINS = frozenset({
-    "facebook.com", "instagram.com", "google.com", "wixsite.com", "wix.com", "business.site",
-    "linktr.ee", "tiktok.com", "linkedin.com", "youtube.com", "jimdofree.com", "jimdo.com",
-    "webnode.be", "webnode.fr", "wordpress.com", "blogspot.com", "sites.google.com",
-    "myshopify.com", "square.site", "etsy.com", "bol.com", "amazon.com", "ueniweb.com",
-})
 SOURCE_ID_FIELDS = ("osm_id", "kbo_number", "place_id")
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=())
 
 
 @dataclass(slots=True)
@@ -55,28 +46,18 @@ def facts_of(result: dict[str, Any], planned: dict[str, Any] | None) -> Identity
     return IdentityFacts(
         shop_id=str(result["id"]),
         osm_id=merged.get("osm_id"), kbo_number=merged.get("kbo_number"), place_id=place_id,
-        domain=registrable_domain(merged.get("website")),
+        domain=shop_domain(merged.get("website")),
         name_norm=normalise_text(merged.get("name")) or "",
         address_norm=normalise_text(merged.get("address")),
         postcode=(str(merged["postcode"]).strip() or None) if merged.get("postcode") else None,
     )
 
 
-def registrable_domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = _EXTRACT(url)
-    if not parts.domain or not parts.suffix:
-        return None
-    domain = f"{parts.domain}.{parts.suffix}".lower()
-    return None if domain in SHARED_DOMAINS else domain
-
-
 def normalise_text(text: str | None) -> str | None:
+    """Folded, letters and digits only: "L'Écluse, 2" -> 'l ecluse 2'; None when empty."""
     if not text:
         return None
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", plain).strip() or None
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip() or None
 
 
 def resolve_identity(conn: sa.Connection, scan_id: str, facts: IdentityFacts, now: str) -> str:

@@ -8,25 +8,29 @@ A step's figures as reports use them: {"mean", "median", "levels": [n0..n4], "sh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.steps import STEPS
-from output.store import Store
+from scoring import aggregate_commune, load_rubric
+
+if TYPE_CHECKING:  # the store imports this module (through output._aggregates)
+    from output.store import Store
 
 LEVEL_COUNT = 5  # levels 0..4
 COUNTED_STATUSES = ("measured", "not_measured", "error")  # not_applicable is out of scope
 
 
 def commune_section(store: Store, scan: dict[str, Any]) -> dict[str, Any]:
-    """The stored commune section, or one computed now (unfinished scan)."""
+    """The stored commune section, or one computed now (unfinished scan) with the rubric the
+    scan recorded (``settings.rubric_path``; the built-in one when none was given).
+
+    Raises RubricError when that rubric can no longer be read: figures from another rubric
+    would be wrong without saying so.
+    """
     if isinstance(scan.get("summary"), dict):
         return scan["summary"]
-    try:
-        from scoring import aggregate_commune, load_rubric
-
-        return aggregate_commune(store.iter_shop_results(scan["id"]), load_rubric())
-    except Exception:  # noqa: BLE001 - a report without figures beats no report
-        return {}
+    rubric = load_rubric((scan.get("settings") or {}).get("rubric_path"))
+    return aggregate_commune(store.iter_shop_results(scan["id"]), rubric)
 
 
 def step_figures(step: Any) -> dict[str, Any]:

@@ -73,3 +73,29 @@ http_validators = sa.Table(
     sa.Column("html", sa.Text, nullable=True),
     sa.Column("saved_at", sa.String(40), nullable=False),
 )
+
+# -- per-scan aggregates for the dashboard (written by finish_scan, see output._aggregates) -----
+# shop_levels  one row per (finished scan, shop): the measured level per step (diff semantics)
+# scan_figures one row per (finished scan, group): the group's figures ("" = every shop)
+LEVEL_COLUMNS = ("lv_web_presence", "lv_google_listing", "lv_online_ordering",
+                 "lv_click_and_collect", "lv_reviews")  # in core.steps.STEPS order
+
+shop_levels = sa.Table(
+    "shop_levels", metadata,
+    sa.Column("scan_id", sa.String(64), sa.ForeignKey("scans.id"), primary_key=True),
+    sa.Column("shop_id", sa.String(64), primary_key=True),
+    sa.Column("identity_key", sa.String(64), nullable=False),
+    sa.Column("sector", sa.String(32), nullable=False),
+    *(sa.Column(name, sa.SmallInteger, nullable=True) for name in LEVEL_COLUMNS),
+    sa.Index("ix_shop_levels_scan_identity", "scan_id", "identity_key"),
+)
+
+scan_figures = sa.Table(
+    "scan_figures", metadata,
+    sa.Column("scan_id", sa.String(64), sa.ForeignKey("scans.id"), primary_key=True),
+    sa.Column("sector", sa.String(32), primary_key=True),  # "" = the whole commune
+    sa.Column("figures_json", sa.Text, nullable=False),  # output._stats.group_figures
+)
+
+sa.Index("ix_scans_commune_started", scans.c.commune, scans.c.started_at)
+sa.Index("ix_shop_results_scan_position", shop_results.c.scan_id, shop_results.c.position)

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from output._ecosystem_view import ecosystem_view
 from output._files import atomic_text
 from output._format import Formatter
 from output._html_view import build_view, sparkline
@@ -72,6 +73,7 @@ def render_html(store: Store, scan: dict[str, Any], commune: dict[str, Any],
                           f"{fmt.datetime(scan.get('started_at'))}", msg),
         js=_own_asset("report.js"), sector_rows=sector_rows, street_rows=street_rows,
         map_json=map_json, generated_at=datetime.now(UTC).isoformat(),
+        eco=ecosystem_view(commune, view["shops"], msg),
         sparkline=lambda trend, step: sparkline([s["steps"][step]["mean"] for s in trend]))
 
 

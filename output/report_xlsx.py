@@ -12,12 +12,14 @@ gets a leading apostrophe. The raw signals stay in shops.csv and scan.json.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -25,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.steps import STEPS
 from output import _stats
+from output._ecosystem_view import commune_sheet_rows
 from output._files import atomic_path
 from output._format import Formatter, safe_href
 from output._rubric_text import audit_item_in, canvas_name, report_rubric
@@ -60,20 +63,47 @@ def write_audit_xlsx(store: Store, scan: dict[str, Any], commune: dict[str, Any]
                      lang: str = "fr") -> Path:
     msg, fmt = load_messages(lang), Formatter(lang)
     workbook = Workbook(write_only=True)
-    _overview(workbook.create_sheet(sheet_name(msg("audit.overview"))), scan, commune, msg, fmt)
-    audit_steps = (commune.get("audit") or {}).get("steps") or {}
-    journey = _stats.group_figures(commune)["steps"]
-    rubric = report_rubric(scan)
-    for step in STEPS:
-        sheet = workbook.create_sheet(sheet_name(msg(f"steps.{step}")))
-        _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg, rubric)
-    _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan, msg,
-                 rubric)
-    _method_sheet(workbook.create_sheet(sheet_name(msg("audit.method_sheet"))), scan, commune, msg,
-                  rubric)
-    with atomic_path(path) as tmp:
-        workbook.save(tmp)
+    try:
+        _overview(workbook.create_sheet(sheet_name(msg("audit.overview"))), scan, commune, msg,
+                  fmt)
+        audit_steps = (commune.get("audit") or {}).get("steps") or {}
+        journey = _stats.group_figures(commune)["steps"]
+        rubric = report_rubric(scan)
+        for step in STEPS:
+            sheet = workbook.create_sheet(sheet_name(msg(f"steps.{step}")))
+            _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg, rubric)
+        _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan,
+                     msg, rubric)
+        _method_sheet(workbook.create_sheet(sheet_name(msg("audit.method_sheet"))), scan,
+                      commune, msg, rubric)
+        _rows_sheet(workbook, msg("ecosystem.sheet"), commune_sheet_rows(commune, msg))
+        with atomic_path(path) as tmp:
+            workbook.save(tmp)
+    except Exception:
+        _discard(workbook)
+        raise
     return path
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close a half-written workbook's row streams now, quietly: left to the garbage
+    collector (after a full disk), each would print an "Exception ignored" traceback."""
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            with contextlib.suppress(Exception):
+                if stream is not None:
+                    stream.close()
+
+
+def _rows_sheet(workbook: Workbook, title: str, rows: list[list[Any]]) -> None:
+    """A plain sheet (the Commune sheet, output/_ecosystem_view.py); none without rows."""
+    if not rows:
+        return
+    sheet = workbook.create_sheet(sheet_name(title))
+    set_widths(sheet, [48, 22, 16, 14, 45])
+    for row in rows:
+        sheet.append([cell(sheet, value, wrap=isinstance(value, str)) for value in row])
 
 
 def sheet_name(text: str) -> str:
@@ -88,7 +118,7 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None
     if isinstance(value, str) and value.startswith(FORMULA_STARTS) \
             and not PHONE_LIKE.fullmatch(value):
         value = " " + value  # shown as text when the cell is edited; no apostrophe
-    made = WriteOnlyCell(sheet, value=value)
+    made = WriteOnlyCell(sheet, value=xlsx_safe(value))
     if isinstance(value, str):
         made.data_type = "s"  # text, never a formula
     if number_format:
@@ -100,6 +130,12 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None
     if wrap:
         made.alignment = WRAP
     return made
+
+
+def xlsx_safe(value: Any) -> Any:
+    """Text without the control characters a workbook cannot hold (\x07 from a shop name or
+    a page title would make openpyxl refuse the whole file)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def header_row(sheet: WriteOnlyWorksheet, titles: list[str]) -> list[WriteOnlyCell]:

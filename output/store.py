@@ -28,8 +28,16 @@ import sqlalchemy as sa
 
 from core.shop import Shop
 from output import _tables as t
-from output._db import DEFAULT_DB_URL, StoreError, connect_and_migrate, head_revision
+from output._aggregates import record_scan_aggregates
+from output._db import (
+    DEFAULT_DB_URL,
+    StoreError,
+    connect_and_migrate,
+    database_errors,
+    head_revision,
+)
 from output._identity import facts_of, resolve_identity
+from output._integrity import find_problems
 
 __all__ = ["DEFAULT_DB_URL", "Store", "StoreError"]
 
@@ -67,7 +75,7 @@ class Store:
             seen.add(shop.id)
             planned.append({"scan_id": scan_id, "shop_id": shop.id, "position": len(planned),
                             "shop_json": _dumps(shop.to_dict())})
-        with self.engine.begin() as conn:
+        with database_errors("début de l'analyse"), self.engine.begin() as conn:
             conn.execute(sa.insert(t.scans).values(
                 id=scan_id, label=label, commune=commune, status="running", started_at=now,
                 settings_json=_dumps(settings)))
@@ -92,7 +100,7 @@ class Store:
             raise StoreError("Résultat de commerce sans identifiant (« id ») : non enregistré.")
         shop_id = str(result["id"])
         now = utc_now()
-        with self.engine.begin() as conn:
+        with database_errors("enregistrement d'un résultat"), self.engine.begin() as conn:
             self._require_running(conn, scan_id)
             planned = conn.execute(sa.select(t.scan_planned_shops.c.position,
                                              t.scan_planned_shops.c.shop_json).where(
@@ -110,10 +118,11 @@ class Store:
 
     def finish_scan(self, scan_id: str, commune: dict[str, Any]) -> None:
         """Close the scan with its commune section; it can no longer change."""
-        with self.engine.begin() as conn:
+        with database_errors("clôture de l'analyse"), self.engine.begin() as conn:
             self._require_running(conn, scan_id)
             conn.execute(sa.update(t.scans).where(t.scans.c.id == scan_id).values(
                 status="finished", finished_at=utc_now(), commune_json=_dumps(commune)))
+            record_scan_aggregates(conn, scan_id, commune)  # what the dashboard reads
 
     def get_scan(self, scan_id_or_latest: str, commune: str | None = None) -> dict[str, Any] | None:
         """One scan's record, or the latest finished one (of `commune` if given); None if absent.
@@ -175,7 +184,7 @@ class Store:
     def save_validators(self, url: str, etag: str | None, last_modified: str | None,
                         html: str | None) -> None:
         key = _hash(url)
-        with self.engine.begin() as conn:
+        with database_errors("cache HTTP"), self.engine.begin() as conn:
             conn.execute(sa.delete(t.http_validators).where(t.http_validators.c.url_hash == key))
             conn.execute(sa.insert(t.http_validators).values(
                 url_hash=key, url=url, etag=etag, last_modified=last_modified, html=html,
@@ -184,8 +193,6 @@ class Store:
     # -- health ------------------------------------------------------------------------------
     def integrity_check(self) -> list[str]:
         """Problems found in the database (empty list: all fine)."""
-        from output._integrity import find_problems
-
         with self.engine.connect() as conn:
             return find_problems(conn, self.dialect, head_revision())
 

@@ -9,10 +9,9 @@ from probes.context import SITE_JUDGED, ProbeContext
 from probes.rules import StepMeta, evidence, flag, run_rules
 
 META = StepMeta(
-    id="click_and_collect", title="Click & collect",
+    id="click_and_collect",
     signals=("pickup", "pickup_platform_option", "schema_pickup", "local_delivery",
-             "parcel_lockers", "places_takeout", "places_curbside_pickup", "places_delivery"),
-    requires=("site", "places"))
+             "parcel_lockers", "places_takeout", "places_curbside_pickup", "places_delivery"))
 
 # Places API (New) boolean fields -> our signal names.
 PLACES_FIELDS = {"places_takeout": "takeout", "places_curbside_pickup": "curbsidePickup",

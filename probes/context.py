@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit
-
-import tldextract
 
 from core.artifacts import ShopArtifacts
+from core.text import registrable_domain
 from probes.document import ParsedPage, host_of, parsed_page_of
 from probes.fingerprints import Detection, Technology, load_fingerprints
 from probes.keywords import KeywordHit, Keywords, load_keywords
@@ -20,34 +18,10 @@ from probes.settings import (
     load_schema_vocabulary,
     load_webshop_rules,
 )
+from probes.technologies import detect_technologies
 
 # Site statuses for which the site was looked at and the web steps can be judged.
 SITE_JUDGED = ("ok", "no_website", "social_only")
-OFFLINE_EXTRACT = tldextract.TLDExtract(suffix_list_urls=())
-
-
-def registrable_domain(url: str | None) -> str | None:
-    """'https://www.shop.be/x' -> 'shop.be' (offline public-suffix list)."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname
-    except ValueError:
-        return None
-    return _domain_of_host(host) if host else None
-
-
-@lru_cache(maxsize=4096)
-def _domain_of_host(host: str) -> str | None:
-    """Registrable domain; for hosts outside the public-suffix list, the host minus www."""
-    ext = OFFLINE_EXTRACT(host)
-    top = getattr(ext, "top_domain_under_public_suffix", None)  # tldextract >= 5.3
-    if top is None:
-        top = ext.registered_domain
-    if top:
-        return top.lower()
-    host = host.lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host or None
 
 
 @dataclass
@@ -83,8 +57,6 @@ class ProbeContext:
     @cached_property
     def detections(self) -> list[tuple[ParsedPage, Detection]]:
         """Technologies recognised on every page, best first, one entry per technology."""
-        from probes.technologies import detect_technologies
-
         best: dict[str, tuple[ParsedPage, Detection]] = {}
         for page in self.pages:
             for det in detect_technologies(page, self.fingerprints):

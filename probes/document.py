@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from core.artifacts import FetchedPage
 from probes.fingerprints import Pattern, parse_pattern
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 from probes.words import PageWords
@@ -239,13 +239,13 @@ def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
     return meta
 
 
-def parsed_page_of(page: Any) -> ParsedPage:
+def parsed_page_of(page: FetchedPage) -> ParsedPage:
     """The shared parse of a FetchedPage: made on first use, reused by crawler and probes.
 
     A page whose html was replaced (rendered) since it was parsed is parsed again.
     """
     doc = page.parsed
-    if doc is None or doc.source is not page.html:
+    if not isinstance(doc, ParsedPage) or doc.source is not page.html:
         doc = parse_page(page.html or "", page.final_url or page.url, page.headers, page.role)
         page.parsed = doc
     doc.role = page.role
@@ -263,7 +263,7 @@ def _base_href(tree: LexborHTMLParser, url: str | None) -> str | None:
 def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     links = []
     origin_host = host_of(base) if base else None
-    origin = base[:base.index(origin_host) + len(origin_host)] if origin_host and base else None
+    origin = _origin(base) if origin_host and base else None
     for node in tree.css("a[href]"):
         attrs = node.attributes
         href = (attrs.get("href") or "").strip()
@@ -277,6 +277,14 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         text = " ".join(node.text(separator=" ").split())[:200]
         links.append(Link(href, text, attrs.get("title") or "", host))
     return links
+
+
+def _origin(base: str) -> str | None:
+    """scheme://host[:port] of ``base`` as typed (any case, port kept, no user info)."""
+    m = AUTHORITY.match(base)
+    if m is None or not base[:m.start(1)].rstrip("/").endswith(":"):
+        return None
+    return base[:m.start(1)] + m.group(1).rsplit("@", 1)[-1]
 
 
 def _controls(tree: LexborHTMLParser) -> list[Control]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from core.result import Signal, StepObservation
-from probes.context import ProbeContext, registrable_domain
+from core.text import registrable_domain
+from probes.context import ProbeContext
 from probes.rules import StepMeta, evidence, flag, run_rules
 
 META = StepMeta(
-    id="google_listing", title="Fiche Google",
+    id="google_listing",
     signals=("found", "match_confidence", "business_status", "hours", "phone", "website",
-             "website_matches", "photo_count", "primary_type", "editorial_summary"),
-    requires=("places", "shop", "site"))
+             "website_matches", "photo_count", "primary_type", "editorial_summary"))
 
 
 def evaluate(ctx: ProbeContext) -> StepObservation:

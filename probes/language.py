@@ -1,16 +1,23 @@
-"""Language of a page's main content: stopwords when unambiguous, else seeded langdetect.
+"""Language of a page's main content: script or stopwords when unambiguous, else langdetect.
 
-The stopword shortcut (fast) answers only for a keyword language (probes/data/keywords)
-that is clearly ahead of every other one, including the marker words of languages we
-have no keyword list for (probes/data/language.toml): a Spanish page full of "de" and
-"la" is not French. Text mostly outside the Latin script goes to langdetect directly.
-langdetect reports its full set of languages. `<html lang>` is a hint; content wins.
+1. A script only one language writes (Hangul, kana, Greek…; data/language.toml [scripts]).
+2. The stopword shortcut (fast): a keyword language (probes/data/keywords) or a marker
+   language (data/language.toml [markers]) that is clearly ahead of every other one: a
+   Spanish page full of "de" and "la" is not French.
+3. Else seeded langdetect (its full set), on the first LANGDETECT_CHARS characters.
+A language langdetect has no profile for (Galician) is told from the one it names instead
+by words only it uses ([distinct]). `<html lang>` is a hint; content wins.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
 
 from core.result import Evidence
 from probes.document import ParsedPage
@@ -22,20 +29,27 @@ from probes.settings import (
     LANG_TEXT_CHARS,
     LANGDETECT_CHARS,
     LANGDETECT_SEED,
-    load_language_markers,
+    LANGDETECT_TRIALS,
+    LanguageData,
+    load_language_data,
 )
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 MIN_TEXT_FOR_LANGDETECT = 40  # characters
+DISTINCT_WORDS = 300  # first words of the page searched for a language's own words
 MIN_LATIN_SHARE = 0.7  # share of letters in the Latin script for the stopword shortcut
 
 
 def detect_language(page: ParsedPage, keywords: Keywords) -> tuple[str | None, Evidence | None]:
     text = page.text[:LANG_TEXT_CHARS]
-    content, how = _by_stopwords(text, keywords)
+    data = load_language_data()
+    words = WORD.findall(text.lower())
+    content, how = _by_script(text, words, data) or _by_stopwords(text, words, keywords, data)
     if content is None:
         content, how = _by_langdetect(text), "langdetect"
+    if content is not None:
+        content, how = _distinct(content, how, words, data)
     code = content or page.lang
     if code is None:
         return None, None
@@ -46,21 +60,41 @@ def detect_language(page: ParsedPage, keywords: Keywords) -> tuple[str | None, E
     return code, Evidence(page.url, text[:120] or f'<html lang="{page.lang}">', how)
 
 
-def _by_stopwords(text: str, keywords: Keywords) -> tuple[str | None, str]:
-    words = WORD.findall(text.lower())
+def _by_script(text: str, words: list[str], data: LanguageData) -> tuple[str, str] | None:
+    letters = sum(map(len, words))
+    if not letters or text.isascii():
+        return None
+    for lang, script in data.scripts.items():
+        n = len(script.findall(text))
+        if n >= data.script_share * letters:
+            return lang, f"script {lang}: {n} of {letters} letters"
+    return None
+
+
+def _by_stopwords(text: str, words: list[str], keywords: Keywords,
+                  data: LanguageData) -> tuple[str | None, str]:
     letters = sum(map(len, words))
     if not letters or len(LATIN_LETTER.findall(text)) < MIN_LATIN_SHARE * letters:
         return None, ""
-    seen = Counter(words)
-    ours = {lang: _count(seen, stop) for lang, stop in keywords.stopwords.items()}
-    others = {lang: _count(seen, stop) for lang, stop in load_language_markers().items()}
-    top, n1 = max(ours.items(), key=lambda kv: kv[1], default=("", 0))
-    n2 = max([n for lang, n in ours.items() if lang != top]
-             + [n for lang, n in others.items() if lang != top], default=0)
-    clear_winner = n1 >= LANG_MIN_STOPWORDS and n1 >= LANG_DOMINANCE * max(n2, 1)
-    short_but_clean = n1 >= LANG_MIN_STOPWORDS_ALONE and n2 == 0  # short page, one language
+    seen = Counter(w for w in words if len(w) > 1)  # "s" of "Member's", "a" of "A-Z"
+    lists = {**data.markers, **keywords.stopwords}
+    totals = {lang: _count(seen, stop) for lang, stop in lists.items()}
+    top = max(totals, key=totals.__getitem__)
+    n1 = totals[top]
+    # Against each other language, only the words one of the two lacks count: a short
+    # word both use ("de", "a", "to") says nothing about which of them the page is in.
+    mine, theirs = n1, 0
+    for lang, stop in lists.items():
+        if lang != top and totals[lang]:
+            own, other = _count(seen, lists[top] - stop), _count(seen, stop - lists[top])
+            if other * mine > theirs * own or not theirs:  # the closest rival
+                mine, theirs = own, other
+    clear_winner = n1 >= LANG_MIN_STOPWORDS and mine >= LANG_MIN_STOPWORDS // 2 \
+        and mine >= LANG_DOMINANCE * max(theirs, 1)
+    short_but_clean = top in keywords.stopwords and n1 >= LANG_MIN_STOPWORDS_ALONE \
+        and theirs == 0 and mine > 0
     if clear_winner or short_but_clean:
-        return top, f"stopwords {top}={n1} vs {n2}"
+        return top, f"stopwords {top}={mine} vs {theirs}"
     return None, ""
 
 
@@ -68,16 +102,34 @@ def _count(seen: Counter[str], stopwords: frozenset[str]) -> int:
     return sum(seen[w] for w in stopwords.intersection(seen))
 
 
+def _distinct(code: str, how: str, words: list[str], data: LanguageData) -> tuple[str, str]:
+    """`code`, or the language langdetect cannot name whose own words the page holds."""
+    for distinct in data.distinct:
+        if code in distinct.instead_of:
+            hits = sum(1 for w in words[:DISTINCT_WORDS] if w in distinct.words)
+            if hits >= distinct.min_hits:
+                return distinct.lang, f"{how}, then {hits} words only {distinct.lang} uses"
+    return code, how
+
+
 def _by_langdetect(text: str) -> str | None:
     if len(text) < MIN_TEXT_FOR_LANGDETECT:
         return None
-    # langdetect loads ~50 language profiles on first use: imported here, not at start-up
-    from langdetect import DetectorFactory, detect
-    from langdetect.lang_detect_exception import LangDetectException
-
-    DetectorFactory.seed = LANGDETECT_SEED
+    detector = _langdetect_factory().create()
+    detector.n_trial = LANGDETECT_TRIALS
+    detector.append(text[:LANGDETECT_CHARS])
     try:
-        code = detect(text[:LANGDETECT_CHARS])
+        code = detector.detect()
     except LangDetectException:
         return None
     return code.split("-")[0] if code and code != "unknown" else None
+
+
+@lru_cache(maxsize=1)
+def _langdetect_factory() -> Any:
+    """langdetect's ~55 language profiles, loaded once (seeded)."""
+    # the profiles are read on first use, not at start-up
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(LANGDETECT_SEED)
+    return factory

@@ -16,10 +16,9 @@ from probes.document import ParsedPage
 from probes.rules import StepMeta, evidence, flag, run_rules
 
 META = StepMeta(
-    id="online_ordering", title="Commande en ligne",
+    id="online_ordering",
     signals=("webshop", "platform", "payment_methods", "marketplaces", "online_booking",
-             "booking_platform", "food_ordering", "food_platforms", "technologies"),
-    requires=("site", "shop"))
+             "booking_platform", "food_ordering", "food_platforms", "technologies"))
 
 MAX_LABEL_CHARS = 60  # longer link texts are sentences, not labels
 MAX_CONTROL_CHARS = 120  # button labels may name the product ("Put X in the cart")
@@ -300,7 +299,7 @@ def _labels(page: ParsedPage) -> list[str]:
 
 
 def _is_food_business(ctx: ProbeContext) -> bool:
-    if (ctx.artifacts.shop.sector or "") in FOOD_SECTORS:
+    if (ctx.artifacts.sector or "") in FOOD_SECTORS:
         return True
     return any(t in FOOD_SCHEMA for page in ctx.pages for t in page.schema_types)
 

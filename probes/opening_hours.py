@@ -3,9 +3,12 @@
     finder = load_hours_finder()
     finder.find("Openingsuren: ma t/m vr 9.00–17.30")  # -> "ma t/m vr 9.00–17.30"
 
-A day or a day range followed closely by a time range, in FR, NL, DE, EN or IT; also a
-table with one row per day (its cells come out of the page as "Lundi 9h-18h"). Hours
-that follow a customer-service word are a phone line's, not the business's.
+A time range ("9.00–17.30", "9u-18u", "с 8:30 до 17:00") preceded closely by a day or a
+day range, in FR, NL, DE, EN, IT (and RU); or by an hours heading ("Openingsuren",
+"Öffnungszeiten"); a table with one row per day comes out of the page as "Lundi 9h-18h".
+The text is scanned for time ranges (cheap: they start with a digit) and only the few
+characters before each are searched for days. Hours that follow a customer-service or
+delivery word are a phone line's or a delivery slot's, not the business's.
 """
 
 from __future__ import annotations
@@ -18,7 +21,12 @@ from pathlib import Path
 
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
-LIST_KEYS = ("days", "day_joiners", "time_joiners", "closed_words", "service_words")
+DAYS_LOOKBACK = 90  # characters before a time range searched for its day (range)
+BARE_DASH_RANGE = re.compile(r"\d{1,2}\s*[-–—]\s*\d{1,2}")
+BARE_NUMBER = re.compile(r"\d+")
+LIST_KEYS = ("days", "day_joiners", "time_joiners", "closed_words", "service_words",
+             "heading_words", "appointment_words")
+INT_KEYS = ("max_gap", "heading_window", "continuation_window")
 
 
 class HoursDataError(ValueError):
@@ -27,20 +35,56 @@ class HoursDataError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class HoursFinder:
-    hours: re.Pattern[str]  # a day (range) then a time range
-    closed: re.Pattern[str]  # a closing day ("fermé le dimanche", "Ruhetag: Montag")
     time_range: re.Pattern[str]
+    days_before: re.Pattern[str]  # a day (range) and a short gap, ending where searched
+    heading_before: re.Pattern[str]  # an hours heading, then up to heading_window characters
+    appointment: re.Pattern[str]  # a heading followed by "op afspraak", "sur rendez-vous"…
+    day_cells: re.Pattern[str]  # a table row "Mardi | 10h00 | 18h30": two clock times, no joiner
+    closed: re.Pattern[str]  # a closing day ("fermé le dimanche", "Ruhetag: Montag")
     service: re.Pattern[str]
+    continuation: int
 
     def find(self, text: str) -> str | None:
-        """The first day-and-hours of `text` that is not a service line's, or None."""
-        for m in self.hours.finditer(text):
-            if not self.service.search(text, max(0, m.start() - SERVICE_WINDOW), m.start()):
-                return m.group(0)
+        """The first hours of `text` that are not a service line's, or None."""
+        bad_until = -1
+        for tr in self.time_range.finditer(text):
+            if not _plausible(tr.group(0)):
+                continue
+            start = self._start_of(text, tr.start())
+            if start is None:
+                continue
+            if start <= bad_until or self.service.search(text, max(0, start - SERVICE_WINDOW),
+                                                         start):
+                bad_until = tr.end() + self.continuation
+                continue
+            return text[start:tr.end()]
+        found = self.day_cells.search(text) or self.appointment.search(text)
+        if found:
+            return found.group(0)
         closed = self.closed.search(text)
         if closed and self.time_range.search(text):
             return closed.group(0)
         return None
+
+    def _start_of(self, text: str, at: int) -> int | None:
+        """Where the day (range) or heading that introduces the time range at `at` starts."""
+        lo = max(0, at - DAYS_LOOKBACK)
+        if lo:
+            lo = text.find(" ", lo, at) + 1  # a whole word first
+        m = self.days_before.search(text, lo, at) or self.heading_before.search(text, lo, at)
+        return m.start() if m else None
+
+
+def _plausible(time_range: str) -> bool:
+    """False for bare numbers that read as a score or a date ("3-1", "12-02", "0-9").
+
+    A range with a unit or minutes ("9u", "9:30", "5pm") or a word joiner ("10 tot 18") is
+    kept; two bare numbers joined by a dash must look like a working day (5 <= from < to).
+    """
+    if not BARE_DASH_RANGE.fullmatch(time_range):
+        return True
+    first, second = BARE_NUMBER.findall(time_range)
+    return not first.startswith("0") and 5 <= int(first) < int(second) <= 24
 
 
 def _words(words: list[str]) -> str:
@@ -57,19 +101,31 @@ def load_hours_finder(path: Path = HOURS_FILE) -> HoursFinder:
         value = data.get(key)
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise HoursDataError(f"{path.name}: '{key}' must be a non-empty list of strings")
-    if not isinstance(data.get("time"), str) or not isinstance(data.get("max_gap"), int):
-        raise HoursDataError(f"{path.name}: needs 'time' (a regex) and 'max_gap' (a number)")
+    if not isinstance(data.get("time"), str) or not all(isinstance(data.get(k), int)
+                                                         for k in INT_KEYS):
+        raise HoursDataError(f"{path.name}: needs 'time' (a regex) and {', '.join(INT_KEYS)}")
+    try:
+        return _compile(data)
+    except re.error as exc:
+        raise HoursDataError(f"{path.name}: bad pattern: {exc}") from exc
+
+
+def _compile(data: dict) -> HoursFinder:
     day = rf"(?<!\w)(?:{_words(data['days'])})\.?(?!\w)"
     days = rf"{day}(?:\s*(?:{_words(data['day_joiners'])})\s*{day})*"
     time = data["time"]
     time_range = rf"(?<![\d\w]){time}\s*(?:{_words(data['time_joiners'])})\s*{time}(?![\d\w])"
+    clock = r"(?<![\d\w])(?:[01]?\d|2[0-4])\s?[h:.u]\s?[0-5]\d(?![\d\w])"  # 10h00, 18:30
+    heading = rf"(?<!\w)(?:{_words(data['heading_words'])})(?!\w)"
     flags = re.IGNORECASE
-    try:
-        return HoursFinder(
-            hours=re.compile(rf"{days}[^\d]{{0,{data['max_gap']}}}?{time_range}", flags),
-            closed=re.compile(rf"(?<!\w)(?:{_words(data['closed_words'])})\W{{1,6}}(?:\w+\W+)?"
-                              rf"{day}", flags),
-            time_range=re.compile(time_range, flags),
-            service=re.compile(rf"(?<!\w)(?:{_words(data['service_words'])})(?!\w)", flags))
-    except re.error as exc:
-        raise HoursDataError(f"{path.name}: bad pattern: {exc}") from exc
+    return HoursFinder(
+        time_range=re.compile(time_range, flags),
+        days_before=re.compile(rf"{days}[^\d]{{0,{data['max_gap']}}}$", flags),
+        heading_before=re.compile(rf"{heading}.{{0,{data['heading_window']}}}$", flags),
+        appointment=re.compile(rf"{heading}.{{0,{data['heading_window']}}}?"
+                               rf"(?:{_words(data['appointment_words'])})(?!\w)", flags),
+        day_cells=re.compile(rf"{day}\s?:?\s?{clock}\s{clock}", flags),
+        closed=re.compile(rf"(?<!\w)(?:{_words(data['closed_words'])})\W{{1,6}}(?:\w+\W+)?"
+                          rf"{day}", flags),
+        service=re.compile(rf"(?<!\w)(?:{_words(data['service_words'])})(?!\w)", flags),
+        continuation=data["continuation_window"])

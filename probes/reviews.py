@@ -9,10 +9,9 @@ from probes.context import SITE_JUDGED, ProbeContext
 from probes.rules import StepMeta, evidence, run_rules
 
 META = StepMeta(
-    id="reviews", title="Avis clients",
+    id="reviews",
     signals=("google_rating", "google_review_count", "schema_rating", "schema_review_count",
-             "review_widgets"),
-    requires=("site", "places"))
+             "review_widgets"))
 
 
 def evaluate(ctx: ProbeContext) -> StepObservation:

@@ -15,9 +15,7 @@ MAX_EVIDENCE = 3  # evidence items kept per signal
 @dataclass(frozen=True, slots=True)
 class StepMeta:
     id: str
-    title: str  # plain French, shown to ambassadors
     signals: tuple[str, ...]  # names in core/data/signals.toml this step may emit
-    requires: tuple[str, ...]  # artifacts read: "site", "places", "shop"
 
 
 def run_rules(ctx: ProbeContext, rules: Mapping[str, Rule]) -> dict[str, Signal]:

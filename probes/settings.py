@@ -15,7 +15,8 @@ FRESH_YEARS = 2  # copyright year or Last-Modified this recent counts as "fresh"
 PHONE_REGION = "BE"  # default region for numbers written without +32
 MAX_PHONE_TEXT = 6_000  # last characters of visible text scanned for phone numbers
 LANGDETECT_SEED = 0
-LANGDETECT_CHARS = 1_000  # characters given to langdetect when stopwords do not decide
+LANGDETECT_CHARS = 600  # characters given to langdetect when stopwords do not decide
+LANGDETECT_TRIALS = 3  # langdetect's random restarts (its default, 7, costs twice the time)
 LANG_MIN_STOPWORDS = 8  # stopword hits needed to decide without langdetect
 LANG_MIN_STOPWORDS_ALONE = 3  # enough when no other language has a single stopword
 LANG_DOMINANCE = 3.0  # top language must beat every other one (markers too) by this factor
@@ -134,13 +135,61 @@ def load_schema_vocabulary() -> SchemaVocabulary:
                             frozenset(lists["rating"]), tuple(lists["pickup_values"]))
 
 
+@dataclass(frozen=True, slots=True)
+class DistinctWords:
+    """Words that tell a language langdetect cannot name from the one it names instead."""
+
+    lang: str
+    instead_of: frozenset[str]
+    min_hits: int
+    words: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageData:
+    markers: dict[str, frozenset[str]]  # short words of languages without a keyword list
+    scripts: dict[str, re.Pattern[str]]  # language -> letters of a script only it writes
+    script_share: float  # share of a page's letters that names the script's language
+    distinct: tuple[DistinctWords, ...]
+
+
 @lru_cache(maxsize=1)
-def load_language_markers() -> dict[str, frozenset[str]]:
-    """Short words of languages without a keyword list (probes/data/language.toml)."""
-    markers = _toml("language.toml").get("markers")
+def load_language_data() -> LanguageData:
+    """probes/data/language.toml, validated."""
+    data = _toml("language.toml")
+    markers = data.get("markers")
     if not isinstance(markers, dict) or not markers:
         raise DataFileError("language.toml: needs a [markers] table")
     for lang, words in markers.items():
-        if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
-            raise DataFileError(f"language.toml [markers] {lang}: needs a list of words")
-    return {lang: frozenset(w.lower() for w in words) for lang, words in markers.items()}
+        _check_words(words, f"[markers] {lang}")
+    scripts = dict(data.get("scripts") or {})
+    share = scripts.pop("min_share", None)
+    if not isinstance(share, float) or not 0 < share <= 1:
+        raise DataFileError("language.toml [scripts]: min_share must be a number in (0, 1]")
+    distinct = []
+    for entry in data.get("distinct") or []:
+        lang = entry.get("lang")
+        _check_words(entry.get("words"), f"[[distinct]] {lang} words")
+        _check_words(entry.get("instead_of"), f"[[distinct]] {lang} instead_of")
+        if not isinstance(lang, str) or not isinstance(entry.get("min_hits"), int):
+            raise DataFileError("language.toml [[distinct]]: needs lang and min_hits")
+        distinct.append(DistinctWords(lang, frozenset(entry["instead_of"]), entry["min_hits"],
+                                      frozenset(w.lower() for w in entry["words"])))
+    return LanguageData({lang: frozenset(w.lower() for w in words)
+                         for lang, words in markers.items()},
+                        {lang: _script_class(lang, chars) for lang, chars in scripts.items()},
+                        share, tuple(distinct))
+
+
+def _check_words(words: object, where: str) -> None:
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+        raise DataFileError(f"language.toml {where}: needs a list of words")
+
+
+def _script_class(lang: str, chars: object) -> re.Pattern[str]:
+    try:
+        if not isinstance(chars, str) or not chars:
+            raise re.error("not a string")
+        return re.compile(f"[{chars}]")
+    except re.error as exc:
+        raise DataFileError(f"language.toml [scripts] {lang}: bad character class: {exc}") from exc

@@ -71,12 +71,14 @@ def _loads_tolerant(text: str) -> Any:
     for candidate in (text, TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(candidate, strict=False)
+        except RecursionError:  # nested thousands of levels deep: skipped, never an error
+            return None
         except ValueError:
             pass
     try:  # several objects glued together: {...}{...}
         return json.loads("[" + re.sub(r"}\s*{", "},{", TRAILING_COMMA.sub(r"\1", text)) + "]",
                           strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -141,7 +143,7 @@ def _owner_scope(node: LexborNode) -> LexborNode | None:
 def parse_rdfa(html: str, url: str | None) -> list[SchemaItem]:
     """RDFa through extruct; any failure in extruct yields no items."""
     try:
-        import extruct
+        import extruct  # lazy: 0.5 s to import, needed only for pages with RDFa
 
         data = extruct.extract(html, base_url=url, syntaxes=["rdfa"], uniform=False)
     except Exception:  # noqa: BLE001 - extruct/pyRdfa raise many kinds on bad markup

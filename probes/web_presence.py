@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 
 import phonenumbers
 
+from core.hosts import social_network
 from core.result import Evidence, Signal, StepObservation
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import host_of
@@ -17,21 +18,12 @@ from probes.rules import StepMeta, evidence, flag, run_rules
 from probes.settings import FRESH_YEARS, MAX_PHONE_TEXT, PHONE_REGION
 
 META = StepMeta(
-    id="web_presence", title="Présence web",
+    id="web_presence",
     signals=("website", "reachable", "https", "http_redirects_to_https", "mobile_viewport",
              "title", "meta_description", "schema_types", "schema_localbusiness",
              "opening_hours", "phone", "email", "address", "social_links", "language",
-             "copyright_year", "last_modified", "fresh"),
-    requires=("site", "shop"))
+             "copyright_year", "last_modified", "fresh"))
 
-# Registrable domain (or host) -> social network name used in signals.
-SOCIAL_DOMAINS = {
-    "facebook.com": "facebook", "fb.com": "facebook", "fb.me": "facebook",
-    "instagram.com": "instagram", "tiktok.com": "tiktok", "linkedin.com": "linkedin",
-    "youtube.com": "youtube", "youtu.be": "youtube", "twitter.com": "x", "x.com": "x",
-    "pinterest.com": "pinterest", "pinterest.fr": "pinterest", "pin.it": "pinterest",
-    "whatsapp.com": "whatsapp", "wa.me": "whatsapp",
-}
 # Social links that do not point to the shop's own page (share buttons, plugins).
 SOCIAL_NOISE = re.compile(r"/sharer|/share\?|/intent/|/plugins/|/dialog/|shareArticle|"
                           r"/pin/create|/hashtag/", re.IGNORECASE)
@@ -211,9 +203,7 @@ def social_links(ctx: ProbeContext) -> Signal:
 
 def _network(url: str, host: str | None = None) -> str | None:
     host = host or host_of(url)
-    if not host:
-        return None
-    return SOCIAL_DOMAINS.get(".".join(host.rsplit(".", 2)[-2:]))
+    return social_network(host) if host else None
 
 
 def language(ctx: ProbeContext) -> Signal:

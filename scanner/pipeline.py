@@ -8,6 +8,7 @@ The commune aggregates are computed at the end by streaming the stored results.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -15,21 +16,35 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from core.artifacts import FetchError, PlacesArtifact, ShopArtifacts, SiteArtifacts
+from core.env import PLACES_KEY_ENV
 from core.errors import ScanFailed, UserInputError
 from core.http import HttpContext
-from core.result import ProbeReport, StepObservation
+from core.network import parse_resolve
 from core.shop import Shop
-from core.steps import STEPS
+from output import write_reports
+from output.store import Store, StoreError
+from scanner.ecosystem import access_for, ecosystem_summary, gather_for_scan
 from scanner.gather.crawler import Crawler
 from scanner.gather.settings import CrawlSettings
 from scanner.probe_pool import ProbePool, probe_processes_for
-from scanner.progress import ScanCounters, ScanProgress, places_warning
-from scanner.shop_result import build_shop_result
-from scoring import aggregate_commune, load_rubric, score_shop, sector_of
+from scanner.progress import ScanCounters, ScanProgress, places_warning, summary_line
+from scanner.shop_list import (
+    ShopListRequest,
+    build_shop_list,
+    estimate_line,
+    read_shops_file,
+    report_lines,
+    unique_shops,
+)
+from scoring import aggregate_commune, load_rubric
 from scoring.result_view import is_measured, shop_outcome
+from sources.ecosystem import Ecosystem
+from sources.places import PlacesClient
+from sources.places_cache import MemoryPlaceIdCache, PlaceIdCache
+from sources.places_legacy import LegacyPlacesClient
 from sources.website import adopt_places_website
 
 log = logging.getLogger("smartcommerce.pipeline")
@@ -37,8 +52,19 @@ log = logging.getLogger("smartcommerce.pipeline")
 DEFAULT_DB_URL = "sqlite:///smartcommerce.db"
 DEFAULT_OUT_ROOT = Path("smartcommerce-out")
 DEFAULT_FORMATS = ("json", "csv", "html", "xlsx")
-PLACES_KEY_ENV = "GOOGLE_MAPS_API_KEY"
+PLACES_APIS = ("new", "legacy")
 SHOP_GUARD_SECONDS = 30.0  # extra time on top of the crawler's own per-shop budget
+
+
+class PlacesEnricher(Protocol):
+    """PlacesClient (Places API New) or LegacyPlacesClient (googlemaps)."""
+
+    async def enrich(self, shop: Shop) -> PlacesArtifact: ...
+    async def aclose(self) -> None: ...
+
+
+#: The Google listing source of a scan: a client, None (--no-places) or why it is not measured.
+PlacesSource = PlacesEnricher | str | None
 
 
 @dataclass(slots=True)
@@ -65,13 +91,14 @@ class ScanConfig:
     quiet: bool = False
     demo: bool = False
     http_ctx: HttpContext | None = None  # set by the demo (resolve override to the farm)
+    resolve: tuple[str, ...] = ()  # --resolve HOST:PORT:ADDRESS entries
     notify: Callable[[str], None] | None = None  # plain-language messages for the user
 
     def recorded_settings(self) -> dict[str, Any]:
         """What the store keeps to resume the scan later; never the API key."""
         keep = ("shops_file", "commune", "sources", "osm_file", "kbo_path", "config_file",
                 "crawl_overrides", "rubric_path", "places_budget", "places_api", "no_places",
-                "no_render", "allow_private_addresses", "formats", "lang", "demo")
+                "no_render", "allow_private_addresses", "formats", "lang", "demo", "resolve")
         values = {k: getattr(self, k) for k in keep}
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}
 
@@ -89,8 +116,6 @@ class ScanOutcome:
 
 
 async def run_scan(config: ScanConfig) -> ScanOutcome:
-    from output.store import Store, StoreError
-
     try:
         store = Store(config.db_url)
     except StoreError as exc:
@@ -101,35 +126,41 @@ async def run_scan(config: ScanConfig) -> ScanOutcome:
         store.close()
 
 
-async def _run_with_store(config: ScanConfig, store: Any) -> ScanOutcome:
-    http_ctx = config.http_ctx or HttpContext(allow_private=config.allow_private_addresses)
+async def _run_with_store(config: ScanConfig, store: Store) -> ScanOutcome:
     settings = CrawlSettings.layered(config.config_file, _crawl_overrides(config))
+    http_ctx = _http_context(config, settings)
     rubric = load_rubric(config.rubric_path)
     if config.resume_scan_id:
         scan_id, shops = _resume(store, config.resume_scan_id)
         label = (store.get_scan(scan_id) or {}).get("label", scan_id)
     else:
-        shops = _unique(await _collect_shops(config, http_ctx), config.notify)
+        shops = unique_shops(await _collect_shops(config, http_ctx), config.notify)
         label = _label(config)
-        scan_id = store.begin_scan(label=label, commune=config.commune,
-                                   settings=config.recorded_settings(), shops=shops)
-    counters = ScanCounters(shops_total=len(shops))
+    # Every option is checked before a scan is recorded: a refused key leaves no "running" scan.
     places = _places_client(config, http_ctx, _known_place_ids(store, label, config.commune))
     _warn_without_places(config, places)
-    judge = ProbePool(probe_processes_for(settings.probe_processes, len(shops)))
+    if not config.resume_scan_id:
+        scan_id = store.begin_scan(label=label, commune=config.commune,
+                                   settings=config.recorded_settings(), shops=shops)
+    ecosystem = await gather_for_scan(config.commune, http_ctx, config.osm_file,
+                                      config.notify or _log_warning)
+    counters = ScanCounters(shops_total=len(shops))
+    judge = ProbePool(probe_processes_for(settings.probe_processes, len(shops)), rubric)
     try:
         with ScanProgress(counters, quiet=config.quiet) as progress:
             async with Crawler(settings, http_ctx, validators=store) as crawler:
-                shop_scanner = ShopScanner(crawler, places, judge, rubric,
+                shop_scanner = ShopScanner(crawler, places, judge,
                                            crawler.settings.total_timeout_per_shop
-                                           + SHOP_GUARD_SECONDS)
+                                           + SHOP_GUARD_SECONDS, ecosystem)
                 await _scan_shops(shops, shop_scanner, store, scan_id, counters, progress,
                                   workers=max(1, settings.global_concurrency))
     finally:
         judge.close()
-        if hasattr(places, "aclose"):
+        if places is not None and not isinstance(places, str):
             await places.aclose()
     commune = aggregate_commune(store.iter_shop_results(scan_id), rubric)
+    if ecosystem is not None:
+        commune["ecosystem"] = ecosystem_summary(ecosystem, store.iter_shop_results(scan_id))
     store.finish_scan(scan_id, commune)
     out_dir = config.out_dir or DEFAULT_OUT_ROOT / f"{_slug(label)}-{_timestamp()}"
     reports = _write_reports(store, scan_id, out_dir, config)
@@ -149,16 +180,16 @@ def _count_outcomes(store: Any, scan_id: str, counters: ScanCounters) -> None:
         counters.with_measure += is_measured(result)
 
 
-def _warn_without_places(config: ScanConfig, places: Any) -> None:
+def _warn_without_places(config: ScanConfig, places: PlacesSource) -> None:
     """Say before the scan, not after, that two steps will not be measured (when no key is
     set; --no-places is the user's own choice and needs no warning)."""
     message = places_warning(places if isinstance(places, str) else None)
     if message:
-        (config.notify or (lambda text: log.warning("%s", text)))(message)
+        (config.notify or _log_warning)(message)
 
 
 async def _scan_shops(
-    shops: list[Shop], shop_scanner: ShopScanner, store: Any, scan_id: str,
+    shops: list[Shop], shop_scanner: ShopScanner, store: Store, scan_id: str,
     counters: ScanCounters, progress: ScanProgress, workers: int,
 ) -> None:
     pending: Iterator[Shop] = iter(shops)
@@ -171,18 +202,23 @@ async def _scan_shops(
             counters.shop_errors += shop_outcome(result) not in ("measured", "not_measured")
             progress.update()
 
-    await asyncio.gather(*(worker() for _ in range(min(workers, max(1, len(shops))))))
+    # A TaskGroup cancels the other workers as soon as one fails (a store that is down):
+    # the scan stops at once with one error, and resume continues where it stopped.
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(workers, max(1, len(shops)))):
+                group.create_task(worker())
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None
 
 
-def save_result(store: Any, scan_id: str, result: dict[str, Any]) -> dict[str, Any]:
+def save_result(store: Store, scan_id: str, result: dict[str, Any]) -> dict[str, Any]:
     """Store one shop's result; what a website wrote must never stop the scan.
 
     A result the store cannot take (text that is not valid Unicode, a value that is not JSON)
     is cleaned and stored again. A store that is down (StoreError) ends the scan: nothing
     could be kept.
     """
-    from output.store import StoreError
-
     try:
         store.save_shop_result(scan_id, result)
         return result
@@ -202,10 +238,10 @@ class ShopScanner:
     """Gathers, judges and scores one shop at a time with shared tools."""
 
     crawler: Crawler
-    places: Any  # PlacesClient, LegacyPlacesClient, None (disabled) or a reason string
+    places: PlacesSource
     judge: ProbePool
-    rubric: Any
     guard_seconds: float
+    ecosystem: Ecosystem | None = None  # gathered once per scan; None when not available
 
     async def scan(self, shop: Shop) -> dict[str, Any]:
         """Never raises: failures become error results.
@@ -213,7 +249,6 @@ class ShopScanner:
         The site and the Google listing are gathered side by side, each with its own guard,
         so a failure of one keeps the measurement of the other.
         """
-        shop.sector = shop.sector or sector_of(shop)
         if shop.website or self.places is None or isinstance(self.places, str):
             site, place = await asyncio.gather(
                 _crawl_guarded(self.crawler, shop, self.guard_seconds),
@@ -222,13 +257,8 @@ class ShopScanner:
             place = await _enrich_guarded(self.places, shop, self.guard_seconds)
             adopt_places_website(shop, place)
             site = await _crawl_guarded(self.crawler, shop, self.guard_seconds)
-        artifacts = ShopArtifacts(shop=shop, site=site, places=place)
-        report = await self.judge.run(artifacts)
-        try:
-            steps = score_shop(shop, report, self.rubric)
-        except Exception as exc:  # noqa: BLE001
-            return _error_result(shop, site, place, f"échec du calcul du score ({exc})")
-        return build_shop_result(artifacts, report, steps)
+        return await self.judge.judge(ShopArtifacts(shop=shop, site=site, places=place,
+                                                    access=access_for(shop, self.ecosystem)))
 
 
 async def _crawl_guarded(crawler: Crawler, shop: Shop, seconds: float) -> SiteArtifacts:
@@ -242,7 +272,7 @@ async def _crawl_guarded(crawler: Crawler, shop: Shop, seconds: float) -> SiteAr
                              errors=[FetchError(shop.website or "", "other", reason)])
 
 
-async def _enrich_guarded(places: Any, shop: Shop, seconds: float) -> PlacesArtifact:
+async def _enrich_guarded(places: PlacesSource, shop: Shop, seconds: float) -> PlacesArtifact:
     try:
         async with asyncio.timeout(seconds):
             return await _enrich(places, shop)
@@ -252,28 +282,17 @@ async def _enrich_guarded(places: Any, shop: Shop, seconds: float) -> PlacesArti
         return PlacesArtifact(status="error", reason=f"échec Google Places ({reason})")
 
 
-def _error_result(shop: Shop, site: SiteArtifacts, place: PlacesArtifact, reason: str
-                  ) -> dict[str, Any]:
-    report = ProbeReport({s: StepObservation(status="error", reason=reason) for s in STEPS})
-    steps = {s: {"score": None, "level": None, "status": "error", "reason": reason}
-             for s in STEPS}
-    return build_shop_result(ShopArtifacts(shop, site, place), report, steps)
-
-
-async def _enrich(places: Any, shop: Shop) -> PlacesArtifact:
+async def _enrich(places: PlacesSource, shop: Shop) -> PlacesArtifact:
     if places is None:
         return PlacesArtifact(status="not_measured", reason="Google Places désactivé (--no-places)")
     if isinstance(places, str):
         return PlacesArtifact(status="not_measured", reason=places)
-    result: PlacesArtifact = await places.enrich(shop)
-    return result
+    return await places.enrich(shop)
 
 
-def _known_place_ids(store: Any, label: str, commune: str | None) -> Any:
+def _known_place_ids(store: Store, label: str, commune: str | None) -> MemoryPlaceIdCache:
     """Place ids found by the last finished scan of the same list: a rescan asks Google for
     those places by id (Place Details, cheaper than a Text Search)."""
-    from sources.places_cache import MemoryPlaceIdCache
-
     cache = MemoryPlaceIdCache()
     previous = [scan for scan in store.list_scans(commune)
                 if scan.get("finished_at") and scan.get("label") == label]
@@ -285,33 +304,37 @@ def _known_place_ids(store: Any, label: str, commune: str | None) -> Any:
     return cache
 
 
-def _places_client(config: ScanConfig, http_ctx: HttpContext, known: Any = None) -> Any:
+def _http_context(config: ScanConfig, settings: CrawlSettings) -> HttpContext:
+    """The demo's or a new context, with the user's pinned addresses ([crawl] resolve, then
+    --resolve) added: the guard trusts them as the user's explicit choice."""
+    ctx = config.http_ctx or HttpContext(allow_private=config.allow_private_addresses)
+    pinned = parse_resolve((*settings.resolve, *config.resolve))
+    return dataclasses.replace(ctx, resolve={**(ctx.resolve or {}), **pinned}) if pinned else ctx
+
+
+def check_places_options(config: ScanConfig) -> None:
+    """Refuse a bad --places-api before anything is scanned."""
+    if config.places_api not in PLACES_APIS:
+        raise UserInputError(f"--places-api : « new » ou « legacy », pas « {config.places_api} »")
+
+
+def _places_client(config: ScanConfig, http_ctx: HttpContext,
+                   known: PlaceIdCache | None = None) -> PlacesSource:
     """A Places client, None when disabled, or a string saying why it is not measured."""
     if config.no_places:
         return None
+    check_places_options(config)
     key = _places_key(config)
     if not key:
         return f"pas de clé API Google Places ({PLACES_KEY_ENV} non définie)"
     if config.places_api == "legacy":
-        from sources.places_legacy import LegacyPlacesClient
-
-        return LegacyPlacesClient(key)
-    if config.places_api != "new":
-        raise UserInputError(f"--places-api : « new » ou « legacy », pas « {config.places_api} »")
-    from sources.places import PlacesClient
-
+        try:
+            return LegacyPlacesClient(key)  # googlemaps itself is imported lazily by this client
+        except ValueError:  # googlemaps checks the key's form ("AIza…") before any call
+            raise UserInputError(f"clé Google Places mal formée ({PLACES_KEY_ENV}) : une clé "
+                                 "commence par « AIza »") from None
     return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget,
                         cache=known)
-
-
-def _unique(shops: list[Shop], notify: Callable[[str], None] | None) -> list[Shop]:
-    """One entry per shop id: a line repeated in a list is the same shop."""
-    seen: dict[str, Shop] = {}
-    for shop in shops:
-        seen.setdefault(shop.id, shop)
-    if len(seen) < len(shops) and notify:
-        notify(f"{len(shops) - len(seen)} ligne(s) en double ignorée(s)")
-    return list(seen.values())
 
 
 def _places_key(config: ScanConfig) -> str | None:
@@ -320,44 +343,34 @@ def _places_key(config: ScanConfig) -> str | None:
 
 async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop]:
     if config.shops_file is not None:
-        from sources.csv_list import read_shop_list
-
-        if not config.shops_file.exists():
-            raise UserInputError(f"fichier introuvable : {config.shops_file}")
-        imported = read_shop_list(config.shops_file)
-        say = config.notify or (lambda message: log.warning("%s", message))
-        for err in imported.errors:
-            say(f"{config.shops_file.name}, ligne {err.row_number} : {err.message} "
-                "(ligne ignorée)")
-        if not imported.shops:
-            raise UserInputError(f"aucun commerce lisible dans {config.shops_file}")
-        config.commune = config.commune or imported.commune  # the list's commune column
-        return imported.shops
-    if config.commune:
-        from sources.collect import collect_shops, overlap_summary
-
-        key = None if config.no_places else _places_key(config)
-        say = config.notify or (lambda message: log.info("%s", message))
-        collected = await collect_shops(
-            config.commune, sources=config.sources, osm_file=config.osm_file,
-            kbo_path=config.kbo_path, http_ctx=http_ctx, places_key=key,
-            places_budget=config.places_budget,
-            on_estimate=lambda calls, usd: say(
-                f"Google Places : au plus {calls} appels facturés (~{usd:.2f} USD)"),
-        )
-        counts = ", ".join(f"{src} {n}" for src, n in collected.per_source_counts.items())
-        say(f"Commerces trouvés par source : {counts} ; après fusion : {len(collected.shops)}")
-        for line in overlap_summary(collected):
-            say(f"  {line}")
-        for problem in collected.errors:
-            say(f"Attention : {problem}")
-        if not collected.shops:
-            raise UserInputError(f"aucun commerce trouvé pour {config.commune}")
-        return list(collected.shops)
-    raise UserInputError("indiquez --shops FICHIER, --commune NOM ou --demo")
+        shops, listed_commune = read_shops_file(config.shops_file, config.notify or _log_warning)
+        config.commune = config.commune or listed_commune  # the list's commune column
+        return shops
+    if not config.commune:
+        raise UserInputError("indiquez --shops FICHIER, --commune NOM ou --demo")
+    say = config.notify or _log_info
+    request = ShopListRequest(
+        config.commune, config.sources, osm_file=config.osm_file, kbo_path=config.kbo_path,
+        places_key=None if config.no_places else _places_key(config),
+        places_budget=config.places_budget)
+    collected = await build_shop_list(request, http_ctx,
+                                      on_estimate=lambda calls, usd: say(estimate_line(calls, usd)))
+    for line in report_lines(collected):
+        say(line)
+    if not collected.shops:
+        raise UserInputError(f"aucun commerce trouvé pour {config.commune}")
+    return list(collected.shops)
 
 
-def _resume(store: Any, scan_id: str) -> tuple[str, list[Shop]]:
+def _log_info(message: str) -> None:
+    log.info("%s", message)
+
+
+def _log_warning(message: str) -> None:
+    log.warning("%s", message)
+
+
+def _resume(store: Store, scan_id: str) -> tuple[str, list[Shop]]:
     scan = store.get_scan(scan_id)
     if scan is None:
         raise UserInputError(f"analyse inconnue : {scan_id}")
@@ -373,18 +386,12 @@ def _crawl_overrides(config: ScanConfig) -> dict[str, Any]:
     return overrides
 
 
-def _write_reports(store: Any, scan_id: str, out_dir: Path, config: ScanConfig
+def _write_reports(store: Store, scan_id: str, out_dir: Path, config: ScanConfig
                    ) -> dict[str, Path]:
-    from output import write_reports
-
-    reports: dict[str, Path] = write_reports(store, scan_id, out_dir, formats=config.formats,
-                                             lang=config.lang)
-    return reports
+    return write_reports(store, scan_id, out_dir, formats=config.formats, lang=config.lang)
 
 
 def _summary(scan_id: str, counters: ScanCounters, out_dir: Path) -> str:
-    from scanner.progress import summary_line
-
     return summary_line(scan_id, counters, str(out_dir))
 
 

@@ -1,7 +1,9 @@
-"""Run the probes in worker processes, so that judging pages overlaps with fetching them.
+"""Run the judge step in worker processes, so that judging pages overlaps with fetching them.
 
-The probes are pure and CPU-bound (parsing, regexes); the crawler waits on the network. On a
-machine with several CPUs, a small process pool lets both go at full speed. The artifacts
+The judge step (scanner/judge.py: probes, score, record) is pure and CPU-bound (parsing,
+regexes); the crawler waits on the network. On a machine with several CPUs, a small process
+pool lets both go at full speed. Each worker receives the rubric once, when it starts. The
+artifacts
 travel to the worker with their shared parse (``FetchedPage.parsed``), so no page is parsed
 twice. A worker exits on its own when the scanning process dies (a killed scan leaves no
 orphans), and a broken pool falls back on running the probes in-process.
@@ -17,10 +19,11 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from core.artifacts import ShopArtifacts
-from core.result import ProbeReport
-from probes import run_probes
+from scanner.judge import judge_shop
+from scoring import Rubric
 
 log = logging.getLogger("smartcommerce.probe_pool")
 
@@ -42,23 +45,26 @@ def probe_processes_for(setting: int, shops: int) -> int:
 
 
 class ProbePool:
-    def __init__(self, processes: int) -> None:
+    """``await pool.judge(artifacts)`` -> the shop's result record (scanner.judge.judge_shop)."""
+
+    def __init__(self, processes: int, rubric: Rubric) -> None:
+        self._rubric = rubric
         self._pool: ProcessPoolExecutor | None = None
         if processes > 0:
             self._pool = ProcessPoolExecutor(
                 processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(os.getpid(),))
+                initializer=_init_worker, initargs=(os.getpid(), rubric))
 
-    async def run(self, artifacts: ShopArtifacts) -> ProbeReport:
+    async def judge(self, artifacts: ShopArtifacts) -> dict[str, Any]:
         if self._pool is None:
-            return run_probes(artifacts)
+            return judge_shop(artifacts, self._rubric)
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                self._pool, run_probes, artifacts)
+                self._pool, _judge_in_worker, artifacts)
         except BrokenProcessPool:
             log.warning("probe workers stopped; judging in the scanning process from now on")
             self._pool = None
-            return run_probes(artifacts)
+            return judge_shop(artifacts, self._rubric)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -66,8 +72,21 @@ class ProbePool:
             self._pool = None
 
 
-def _init_worker(parent_pid: int) -> None:
+class _WorkerState:
+    """What a worker process keeps between shops: the scan's rubric, given once at start."""
+
+    rubric: Rubric | None = None
+
+
+def _init_worker(parent_pid: int, rubric: Rubric) -> None:
+    _WorkerState.rubric = rubric
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+
+
+def _judge_in_worker(artifacts: ShopArtifacts) -> dict[str, Any]:
+    if _WorkerState.rubric is None:
+        raise RuntimeError("probe worker started without a rubric")
+    return judge_shop(artifacts, _WorkerState.rubric)
 
 
 def _exit_with_parent(parent_pid: int) -> None:

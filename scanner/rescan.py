@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from output.store import Store
+from scanner.pipeline import ScanConfig, run_scan
 
 DEFAULT_LOCK_NAME = "smartcommerce-rescan.lock"
 COMMUNE_KEYS = {"name", "shops", "sources", "osm_file", "kbo", "places_budget", "no_places",
@@ -123,14 +124,14 @@ def _commune(entry: Any, defaults: dict[str, Any], base: Path, path: Path) -> Co
 def _try_lock(handle: Any) -> bool:
     """Take an exclusive, non-blocking OS lock on an open file (POSIX flock, Windows msvcrt)."""
     if os.name == "nt":
-        import msvcrt
+        import msvcrt  # lazy: exists on Windows only
 
         try:
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
-    import fcntl
+    import fcntl  # lazy: exists on POSIX only
 
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -185,8 +186,6 @@ def run_plan(plan: RescanPlan, db_url: str, *, quiet: bool = True,
 
 def _run_commune(commune: CommunePlan, db_url: str, quiet: bool) -> CommuneOutcome:
     try:
-        from scanner.pipeline import ScanConfig, run_scan
-
         with contextlib.closing(Store(db_url)) as store:
             resume_id = unfinished_scan(store, commune)
         config = ScanConfig(db_url=db_url, quiet=quiet, resume_scan_id=resume_id,

@@ -25,7 +25,7 @@ def build_shop_result(
         "lat": shop.lat,
         "lon": shop.lon,
         "category": shop.category,
-        "sector": shop.sector,
+        "sector": artifacts.sector or shop.sector,
         "brand": shop.brand,
         "osm_id": shop.osm_id,
         "kbo_number": shop.kbo_number,

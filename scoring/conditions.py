@@ -6,6 +6,7 @@ the three data files speak the same small language:
     test = "true"      the signal is the boolean true        (bool)
     test = "nonempty"  the list or text is not empty          (list, str)
     test = "at_least"  the number is >= value                 (int, float, year)
+    test = "at_most"   the number is <= value                 (int, float, year)
     test = "equals"    the value equals value                 (str, int, bool)
 
 A value of None (unknown, or the rule raised) gives None: unknown, never false.
@@ -23,9 +24,10 @@ TEST_SIGNAL_TYPES = {
     "true": {"bool"},
     "nonempty": {"list", "str"},
     "at_least": NUMERIC_TYPES,
+    "at_most": NUMERIC_TYPES,
     "equals": {"str", "int", "bool", "year"},
 }
-TESTS_WITH_VALUE = {"at_least", "equals"}
+TESTS_WITH_VALUE = {"at_least", "at_most", "equals"}
 
 
 def check_test(where: str, signal: Any, test: Any, value: Any,
@@ -43,8 +45,8 @@ def check_test(where: str, signal: Any, test: Any, value: Any,
                           f"{signal!r} de type {kind}.")
     if test in TESTS_WITH_VALUE and value is None:
         raise RubricError(f"{where} : le test {test!r} demande une valeur 'value'.")
-    if test == "at_least" and not is_number(value):
-        raise RubricError(f"{where} : 'value' doit être un nombre pour le test 'at_least'.")
+    if test in ("at_least", "at_most") and not is_number(value):
+        raise RubricError(f"{where} : 'value' doit être un nombre pour le test {test!r}.")
 
 
 def is_number(value: Any) -> TypeGuard[int | float]:
@@ -61,6 +63,8 @@ def evaluate(test: str, value: Any, expected: Any = None) -> bool | None:
         return len(value) > 0 if isinstance(value, list | str) else None
     if test == "at_least":
         return value >= expected if is_number(value) else None
+    if test == "at_most":
+        return value <= expected if is_number(value) else None
     if test == "equals":
         return value == expected
     return None

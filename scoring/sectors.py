@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from functools import cache
 from pathlib import Path
 
 from core.shop import Shop
+from core.text import fold
 
 from .errors import RubricError
 from .model import SECTORS
@@ -48,20 +48,15 @@ def load_category_words(path: Path = SECTORS_PATH) -> tuple[tuple[str, str], ...
         if sector not in SECTORS:
             raise RubricError(f"Fichier {path.name}, [words] {stem!r} : secteur inconnu "
                               f"{sector!r} (secteurs : {', '.join(SECTORS)}).")
-    return tuple((_plain(stem), sector) for stem, sector in words.items())
+    return tuple((fold(stem), sector) for stem, sector in words.items())
 
 
 def sector_of_words(text: str) -> str | None:
-    words = re.findall(r"[a-z0-9]+", _plain(text))
+    words = re.findall(r"[a-z0-9]+", fold(text))
     for stem, sector in load_category_words():
         if any(word.startswith(stem) for word in words):
             return sector
     return None
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def nace_digits(code: str) -> str:

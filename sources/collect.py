@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.env import PLACES_KEY_ENV
 from core.errors import ScanFailed, UserInputError
 from core.http import HttpContext
 from core.shop import Shop
@@ -36,7 +37,7 @@ from sources.overpass import (
     run_query,
 )
 from sources.places import PLACES_BASE_URL, PlacesClient
-from sources.places_discover import default_types, discovery_call_estimate
+from sources.places_discover import default_types, discover_places, discovery_call_estimate
 
 KNOWN_SOURCES = SOURCE_PRIORITY
 # KBO comes last: it locates units by postcode, and the postcodes come from the others.
@@ -166,7 +167,7 @@ async def _kbo(commune: Commune, opts: _Options, result: CollectResult) -> list[
 
 async def _places(commune: Commune, opts: _Options, result: CollectResult) -> list[Shop]:
     if not opts.places_key:
-        raise UserInputError("pas de clé API Google Places (GOOGLE_PLACES_API_KEY)")
+        raise UserInputError(f"pas de clé API Google Places ({PLACES_KEY_ENV} non définie)")
     if commune.bbox is None:
         raise UserInputError("limites de la commune inconnues : recherche Google impossible")
     types = default_types()
@@ -174,7 +175,7 @@ async def _places(commune: Commune, opts: _Options, result: CollectResult) -> li
         opts.on_estimate(*discovery_call_estimate(types))
     async with PlacesClient(opts.places_key, opts.http_ctx, opts.places_budget,
                             opts.places_base_url) as client:
-        return await client.discover(commune.bbox, types)
+        return await discover_places(client, commune.bbox, types)
 
 
 async def _csv(commune: Commune, opts: _Options, result: CollectResult) -> list[Shop]:

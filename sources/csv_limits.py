@@ -18,3 +18,11 @@ def allow_large_csv_fields() -> None:
     """Raise the csv module's process-wide cell limit to CSV_FIELD_LIMIT (never lower it)."""
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
+
+#: A shop list workbook is refused when its parts unpack to more than this (bytes): a real list
+#: of a few thousand shops is a few MB; a "zip bomb" of 300 KB unpacks to hundreds of MB.
+XLSX_MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+#: Rows read from a workbook (header included); a commune has at most a few thousand shops.
+XLSX_MAX_ROWS = 100_000
+#: Cells read per row; the columns we know are far fewer.
+XLSX_MAX_COLUMNS = 200

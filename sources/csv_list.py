@@ -16,13 +16,22 @@ import io
 import json
 import re
 import tomllib
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from core.errors import UserInputError
 from core.shop import SHOP_CSV_FIELDS, Shop
-from sources.csv_limits import CSV_FIELD_LIMIT, allow_large_csv_fields
+from sources.csv_limits import (
+    CSV_FIELD_LIMIT,
+    XLSX_MAX_COLUMNS,
+    XLSX_MAX_ROWS,
+    XLSX_MAX_UNPACKED_BYTES,
+    allow_large_csv_fields,
+)
 from sources.text import fold_key, normalise_website
 
 HEADERS_FILE = Path(__file__).parent / "data" / "csv_headers.toml"
@@ -30,6 +39,8 @@ SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 OUR_ID = re.compile(r"s-[0-9a-f]{12}")  # core.shop.stable_shop_id
+#: A cell longer than this that holds a line break is a quote never closed, not a shop.
+MAX_MULTILINE_CELL = 1_000
 LIST_SEPARATOR = ";"  # between the sources of one shop in the "sources" column
 # A column with one of these titles (folded) names the commune of the whole list: a scan of
 # the list is labelled with it when every row agrees. It still feeds Shop.city when the list
@@ -87,6 +98,10 @@ def read_shop_list(path: str | Path) -> ImportResult:
         values = {f: _cell(row, i) for i, f in columns.items()}
         if not any(values.values()):
             continue  # blank line
+        swallowed = _swallowed_lines(row)
+        if swallowed:
+            result.errors.append(RowError(row_number, swallowed))
+            continue
         if commune_at is not None and _cell(row, commune_at):
             communes.add(_cell(row, commune_at))
         try:
@@ -95,6 +110,17 @@ def read_shop_list(path: str | Path) -> ImportResult:
             result.errors.append(RowError(row_number, str(exc)))
     result.commune = communes.pop() if len(communes) == 1 else None
     return result
+
+
+def _swallowed_lines(row: list[str]) -> str | None:
+    """Why a row looks broken: one cell ran over line breaks and thousands of characters,
+    the mark of a quote never closed (the rows after it merged into that cell)."""
+    for value in row:
+        if isinstance(value, str) and len(value) > MAX_MULTILINE_CELL and "\n" in value:
+            lines = value.count("\n") + 1
+            return (f"ligne illisible : une cellule de {len(value)} caractères couvre {lines} "
+                    "lignes (guillemet non fermé ?) ; vérifiez les guillemets de cette ligne")
+    return None
 
 
 def _map_columns(header: list[str], file_name: str) -> dict[int, str]:
@@ -220,18 +246,33 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
+    _check_unpacked_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ShopListError(f"{path.name} : classeur Excel illisible ({exc})") from exc
     try:
-        sheet = workbook.active
-        rows = [[_xlsx_value(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows: list[list[str]] = []
+        for row in workbook.active.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS):
+            if len(rows) >= XLSX_MAX_ROWS:
+                raise ShopListError(f"{path.name} : plus de {XLSX_MAX_ROWS} lignes, "
+                                    "ce n'est pas une liste de commerces")
+            rows.append([_xlsx_value(v) for v in row])
     finally:
         workbook.close()
     return iter(rows)
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than XLSX_MAX_UNPACKED_BYTES (zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        raise ShopListError(f"{path.name} : classeur Excel illisible ({exc})") from exc
+    if unpacked > XLSX_MAX_UNPACKED_BYTES:
+        raise ShopListError(f"{path.name} : classeur trop volumineux une fois décompressé "
+                            f"(plus de {XLSX_MAX_UNPACKED_BYTES >> 20} Mo)")
 
 
 def _xlsx_value(value: object) -> str:

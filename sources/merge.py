@@ -23,12 +23,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 
 from core.shop import Shop
+from core.text import shop_domain
 from sources.merge_rules import ShopFacts, same_facts
-from sources.normalise import phone_key, website_domain
+from sources.normalise import phone_key
 
 SOURCE_PRIORITY = ("csv", "osm", "places", "kbo")
 CONFLICT_FIELDS: dict[str, Callable[[str], object]] = {
-    "website": lambda v: website_domain(v) or v.rstrip("/").lower(),
+    "website": lambda v: shop_domain(v) or v.rstrip("/").lower(),
     "opening_hours": lambda v: " ".join(v.replace(" ", "").lower().split(";")),
     "phone": lambda v: phone_key(v) or v,
 }

@@ -13,7 +13,8 @@ from rapidfuzz import fuzz
 
 from core.geo import haversine_m
 from core.shop import Shop
-from sources.normalise import address_key, house_number, phone_key, website_domain
+from core.text import shop_domain
+from sources.normalise import address_key, house_number, phone_key
 from sources.places_match import distinctive
 
 NAME_SIMILAR = 0.85  # distinctive-name similarity for "same name"
@@ -42,7 +43,7 @@ class ShopFacts:
             ids=frozenset((f, getattr(shop, f)) for f in ID_FIELDS if getattr(shop, f)),
             name=distinctive(shop.name), address=address_key(shop.address),
             number=house_number(shop.address), postcode=shop.postcode or None,
-            phone=phone_key(shop.phone), domain=website_domain(shop.website),
+            phone=phone_key(shop.phone), domain=shop_domain(shop.website),
             lat=shop.lat, lon=shop.lon,
         )
 

@@ -1,22 +1,15 @@
-"""Comparable keys for merging: phone (E.164), website domain, street address."""
+"""Comparable keys for merging: phone (E.164) and street address (the website domain is
+core.text.shop_domain)."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import phonenumbers
-import tldextract
 
-from sources.text import fold
+from core.text import fold
 
 PHONE_REGION = "BE"
-# A link to these sites says nothing about which shop it is (many shops share them).
-SHARED_HOSTS = frozenset({
-    "facebook.com", "instagram.com", "linkedin.com", "twitter.com", "x.com", "youtube.com",
-    "tiktok.com", "google.com", "goo.gl", "wixsite.com", "business.site", "linktr.ee",
-    "pagesjaunes.be", "goldenpages.be", "gouden-gids.be", "tripadvisor.com", "tripadvisor.be",
-})
 # Street words written in full or abbreviated: all reduced to one form.
 STREET_ABBREVIATIONS = {
     "r": "rue", "av": "avenue", "ave": "avenue", "bd": "boulevard", "bld": "boulevard",
@@ -25,11 +18,6 @@ STREET_ABBREVIATIONS = {
     "imp": "impasse", "sq": "square", "gd": "grand", "gde": "grande", "st": "saint",
     "ste": "sainte",
 }
-
-
-@lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:
-    return tldextract.TLDExtract(suffix_list_urls=())  # bundled list: never fetches
 
 
 def phone_key(raw: str | None) -> str | None:
@@ -43,16 +31,6 @@ def phone_key(raw: str | None) -> str | None:
     if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def website_domain(url: str | None) -> str | None:
-    """Registrable domain ('https://www.shop.be/x' -> 'shop.be'); None for shared hosts."""
-    if not url:
-        return None
-    domain = _extractor()(url).top_domain_under_public_suffix.lower()
-    if not domain or domain in SHARED_HOSTS:
-        return None
-    return domain
 
 
 def address_key(address: str | None) -> str | None:

@@ -19,12 +19,11 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
-from core.http import HttpContext, make_client
+from core.http import BodyTooLarge, HttpContext, make_client, parse_retry_after, read_capped
 from sources.osm_parse import ANY_VALUE, CATEGORY_KEYS, CommerceRules, load_commerce_rules
 
 DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"
@@ -38,7 +37,7 @@ RETRY_STATUSES = (429, 502, 503, 504)
 #: MB; the cap leaves room for tens of MB and stops a runaway or hostile answer (gzip bomb)
 #: long before it fills the memory.
 MAX_ANSWER_BYTES = 200 * 1024 * 1024
-TOO_LARGE_PROBLEM = f"!réponse trop volumineuse (plus de {MAX_ANSWER_BYTES >> 20} Mo)"
+TOO_LARGE_PROBLEM = f"réponse trop volumineuse (plus de {MAX_ANSWER_BYTES >> 20} Mo)"
 BELGIUM_AREA = 'area["ISO3166-1"="BE"]["admin_level"="2"]->.be;'
 NAME_KEYS_REGEX = "^name(:(fr|nl|de))?$"
 
@@ -47,6 +46,14 @@ Sleep = Callable[[float], Awaitable[None]]
 
 class OverpassError(Exception):
     """The Overpass API did not answer usefully (after retries). Message in plain French."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transient:
+    """A failed attempt worth retrying: what went wrong, and the wait the server asked for."""
+
+    problem: str
+    wait: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,21 +106,6 @@ def build_shops_query(selector: CommuneSelector, rules: CommerceRules | None = N
     return "\n".join(lines)
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value).timestamp()
-                         - parsedate_to_datetime(headers.get("date", value)).timestamp()))
-    except (TypeError, ValueError):
-        return None
-
-
 async def run_query(
     query: str, http_ctx: HttpContext, endpoint: str = DEFAULT_ENDPOINT, *,
     max_attempts: int = MAX_ATTEMPTS, backoff_base: float = BACKOFF_BASE_S,
@@ -121,63 +113,63 @@ async def run_query(
 ) -> dict[str, Any]:
     """POST the query; retry 429/5xx/timeouts with backoff honouring Retry-After.
     Returns a JSON object with an 'elements' list; raises OverpassError otherwise."""
-    problem = "aucune tentative"
+    last = Transient("aucune tentative")
     async with make_client(http_ctx, timeout=timeout) as client:
         for attempt in range(max_attempts):
-            wait = backoff_base * (2 ** attempt)
             try:
                 status, headers, body = await _post_capped(client, endpoint, query)
             except httpx.TimeoutException:
-                problem = "délai dépassé"
+                outcome: dict[str, Any] | Transient = Transient("délai dépassé")
             except httpx.TransportError as exc:
-                problem = f"connexion impossible ({type(exc).__name__})"
+                outcome = Transient(f"connexion impossible ({type(exc).__name__})")
             except httpx.DecodingError:
-                problem = "!réponse illisible (compression invalide)"
+                raise _final("réponse illisible (compression invalide)") from None
             else:
-                answer, problem, server_wait = _judge(status, headers, body)
-                if answer is not None:
-                    return answer
-                wait = server_wait if server_wait is not None else wait
-            if problem.startswith("!"):  # not worth retrying
-                raise OverpassError(f"Overpass : {problem[1:]}")
+                outcome = _judge(status, headers, body)
+            if not isinstance(outcome, Transient):
+                return outcome
+            last = outcome
             if attempt + 1 < max_attempts:
-                await sleep(min(wait, MAX_WAIT_S))
-    raise OverpassError(f"Overpass ne répond pas ({problem}) après {max_attempts} essais")
+                backoff = backoff_base * (2 ** attempt)
+                await sleep(min(backoff if last.wait is None else last.wait, MAX_WAIT_S))
+    raise OverpassError(f"Overpass ne répond pas ({last.problem}) après {max_attempts} essais")
 
 
 async def _post_capped(client: httpx.AsyncClient, endpoint: str, query: str
                        ) -> tuple[int, httpx.Headers, bytes | None]:
     """(status, headers, body); body None when it passes MAX_ANSWER_BYTES decompressed."""
     async with client.stream("POST", endpoint, data={"data": query}) as response:
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                return response.status_code, response.headers, None
-            chunks.append(chunk)
-        return response.status_code, response.headers, b"".join(chunks)
+        try:
+            body: bytes | None = await read_capped(response, MAX_ANSWER_BYTES)
+        except BodyTooLarge:
+            body = None
+        return response.status_code, response.headers, body
 
 
 def _judge(status: int, headers: httpx.Headers, body: bytes | None
-           ) -> tuple[dict[str, Any] | None, str, float | None]:
-    """(answer, problem, wait). A problem starting with '!' is final."""
+           ) -> dict[str, Any] | Transient:
+    """The answer, or a problem worth retrying; raises OverpassError for a final one."""
     if status in RETRY_STATUSES:
         label = "trop de requêtes" if status == 429 else "serveur surchargé"
-        return None, f"{label}, HTTP {status}", _retry_after(headers)
+        return Transient(f"{label}, HTTP {status}", parse_retry_after(headers.get("retry-after")))
     if status != 200:
-        return None, f"!réponse HTTP {status}", None
+        raise _final(f"réponse HTTP {status}")
     if body is None:
-        return None, TOO_LARGE_PROBLEM, None
+        raise _final(TOO_LARGE_PROBLEM)
     try:
         answer = json.loads(body)
     except (ValueError, RecursionError):  # not JSON (bad UTF-8 included), absurdly nested
-        return None, "!réponse illisible (pas du JSON)", None
+        raise _final("réponse illisible (pas du JSON)") from None
     if not isinstance(answer, dict):
-        return None, "!réponse mal formée (pas un objet JSON)", None
+        raise _final("réponse mal formée (pas un objet JSON)")
     remark = str(answer.get("remark") or "")
     if "runtime error" in remark:  # the server gave up mid-query (timeout / memory)
-        return None, f"requête interrompue par le serveur ({remark[:120]})", None
+        return Transient(f"requête interrompue par le serveur ({remark[:120]})")
     if not isinstance(answer.get("elements"), list):
-        return None, "!réponse sans 'elements'", None
-    return answer, "", None
+        raise _final("réponse sans 'elements'")
+    return answer
+
+
+def _final(problem: str) -> OverpassError:
+    """A problem that retrying will not cure."""
+    return OverpassError(f"Overpass : {problem}")

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -129,14 +129,6 @@ class PlacesClient:
                 status="not_found", match_confidence=confidence,
                 reason=f"aucun résultat assez proche (meilleur : {confidence:.2f})")
         return self._found(shop, dict(place), confidence)
-
-    async def discover(self, bounds: tuple[float, float, float, float],
-                       categories: Sequence[str] | None = None) -> list[Shop]:
-        """Shops listed by Google inside bounds (south, west, north, east); see
-        sources/places_discover.py. Raises nothing: returns what it found."""
-        from sources.places_discover import discover_places
-
-        return await discover_places(self, bounds, categories)
 
     def _found(self, shop: Shop, place: dict[str, Any], confidence: float) -> PlacesArtifact:
         if place.get("id"):

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.shop import Shop
+from sources.places import PlacesClient
 from sources.places_fields import estimate_cost, field_mask, load_places_config
 from sources.places_http import PlacesFailure, checked_places
-
-if TYPE_CHECKING:
-    from sources.places import PlacesClient
 
 SEARCH_PATH = "/v1/places:searchText"
 # Google wants a query text even with includedType; a generic French word keeps it neutral.

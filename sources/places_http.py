@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 import httpx
 
+from core.http import BodyTooLarge, parse_retry_after, read_capped
+
 BACKOFF_BASE_S = 2.0
 MAX_WAIT_S = 60.0
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -30,6 +32,15 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_ANSWER_BYTES = 20 * 1024 * 1024
 TOO_LARGE_REASON = f"réponse Google Places trop volumineuse (plus de {MAX_ANSWER_BYTES >> 20} Mo)"
 MALFORMED_REASON = "réponse Google Places mal formée"
+
+#: Status codes Google documents (API New and legacy API). Only these are ever repeated in a
+#: reason: free text that came back with the request could echo the key.
+KNOWN_STATUSES = frozenset((
+    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
+    "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+    "ZERO_RESULTS", "OVER_QUERY_LIMIT", "OVER_DAILY_LIMIT", "REQUEST_DENIED", "INVALID_REQUEST",
+    "UNKNOWN_ERROR", "MAX_ROUTE_LENGTH_EXCEEDED"))
 
 Sleep = Callable[[float], Awaitable[None]]
 FailureStatus = Literal["not_measured", "error"]
@@ -153,7 +164,12 @@ def _error_info(body: bytes) -> tuple[str, str]:
     details: list[Any] = raw_details if isinstance(raw_details, list) else []
     reasons = [d["reason"] for d in details if isinstance(d, dict)
                and isinstance(d.get("reason"), str) and d["reason"]]
-    return str(error.get("status") or ""), next(iter(reasons), "")
+    return known_status(error.get("status")), next(iter(reasons), "")
+
+
+def known_status(status: object) -> str:
+    """``status`` if it is one of Google's documented codes, else "" (never free text)."""
+    return status if isinstance(status, str) and status in KNOWN_STATUSES else ""
 
 
 def _failure_for(code: int, body: bytes) -> PlacesFailure:
@@ -173,13 +189,6 @@ def _failure_for(code: int, body: bytes) -> PlacesFailure:
     return PlacesFailure(f"requête refusée par Google Places (HTTP {code} {status})".strip())
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
-    try:
-        return float(headers["retry-after"])
-    except (KeyError, ValueError):
-        return None
-
-
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
         answer = json.loads(body)
@@ -195,14 +204,11 @@ async def _send(client: httpx.AsyncClient, method: str, url: str, headers: dict[
                 body: dict[str, Any] | None) -> tuple[int, httpx.Headers, bytes]:
     """One request; the body is read while its decompressed size stays under the cap."""
     async with client.stream(method, url, headers=headers, json=body) as response:
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise PlacesFailure(TOO_LARGE_REASON)
-            chunks.append(chunk)
-        return response.status_code, response.headers, b"".join(chunks)
+        try:
+            content = await read_capped(response, MAX_ANSWER_BYTES)
+        except BodyTooLarge:
+            raise PlacesFailure(TOO_LARGE_REASON) from None
+        return response.status_code, response.headers, content
 
 
 async def call_places(
@@ -228,7 +234,7 @@ async def call_places(
             failure = _failure_for(code, content)
             if code not in RETRY_STATUSES:
                 raise failure
-            wait = _retry_after(resp_headers) or wait
+            wait = parse_retry_after(resp_headers.get("retry-after")) or wait
         if attempt + 1 < max_attempts:
             await sleep(min(wait, MAX_WAIT_S))
     raise failure

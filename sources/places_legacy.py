@@ -22,6 +22,7 @@ from typing import Any
 from core.artifacts import PlacesArtifact
 from core.errors import UserInputError
 from core.shop import Shop
+from sources.places_http import known_status
 from sources.places_match import best_candidate, is_match
 
 LEGACY_DETAIL_FIELDS = [
@@ -122,8 +123,9 @@ class LegacyPlacesClient:
                 artifact.place = legacy_to_new(details.get("result") or {}) or artifact.place
             return artifact
         except gm_errors.ApiError as exc:  # status text only: the key is in no message
-            return PlacesArtifact(status="error", reason=f"Google Places (ancienne API) : "
-                                                         f"{exc.status}")
+            status = known_status(exc.status) or "erreur"
+            return PlacesArtifact(status="error",
+                                  reason=f"Google Places (ancienne API) : {status}")
         except (gm_errors.TransportError, gm_errors.Timeout, gm_errors.HTTPError):
             return PlacesArtifact(status="error", reason="Google Places (ancienne API) injoignable")
 

@@ -1,9 +1,11 @@
-"""Text normalisation shared by the sources: accents, case, legal forms, names, websites."""
+"""Text normalisation shared by the sources: legal forms, names, websites (folding is
+core.text.fold, re-exported here)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from core.text import fold
 
 # Belgian, Dutch, French and German legal forms that say nothing about which shop it is.
 LEGAL_FORMS = (
@@ -15,13 +17,6 @@ _LEGAL_FORM_RE = re.compile(
     r"(?<![\w])(" + "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
     + r")(?![\w])"
 )
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, collapse spaces: 'Écaussinnes ' -> 'ecaussinnes'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(ascii_only.lower().split())
 
 
 def fold_key(text: str) -> str:

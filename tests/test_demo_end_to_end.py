@@ -96,8 +96,8 @@ def test_outputs_and_store(demo_scan: dict[str, Any]) -> None:
     assert {"scan.json", "shops.csv", "report.html"} <= {p.name for p in out.iterdir()}
     assert str((out / "report.html").resolve()) in demo_scan["stdout"]
     # What the sources gave is told to the user (the progress bar is off: not a terminal).
-    assert f"osm {len(MANIFEST['shops'])} ; après fusion : {len(MANIFEST['shops'])}" in \
-        demo_scan["output"]
+    assert f"OpenStreetMap : {len(MANIFEST['shops'])} commerces" in demo_scan["output"]
+    assert f"Total après fusion : {len(MANIFEST['shops'])} commerces" in demo_scan["output"]
     commune = demo_scan["scan"]["commune"]
     assert set(commune["steps"]) == set(STEPS)
     store = Store(demo_scan["db"])
@@ -109,3 +109,23 @@ def test_outputs_and_store(demo_scan: dict[str, Any]) -> None:
         assert store.integrity_check() == []
     finally:
         store.close()
+
+
+def test_demo_commune_ecosystem_section(demo_scan: dict[str, Any]) -> None:
+    """Issue 14: the demo's hand-placed ecosystem reaches scan.json, the signals and the report."""
+    eco = demo_scan["scan"]["commune"]["ecosystem"]
+    assert eco["counts"]["car_parks"] == 4 and eco["counts"]["parcel_lockers"] == 2
+    assert eco["population"] == 8420
+    shops = _by_osm_id(demo_scan["scan"])
+    hardware, newsagent = shops["node/1012"]["signals"], shops["node/1016"]["signals"]
+    # Quincaillerie Lambert (50.4117046, 4.8828215) to Parking Grand-Place (50.4096, 4.8700),
+    # the nearest car park: 938 m by the haversine formula
+    assert hardware["google_listing.parking_distance_m"] == pytest.approx(938.2, abs=1.0)
+    assert hardware["google_listing.parking_access"] is False  # DIY: a car park within 150 m
+    assert newsagent["google_listing.on_pedestrian_street"] is True
+    assert newsagent["google_listing.parking_access"] is None  # on foot: not judged
+    assert newsagent["click_and_collect.collection_point_distance_m"] == 0.0  # bpost partner
+    far = {s["name"] for s in eco["far_from_parking"]}
+    assert "Quincaillerie Lambert" in far and len(far) == 13
+    html = (demo_scan["out"] / "report.html").read_text("utf-8")
+    assert '<section id="commune">' in html and "Zone commerciale du Long Pré" in html

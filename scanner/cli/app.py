@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import ExitStack
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from core.errors import EXIT_FAILED, EXIT_LOW_COVERAGE, UserInputError
+from core.network import parse_resolve
+from output import FORMATS
+from output.i18n import LANGUAGES
+from output.store import Store
 from scanner.cli.support import err_console, handle_errors, set_debug
-from scanner.pipeline import DEFAULT_DB_URL, ScanConfig, ScanOutcome, run_scan
+from scanner.demo import start_demo
+from scanner.pipeline import (
+    DEFAULT_DB_URL,
+    ScanConfig,
+    ScanOutcome,
+    check_places_options,
+    run_scan,
+)
 
 HELP = """Mesure la maturité numérique des commerces d'une commune, étape par étape du
 parcours client (présence web, fiche Google, commande en ligne, click & collect, avis),
@@ -28,8 +40,6 @@ COMMAND_MODULES = ("scanner.cli.sources", "scanner.cli.inspect", "scanner.cli.re
 
 def _print_version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
-
         try:
             typer.echo(f"smartcommerce {version('smart-commerce-scanner')}")
         except PackageNotFoundError:
@@ -53,6 +63,12 @@ DbOpt = Annotated[str, typer.Option(
     help="Base d'historique : sqlite:///fichier.db ou postgresql://…")]
 OutOpt = Annotated[Path | None, typer.Option(
     "--out", help="Dossier du rapport (par défaut ./smartcommerce-out/<nom>-<date>/).")]
+
+
+ResolveOpt = Annotated[list[str] | None, typer.Option(
+    "--resolve", metavar="HÔTE:PORT:ADRESSE",
+    help=("Envoie HÔTE:PORT vers ADRESSE, comme curl --resolve (répétable), p. ex. "
+          "boulangerie.be:443:203.0.113.7 pour vérifier un site avant le changement de DNS."))]
 
 
 def _flag(name: str, text: str) -> Any:
@@ -93,15 +109,17 @@ def scan(
     = "json,csv,html,xlsx",
     lang: Annotated[str, typer.Option(help="Langue du rapport : fr, nl, de, en.")] = "fr",
     quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
+    resolve: ResolveOpt = None,
 ) -> None:
     """Analyse les commerces d'une commune ou d'une liste et écrit le rapport."""
     if sum(x is not None and x is not False for x in (demo or None, shops or commune, resume)) != 1:
         raise UserInputError("choisissez une seule entrée : --demo, --shops (avec ou sans "
                              "--commune), --commune ou --resume")
     if resume:  # the interrupted scan's own settings apply, as with `smartcommerce resume`
-        resume_cmd(scan_id=resume, db=db, out=out, quiet=quiet)
+        resume_cmd(scan_id=resume, db=db, out=out, quiet=quiet, resolve=resolve)
         return
     _check_report_options(_split(format), lang)
+    parse_resolve(resolve or ())
     cfg = ScanConfig(
         shops_file=shops, commune=commune, sources=_split(sources), osm_file=osm_file,
         kbo_path=kbo, out_dir=out, db_url=db, config_file=config,
@@ -111,7 +129,9 @@ def scan(
         allow_private_addresses=allow_private_addresses,
         formats=_split(format), lang=lang, quiet=quiet, demo=demo,
         notify=_say,  # findings and skipped rows, even with --quiet
+        resolve=tuple(resolve or ()),
     )
+    check_places_options(cfg)
     _run(cfg)
 
 
@@ -122,10 +142,10 @@ def resume_cmd(
     db: DbOpt = DEFAULT_DB_URL,
     out: OutOpt = None,
     quiet: Annotated[bool, _flag("--quiet", "Pas de barre de progression.")] = False,
+    resolve: ResolveOpt = None,
 ) -> None:
     """Reprend une analyse interrompue là où elle s'est arrêtée."""
-    from output.store import Store
-
+    parse_resolve(resolve or ())
     store = Store(db)
     try:
         scan_row = store.get_scan(scan_id)
@@ -143,14 +163,13 @@ def resume_cmd(
             elif isinstance(value, list):
                 value = tuple(value)
             setattr(cfg, key, value)
+    cfg.resolve = (*cfg.resolve, *(resolve or ()))  # the recorded ones, then the new ones
     _run(cfg)
 
 
 def _run(cfg: ScanConfig) -> None:
     with ExitStack() as stack:
         if cfg.demo:
-            from scanner.demo import start_demo
-
             demo = stack.enter_context(start_demo())
             cfg.http_ctx = demo.http_ctx
             cfg.places_api_key = demo.places_api_key
@@ -168,9 +187,6 @@ def _run(cfg: ScanConfig) -> None:
 
 def _check_report_options(formats: tuple[str, ...], lang: str) -> None:
     """Refuse bad --format / --lang before scanning, not after an hour of work."""
-    from output import FORMATS
-    from output.i18n import LANGUAGES
-
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UserInputError(f"format inconnu : {', '.join(unknown) or '(vide)'} "

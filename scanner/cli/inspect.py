@@ -1,6 +1,12 @@
-"""`smartcommerce inspect`: what the probes see on one page, for ambassadors and tuners.
+"""`smartcommerce inspect`: what the scanner sees on a web site or a saved page.
 
-The lead wires `register(app)` into the main typer app (scanner/cli/__init__.py).
+An address is crawled exactly as a scan crawls it (scanner/gather: robots.txt, redirects checked
+hop by hop, encoding rules, SSRF guard, size cap, key pages, rendering of JavaScript-only
+sites), then judged by the same probes, so `inspect URL` and a scan of the same site give the
+same signals (the Google listing aside: inspect does not query Google).
+
+A saved HTML file is judged alone. Without ``--base-url``, its original address is taken from
+``<link rel=canonical>``, ``og:url`` or ``<base href>``, and the command says which.
 """
 
 from __future__ import annotations
@@ -10,24 +16,34 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from selectolax.lexbor import LexborHTMLParser
 
+from core.artifacts import PlacesArtifact, ShopArtifacts, SiteArtifacts
 from core.errors import UserInputError
-from probes._runner import inspect_html
+from core.http import HttpContext
+from core.network import parse_resolve
+from core.shop import Shop
+from probes import inspect_artifacts, inspect_html
 from probes.evaluation import read_page
-from probes.fingerprints import FingerprintError, load_fingerprints
+from probes.fingerprints import FingerprintError, Technology, load_fingerprints
 from scanner.cli.inspect_view import judged_steps, print_steps
 from scanner.cli.support import err_console
+from scanner.gather.crawler import Crawler
+from scanner.gather.settings import CrawlSettings
+from scanner.judge import with_sector
 from scoring import load_rubric
 
-INSPECT_TIMEOUT_S = 15.0
-INSPECT_MAX_BYTES = 5 * 1024 * 1024
-INSPECT_USER_AGENT = "SmartCommerceScanner/0.1 (+https://github.com/smart-commerce-scanner)"
+INSPECT_SHOP_NAME = "inspect"
+NO_PLACES_REASON = "inspect : pas de recherche Google"
+#: Where a saved page's own address may be written, in the order they are trusted.
+BASE_URL_SOURCES = (("link[rel]", "href", "<link rel=canonical>"),
+                    ("meta[property]", "content", "og:url"),
+                    ("base[href]", "href", "<base href>"))
 
 # Signals shown in the readable summary, with their French label.
 SUMMARY_LABELS = {
@@ -50,10 +66,14 @@ class InspectError(Exception):
     """A target could not be read or fetched; the message is for the user (French)."""
 
 
+Fingerprints = dict[str, Technology] | None
+
+
 def register(app: typer.Typer) -> None:
     """Add the `inspect` command to `app`."""
-    app.command("inspect", help="Montre ce que le scanner détecte sur une page web "
-                                "(fichier HTML ou adresse https://).")(inspect_command)
+    app.command("inspect", help="Montre ce que le scanner détecte sur un site web "
+                                "(adresse https://) ou une page enregistrée (fichier HTML).")(
+        inspect_command)
 
 
 def inspect_command(
@@ -66,10 +86,12 @@ def inspect_command(
         "--fingerprints", help="Fichier ou dossier d'empreintes en plus.")] = None,
     allow_private_addresses: Annotated[bool, typer.Option(
         "--allow-private-addresses", help="Autorise les adresses locales (tests).")] = False,
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", metavar="HÔTE:PORT:ADRESSE",
+        help="Envoie HÔTE:PORT vers ADRESSE, comme curl --resolve (répétable).")] = None,
 ) -> None:
-    """Show what the scanner detects on web pages."""
-    missing = [t for t in targets if not t.lower().startswith(("http://", "https://"))
-               and not Path(t).is_file()]
+    """Show what the scanner detects on web sites and saved pages."""
+    missing = [t for t in targets if not _is_url(t) and not Path(t).is_file()]
     if missing:  # a usage error: nothing is inspected
         raise UserInputError(f"fichier introuvable : {', '.join(missing)}")
     console = Console()
@@ -78,13 +100,13 @@ def inspect_command(
     except FingerprintError as exc:
         console.print(Text(f"Fichier d'empreintes illisible : {exc}", style="red"))
         raise typer.Exit(2) from exc
+    http_ctx = HttpContext(resolve=parse_resolve(resolve or ()) or None,
+                           allow_private=allow_private_addresses)
     rubric = load_rubric()
     failures = 0
     for target in targets:
         try:
-            html, url, headers = read_target(target, base_url, allow_private_addresses)
-            result = inspect_html(html, url, headers, fingerprints=techs)
-            result["input"]["target"] = target
+            result = inspect_target(target, base_url, http_ctx, techs)
             result["steps"] = judged_steps(result, rubric)
         except InspectError as exc:
             failures += 1
@@ -101,50 +123,88 @@ def inspect_command(
         raise typer.Exit(1)
 
 
-def read_target(target: str, base_url: str | None,
-                allow_private: bool) -> tuple[str, str | None, dict[str, str]]:
-    if target.lower().startswith(("http://", "https://")):
-        return asyncio.run(fetch_page(target, allow_private))
-    path = Path(target)
-    if not path.is_file():
-        raise InspectError(f"Fichier introuvable : {target}")
+def inspect_target(target: str, base_url: str | None, http_ctx: HttpContext,
+                   fingerprints: Fingerprints = None) -> dict[str, Any]:
+    """The inspect result of an address (crawled) or a saved file (judged alone)."""
+    if _is_url(target):
+        result = asyncio.run(inspect_url(target, http_ctx, fingerprints=fingerprints))
+    else:
+        result = inspect_file(Path(target), base_url, fingerprints)
+    result["input"]["target"] = target
+    return result
+
+
+async def inspect_url(url: str, http_ctx: HttpContext, settings: CrawlSettings | None = None,
+                      fingerprints: Fingerprints = None) -> dict[str, Any]:
+    """Crawl the site at ``url`` as a scan does, then judge it with the probes."""
+    shop = Shop(name=INSPECT_SHOP_NAME, website=url)
+    async with Crawler(settings or CrawlSettings(), http_ctx) as crawler:
+        site = await crawler.crawl_site(shop)
+    if site.status != "ok" or site.home is None:
+        raise InspectError(site_problem(url, site))
+    places = PlacesArtifact(status="not_measured", reason=NO_PLACES_REASON)
+    result = inspect_artifacts(with_sector(ShopArtifacts(shop, site, places)), fingerprints)
+    result["input"] = {"url": url, "final_url": site.home.final_url,
+                       "pages": [page.url for page in site.pages],
+                       "bytes": sum(len(p.html.encode("utf-8", "replace")) for p in site.pages)}
+    return result
+
+
+def site_problem(url: str, site: SiteArtifacts) -> str:
+    """Why the site could not be judged, in plain French."""
+    detail = f" ({site.errors[0].message})" if site.errors else ""
+    messages = {
+        "refused": f"Adresse refusée (réseau local ou privé) : {url}",
+        "blocked_by_robots": f"Le fichier robots.txt du site interdit de lire {url}",
+        "unreachable": f"Impossible de joindre {url}{detail}",
+        "http_error": f"Le site a répondu par une erreur pour {url}{detail}",
+        "social_only": f"Page de réseau social, non analysée : {url}",
+    }
+    return messages.get(site.status, f"Analyse impossible : {url}{detail}")
+
+
+def inspect_file(path: Path, base_url: str | None,
+                 fingerprints: Fingerprints = None) -> dict[str, Any]:
+    """Judge one saved page; its address is --base-url or the one the page gives itself."""
     try:
-        return read_page(path), base_url, {}
+        html = read_page(path)
     except OSError as exc:
-        raise InspectError(f"Fichier illisible : {target} ({exc.strerror})") from exc
+        raise InspectError(f"Fichier illisible : {path} ({exc.strerror})") from exc
+    source = "--base-url" if base_url else None
+    if base_url is None:
+        found = base_url_in_page(html)
+        if found is not None:
+            base_url, source = found
+            err_console.print(f"{escape(str(path))} : adresse d'origine prise de "
+                              f"{escape(source)} : {escape(base_url)}", soft_wrap=True)
+    result = inspect_html(html, base_url, {}, fingerprints=fingerprints)
+    result["input"]["base_url_from"] = source
+    return result
 
 
-async def fetch_page(url: str, allow_private: bool) -> tuple[str, str, dict[str, str]]:
-    """A plain GET through the scanner's SSRF guard; at most INSPECT_MAX_BYTES."""
-    from core.network import AddressRefused, GuardedTransport
-
-    transport = GuardedTransport(allow_private=allow_private)
-    headers = {"User-Agent": INSPECT_USER_AGENT, "Accept": "text/html,*/*;q=0.5"}
-    try:
-        client = httpx.AsyncClient(transport=transport, timeout=INSPECT_TIMEOUT_S,
-                                   follow_redirects=True, headers=headers)
-        async with client, client.stream("GET", url) as response:
-            body = await _read_capped(response)
-            if response.status_code >= 400:
-                raise InspectError(f"Le site a répondu {response.status_code} pour {url}")
-            text = body.decode(response.encoding or "utf-8", errors="replace")
-            return text, str(response.url), {k.lower(): v for k, v in response.headers.items()}
-    except AddressRefused as exc:
-        raise InspectError(f"Adresse refusée (réseau local ou privé) : {url}") from exc
-    except httpx.TimeoutException as exc:
-        raise InspectError(f"Le site ne répond pas (délai dépassé) : {url}") from exc
-    except httpx.HTTPError as exc:
-        raise InspectError(f"Impossible de joindre {url} : {exc}") from exc
+def base_url_in_page(html: str) -> tuple[str, str] | None:
+    """(address, where it was found) from canonical link, og:url or base href; else None."""
+    tree = LexborHTMLParser(html)
+    for selector, attribute, label in BASE_URL_SOURCES:
+        for node in tree.css(selector):
+            if not _names_base(node.attributes, label):
+                continue
+            value = (node.attributes.get(attribute) or "").strip()
+            if _is_url(value):
+                return value, label
+    return None
 
 
-async def _read_capped(response: httpx.Response) -> bytes:
-    chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > INSPECT_MAX_BYTES:
-            raise InspectError(f"Page trop grande (plus de {INSPECT_MAX_BYTES // 1_000_000} Mo)")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _names_base(attributes: dict[str, str | None], label: str) -> bool:
+    if label == "og:url":
+        return (attributes.get("property") or "").strip().lower() == "og:url"
+    if label == "<link rel=canonical>":
+        return "canonical" in (attributes.get("rel") or "").lower().split()
+    return True
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
 
 
 def print_summary(console: Console, result: dict[str, Any]) -> None:

@@ -17,9 +17,14 @@ from rich.table import Table
 
 from core.errors import EXIT_FAILED
 from core.steps import STEP_LABELS_FR, STEPS
-from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError
+from output import write_reports
+from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError, redact
 from output._format import Formatter
+from output.diff import diff_scans
+from output.history import commune_history, commune_references, find_commune, scan_list
+from output.store import Store
 from scanner.cli.support import fail
+from scanner.rescan import RescanError, load_plan, run_plan
 
 out_console = Console(highlight=False)
 CHANGE_MARKS = {1: " ↑", -1: " ↓", 0: " =", None: ""}
@@ -34,8 +39,6 @@ _fail = fail  # one error line, the same for every command (scanner/cli_support.
 
 
 def _open_store(db: str) -> Any:
-    from output.store import Store
-
     try:
         return Store(db)
     except StoreError as exc:
@@ -54,8 +57,6 @@ def report(
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
     """Réécrit le rapport d'un scan déjà fait (HTML, classeur d'audit, CSV, JSON)."""
-    from output import write_reports
-
     store = _open_store(db)
     try:
         scan = store.get_scan(scan_id, commune)
@@ -84,8 +85,6 @@ def diff(
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
     """Compare deux scans : commerces qui progressent ou reculent, nouveaux, disparus, fermés."""
-    from output.diff import diff_scans
-
     store = _open_store(db)
     try:
         scan_a, scan_b = _diff_pair(store, scan_a, scan_b, commune)
@@ -106,8 +105,6 @@ def history(
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
     """Évolution de chaque étape du parcours au fil des scans d'une commune."""
-    from output.history import commune_history, commune_references, find_commune
-
     store = _open_store(db)
     try:
         commune = find_commune(store, commune)
@@ -134,8 +131,6 @@ def scans(
     db: DbOpt = DEFAULT_DB_URL,
 ) -> None:
     """Liste les scans enregistrés : identifiant, commune, date et heure, commerces, couverture."""
-    from output.history import find_commune, scan_list
-
     store = _open_store(db)
     try:
         rows = scan_list(store, find_commune(store, commune) if commune else None)
@@ -155,8 +150,6 @@ def rescan(
     quiet: Annotated[bool, typer.Option(help="Pas de barre de progression.")] = False,
 ) -> None:
     """Refait les scans de plusieurs communes (incrémental, reprend un scan interrompu)."""
-    from scanner.rescan import RescanError, load_plan, run_plan
-
     try:
         plan = load_plan(config)
         outcomes = run_plan(plan, db, quiet=quiet or not sys.stderr.isatty())
@@ -248,8 +241,6 @@ def _print_scans(rows: list[dict[str, Any]]) -> None:
 def _diff_pair(store: Any, scan_a: str | None, scan_b: str | None,
                commune: str | None) -> tuple[str, str]:
     """The two scan ids to compare: given, or the last two finished scans of `commune`."""
-    from output.history import find_commune
-
     if scan_a and scan_b:
         return scan_a, scan_b
     if not commune:
@@ -275,8 +266,6 @@ def _print_rescan(outcomes: list[Any]) -> None:
 
 
 def _safe(db: str) -> str:
-    from output._db import redact
-
     return redact(db) if "://" in db else db
 
 

@@ -6,19 +6,18 @@ import asyncio
 import os
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from core.env import PLACES_KEY_ENV
 from core.http import HttpContext
 from scanner.cli.support import handle_errors
-from sources.collect import CollectResult, collect_shops, overlap_summary
+from scanner.demo import start_demo
+from scanner.shop_list import ShopListRequest, build_shop_list, estimate_line, report_lines
 from sources.csv_list import write_shop_list
 
-PLACES_KEY_ENV = "GOOGLE_MAPS_API_KEY"  # same variable as `smartcommerce scan`
 DEFAULT_OUT = Path("shops.csv")
-SOURCE_LABELS = {"osm": "OpenStreetMap", "kbo": "BCE/KBO", "places": "Google Places",
-                 "csv": "liste fournie"}
 
 
 def register(app: typer.Typer) -> None:
@@ -50,33 +49,16 @@ def sources_command(
     with ExitStack() as stack:
         http_ctx, key = HttpContext(), os.environ.get(PLACES_KEY_ENV)
         if demo:
-            from scanner.demo import start_demo
-
             running = stack.enter_context(start_demo())
             http_ctx, key = running.http_ctx, running.places_api_key
-        result = asyncio.run(collect_shops(
+        request = ShopListRequest(
             commune, wanted, shops_file=shops, osm_file=osm_file, kbo_path=kbo,
-            http_ctx=http_ctx, places_key=key, places_budget=places_budget,
-            on_estimate=_print_estimate, postcodes=postcode or ()))
+            postcodes=tuple(postcode or ()), places_key=key, places_budget=places_budget)
+        result = asyncio.run(build_shop_list(request, http_ctx, on_estimate=_print_estimate))
     write_shop_list(result.shops, out, commune=getattr(result.commune, "name", None))
     for line in report_lines(result, out):
         typer.echo(line)
 
 
 def _print_estimate(calls: int, usd: float) -> None:
-    typer.echo(f"Google Places : au plus {calls} appels facturés (≈ {usd:.2f} USD au prix "
-               "catalogue, avant la gratuité mensuelle).")
-
-
-def report_lines(result: CollectResult, out: Path) -> list[str]:
-    commune: Any = result.commune
-    lines = [f"Commune : {commune.name} (INS {commune.nis or '?'})" if commune else "Commune : ?"]
-    for source, count in result.per_source_counts.items():
-        lines.append(f"  {SOURCE_LABELS.get(source, source)} : {count} commerces")
-    lines += [f"  {line}" for line in overlap_summary(result)]
-    if result.outside_commune:
-        lines.append(f"  hors de la commune (écartés) : {result.outside_commune}")
-    lines.append(f"Total après fusion : {len(result.shops)} commerces -> {out}")
-    lines += [f"  {note}" for note in result.notes]
-    lines += [f"Attention : {error}" for error in result.errors]
-    return lines
+    typer.echo(estimate_line(calls, usd))

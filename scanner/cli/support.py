@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from core.errors import EXIT_FAILED, EXIT_USAGE, SmartCommerceError
 
@@ -36,7 +37,9 @@ def set_debug(enabled: bool) -> None:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err_console.print(f"[bold red]Erreur :[/] {message}", markup=True, soft_wrap=True)
+    """Print one error line; the message is plain text (paths, names, « [crawl] »), never
+    read as Rich markup."""
+    err_console.print(f"[bold red]Erreur :[/] {escape(message)}", markup=True, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -71,7 +74,8 @@ def handle_errors(fn: F) -> F:
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if debug_enabled():
                 err_console.print_exception()
-            raise fail(f"erreur inattendue ({type(exc).__name__}) : {exc}. "
+            first_line = next(iter(str(exc).splitlines()), "")
+            raise fail(f"erreur inattendue ({type(exc).__name__}) : {first_line}. "
                        "Relancez avec --debug pour le détail.", EXIT_FAILED) from None
 
     wrapper._handles_errors = True  # type: ignore[attr-defined]

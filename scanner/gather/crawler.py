@@ -21,28 +21,40 @@ import asyncio
 import dataclasses
 import logging
 import random
+import re
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from core.artifacts import FetchedPage, FetchError, RobotsInfo, SiteArtifacts, SiteStatus
+from core.artifacts import (
+    FailureKind,
+    FetchedPage,
+    FetchError,
+    PageRole,
+    RobotsInfo,
+    SiteArtifacts,
+    SiteStatus,
+)
+from core.hosts import is_not_crawled
 from core.http import HttpContext, make_client
 from core.shop import Shop
-from scanner.crawl_stats import CrawlStats
 from scanner.gather.fetch import Fetcher, FetchFailure, Validators, host_of
 from scanner.gather.key_pages import find_key_pages
-from scanner.gather.links import LinkKeywords, is_social, load_link_keywords
+from scanner.gather.links import LinkKeywords, load_link_keywords
 from scanner.gather.render import RenderService
 from scanner.gather.robots import RobotsCache
 from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import REAL_CLOCK, Clock, Slots
+from scanner.gather.stats import CrawlStats
 
+#: The final dot of a host name, before the port if there is one.
+TRAILING_DOT = re.compile(r"\.+(?=:\d*$|$)")
 log = logging.getLogger(__name__)
 
 UNREACHABLE_KINDS = ("dns", "connect", "tls", "timeout")
 #: FetchFailure kind for a request or redirect hop to a social network (never made).
-SOCIAL_KIND = "social"
+SOCIAL_KIND: FailureKind = "social"
 
 
 class ValidatorCache(Protocol):
@@ -54,7 +66,7 @@ class ValidatorCache(Protocol):
                         html: str) -> None: ...
 
 
-def status_for_failure(kind: str) -> SiteStatus:
+def status_for_failure(kind: FailureKind) -> SiteStatus:
     if kind == "refused":
         return "refused"
     if kind in UNREACHABLE_KINDS:
@@ -80,7 +92,10 @@ def normalize_website(website: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not hostname:
         return None
-    return url if parts.path else url + "/"
+    if hostname.endswith("."):  # "shop.be." is shop.be; many servers refuse the dotted Host
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        url = urlunsplit(parts._replace(netloc=userinfo + at + TRAILING_DOT.sub("", hostport)))
+    return url if urlsplit(url).path else url + "/"
 
 
 class Crawler:
@@ -118,7 +133,7 @@ class Crawler:
     async def _robots_allows(self, url: str) -> bool:
         """Checked before every request and redirect hop (pages and rendering browsers)."""
         assert self._robots is not None
-        if is_social(url, self.keywords):  # e.g. a site redirecting to its Facebook page
+        if is_not_crawled(url):  # e.g. a site redirecting to its Facebook page
             raise FetchFailure(url, SOCIAL_KIND, "a social network page: recorded, not crawled")
         rules = await self._robots.rules_for(url)
         if rules.failure is not None:  # e.g. a redirect hop to a refused or dead address
@@ -140,11 +155,12 @@ class Crawler:
                                           "the whole site took too long; pages so far are kept"))
             site.status = "ok" if site.pages else "unreachable"
         except Exception as exc:  # a bug must not end the scan: it becomes this shop's error
-            log.exception("crawl of %s failed", url)
+            # one line; the traceback only for --debug (a bug report, not the user's problem)
+            log.warning("crawl of %s failed: %s", url, type(exc).__name__,
+                        exc_info=log.isEnabledFor(logging.DEBUG))
             self._record(site, FetchError(url or "", "other", f"{type(exc).__name__}: {exc}"))
             site.status = "ok" if site.pages else "error"
         finally:
-            self.stats.shops_done += 1
             self._forget_site(url, site)
         return site
 
@@ -167,7 +183,7 @@ class Crawler:
             else:
                 site.status = "no_website"
             return
-        if is_social(url, self.keywords):
+        if is_not_crawled(url):
             site.status = "social_only"
             site.social_links = [url]
             return
@@ -187,7 +203,7 @@ class Crawler:
         token = self._robots.user_agent_token
         delay = rules.crawl_delay(token)
         home_allowed = rules.allows(url, token)
-        site.robots = RobotsInfo(rules.url, rules.status, home_allowed, delay)  # type: ignore[arg-type]
+        site.robots = RobotsInfo(rules.url, rules.status, home_allowed, delay)
         self.slots.set_crawl_delay(host_of(url), delay)
         if rules.failure is not None:
             self._fail(site, rules.failure)
@@ -250,7 +266,8 @@ class Crawler:
                 seen.add(page.final_url)
                 site.pages.append(page)
 
-    async def _fetch_key_page(self, url: str, role: str, site: SiteArtifacts) -> FetchedPage | None:
+    async def _fetch_key_page(self, url: str, role: PageRole, site: SiteArtifacts
+                              ) -> FetchedPage | None:
         try:
             page = await self._fetch_page(url)
         except FetchFailure as failure:
@@ -259,7 +276,7 @@ class Crawler:
             else:
                 self._record(site, FetchError(failure.url, failure.kind, failure.message))
             return None
-        page.role = role  # type: ignore[assignment]
+        page.role = role
         if site.render == "rendered" and self._render is not None:  # a JS site: its pages too
             await self._render.render_if_needed(page)
         return page
@@ -288,4 +305,3 @@ class Crawler:
 
     def _record(self, site: SiteArtifacts, error: FetchError) -> None:
         site.errors.append(error)
-        self.stats.errors += 1

@@ -7,6 +7,14 @@
    French, Dutch and German web pages; a superset of ISO-8859-1 for printable text).
 
 A BOM always wins. Undecodable bytes become U+FFFD rather than failing the page.
+
+Two declarations are corrected by the bytes, because sites get them wrong far more often
+than the bytes lie (a CMS moved to UTF-8 under an old ``charset=iso-8859-1`` header or meta):
+- a legacy declaration (latin-1, cp1252, cp1251, gb2312…) on bytes that are valid UTF-8 with
+  multi-byte sequences: UTF-8 (legacy text almost never forms valid UTF-8 sequences; read
+  as declared, "é" becomes "Ã©" and "€" becomes "â‚¬", and words and prices are lost);
+- a declared UTF-8 on bytes that are not UTF-8 and hold no UTF-8 sequence at all: cp1252.
+A ``<meta>`` that names UTF-16 means UTF-8 (WHATWG: an ASCII-readable meta cannot be UTF-16).
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ LEGACY_FALLBACK = "cp1252"
 
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+#: A UTF-8 multi-byte sequence (lead byte, then continuation bytes).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -32,7 +42,8 @@ def charset_from_header(content_type: str | None) -> str | None:
 
 def charset_from_meta(body: bytes) -> str | None:
     match = _META_CHARSET.search(body[:META_SCAN_BYTES])
-    return _known_codec(match.group(1).decode("ascii", "ignore")) if match else None
+    found = _known_codec(match.group(1).decode("ascii", "ignore")) if match else None
+    return "utf-8" if found and found.startswith("utf-16") else found
 
 
 def detect_encoding(body: bytes, content_type: str | None) -> str:
@@ -40,13 +51,22 @@ def detect_encoding(body: bytes, content_type: str | None) -> str:
         if body.startswith(bom):
             return name
     found = charset_from_header(content_type) or charset_from_meta(body)
+    is_utf8 = _is_utf8(body)
+    if found == "utf-8" and not is_utf8 and not _UTF8_SEQUENCE.search(body):
+        return LEGACY_FALLBACK  # declared UTF-8, written in a legacy encoding
+    if found and not found.startswith("utf-") and is_utf8 and _UTF8_SEQUENCE.search(body):
+        return "utf-8"  # declared legacy, written in UTF-8
     if found:
         return found
+    return "utf-8" if is_utf8 else LEGACY_FALLBACK
+
+
+def _is_utf8(body: bytes) -> bool:
     try:
         body.decode("utf-8")
-        return "utf-8"
     except UnicodeDecodeError:
-        return LEGACY_FALLBACK
+        return False
+    return True
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:

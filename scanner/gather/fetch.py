@@ -20,13 +20,14 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from core.artifacts import FetchedPage
+from core.artifacts import FailureKind, FetchedPage
+from core.http import BodyTooLarge, read_capped
 from core.network import AddressRefused, NameNotResolved
-from scanner.crawl_stats import CrawlStats
 from scanner.gather.encoding import decode_html
 from scanner.gather.retry import is_tls_error, retry_decision
 from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import REAL_CLOCK, Clock, Slots
+from scanner.gather.stats import CrawlStats
 
 #: Content types kept as pages; anything else (PDF, images…) is not a web page for us.
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
@@ -40,7 +41,8 @@ RobotsCheck = Callable[[str], Awaitable[bool]]
 
 
 class FetchFailure(Exception):
-    def __init__(self, url: str, kind: str, message: str, status: int | None = None) -> None:
+    def __init__(self, url: str, kind: FailureKind, message: str, status: int | None = None
+                 ) -> None:
         super().__init__(message)
         self.url, self.kind, self.message, self.status = url, kind, message, status
 
@@ -77,15 +79,21 @@ class Fetcher:
     async def get(
         self, url: str, headers: dict[str, str] | None = None,
         keep_body: Callable[[int, dict[str, str]], bool] = lambda status, headers: True,
+        truncate_at: int | None = None,
     ) -> RawResponse:
-        """One request (no redirects followed) with retries; the body is read if ``keep_body``."""
+        """One request (no redirects followed) with retries; the body is read if ``keep_body``.
+
+        ``truncate_at``: keep only that many bytes of the body instead of failing over the cap.
+        """
         attempt = 0
         while True:
             attempt += 1
             try:
-                raw = await self._send_once(url, headers or {}, keep_body)
+                raw = await self._send_once(url, headers or {}, keep_body, truncate_at)
             except FetchFailure:
                 raise
+            except httpx.InvalidURL as exc:  # e.g. 0177.0.0.1 or ①②⑦.0.0.1: not an address
+                raise FetchFailure(url, "other", f"adresse web invalide : {exc}") from exc
             except (httpx.HTTPError, OSError) as exc:
                 decision = retry_decision(attempt, exc, None, self._settings, self._rng)
                 if not decision.retry:
@@ -100,7 +108,7 @@ class Fetcher:
 
     async def _send_once(
         self, url: str, headers: dict[str, str],
-        keep_body: Callable[[int, dict[str, str]], bool],
+        keep_body: Callable[[int, dict[str, str]], bool], truncate_at: int | None = None,
     ) -> RawResponse:
         host = host_of(url)
         async with self._slots.acquire(host):
@@ -113,7 +121,7 @@ class Fetcher:
                     resp_headers = {k.lower(): v for k, v in response.headers.items()}
                     body = b""
                     if keep_body(response.status_code, resp_headers):
-                        body = await self._read_capped(url, response)
+                        body = await self._read_capped(url, response, truncate_at)
                     ok = response.status_code < 400
                     return RawResponse(url, response.status_code, resp_headers, body,
                                        (time.monotonic() - started) * 1000)
@@ -121,23 +129,21 @@ class Fetcher:
                 elapsed = time.monotonic() - started
                 self._slots.observe(host, latency if latency is not None else elapsed, ok)
 
-    async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        """Read the decompressed body, aborting as soon as it passes the cap (gzip-bomb safe)."""
-        cap = self._settings.max_body_bytes
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FetchFailure(url, "too_large", f"body over {cap} bytes (decompressed)")
-            chunks.append(chunk)
-        self._stats.bytes_received += size
-        return b"".join(chunks)
+    async def _read_capped(self, url: str, response: httpx.Response,
+                           truncate_at: int | None = None) -> bytes:
+        """Read the decompressed body, aborting as soon as it passes the cap (gzip-bomb safe);
+        with ``truncate_at``, stop reading there and keep what came."""
+        try:
+            body = await read_capped(response, self._settings.max_body_bytes, truncate_at)
+        except BodyTooLarge as exc:
+            raise FetchFailure(url, "too_large", str(exc)) from None
+        self._stats.bytes_received += len(body)
+        return body
 
     async def follow(
         self, url: str, headers: dict[str, str] | None = None,
         keep_body: Callable[[int, dict[str, str]], bool] = lambda status, headers: True,
-        check_robots: bool = True,
+        check_robots: bool = True, truncate_at: int | None = None,
     ) -> RawResponse:
         """``get`` following redirects by hand: each hop is checked (robots, SSRF) and counted."""
         history: list[str] = []
@@ -145,7 +151,7 @@ class Fetcher:
         while True:
             if check_robots and self._robots_allows and not await self._robots_allows(current):
                 raise FetchFailure(current, "robots", "robots.txt disallows this page")
-            raw = await self.get(current, headers, _body_unless_redirect(keep_body))
+            raw = await self.get(current, headers, _body_unless_redirect(keep_body), truncate_at)
             location = raw.headers.get("location")
             if raw.status not in REDIRECT_STATUSES or not location:
                 raw.history = history

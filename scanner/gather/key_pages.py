@@ -37,7 +37,7 @@ async def find_key_pages(
     Links that robots.txt disallows are dropped before ranking, so they never take a slot.
     """
     links = links_of(parsed_page_of(home))
-    social = social_links(links, keywords)
+    social = social_links(links)
     if max_pages <= 0:
         return [], social
     if len(same_site_links(links, home.final_url, keywords)) < THIN_HOME_LINKS:

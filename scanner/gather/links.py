@@ -15,15 +15,14 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 from urllib.parse import urlsplit, urlunsplit
 
-import tldextract
-
 from core.artifacts import PageRole
+from core.hosts import is_not_crawled
+from core.text import fold, registrable_domain
 from probes.document import ParsedPage, parse_page
 
 LINK_KEYWORDS_FILE = Path(__file__).parent / "data" / "link_keywords.toml"
@@ -31,7 +30,7 @@ LINK_KEYWORDS_FILE = Path(__file__).parent / "data" / "link_keywords.toml"
 THIN_HOME_LINKS = 3
 #: Sitemap entries looked at (a shop's sitemap may list thousands of product pages).
 MAX_SITEMAP_URLS = 2000
-KEY_ROLES: tuple[str, ...] = tuple(r for r in get_args(PageRole) if r not in ("home", "other"))
+KEY_ROLES: tuple[PageRole, ...] = tuple(r for r in get_args(PageRole) if r not in ("home", "other"))
 
 
 class LinkKeywordsError(ValueError):
@@ -46,11 +45,10 @@ class RoleKeywords:
 
 @dataclass(frozen=True, slots=True)
 class LinkKeywords:
-    roles: dict[str, RoleKeywords]
+    roles: dict[PageRole, RoleKeywords]
     text_weight: float
     path_weight: float
     skipped_extensions: tuple[str, ...]
-    social_domains: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +66,7 @@ class KeyPage:
 
 def normalize(text: str) -> str:
     """Lower case, no accents, single spaces: "À  Propos" -> "a propos"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.replace("’", "'").split())
+    return fold(text.replace("’", "'"))
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,15 +77,13 @@ def load_link_keywords(path: Path = LINK_KEYWORDS_FILE) -> LinkKeywords:
     if unknown or not roles_data:
         raise LinkKeywordsError(f"{path}: roles must be among {KEY_ROLES}, "
                                 f"got {sorted(roles_data)}")
-    roles = {name: _role_keywords(path, name, spec) for name, spec in roles_data.items()}
-    social = data.get("social_networks", {}).get("domains", [])
-    if not _str_list(social):
-        raise LinkKeywordsError(f"{path}: [social_networks] domains must be a list of names")
+    role_of: dict[str, PageRole] = {role: role for role in KEY_ROLES}
+    # In the file's order: on a tie, the first role listed wins (score_link).
+    roles = {role_of[name]: _role_keywords(path, name, spec) for name, spec in roles_data.items()}
     return LinkKeywords(
         roles=roles, text_weight=float(data.get("text_weight", 2.0)),
         path_weight=float(data.get("path_weight", 1.0)),
         skipped_extensions=tuple(data.get("skipped_extensions", ())),
-        social_domains=tuple(d.lower() for d in social),
     )
 
 
@@ -103,26 +97,6 @@ def _role_keywords(path: Path, name: str, spec: dict[str, Any]) -> RoleKeywords:
 
 def _str_list(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
-
-
-@functools.lru_cache(maxsize=1)
-def _tld_extract() -> tldextract.TLDExtract:
-    return tldextract.TLDExtract(suffix_list_urls=())  # bundled suffix list: never fetches
-
-
-def registered_domain(url: str) -> str:
-    return _registered_domain_of_host((urlsplit(url).hostname or "").lower())
-
-
-@functools.lru_cache(maxsize=4096)
-def _registered_domain_of_host(host: str) -> str:
-    parts = _tld_extract()(host)
-    return f"{parts.domain}.{parts.suffix}" if parts.suffix else host
-
-
-def is_social(url: str, keywords: LinkKeywords) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == d or host.endswith("." + d) for d in keywords.social_domains)
 
 
 def extract_links(html: str, base_url: str) -> list[Link]:
@@ -147,11 +121,11 @@ def links_of(doc: ParsedPage) -> list[Link]:
 
 
 def same_site_links(links: list[Link], home_url: str, keywords: LinkKeywords) -> list[Link]:
-    site = registered_domain(home_url)
+    site = registrable_domain(home_url)
     home = _without_trailing_slash(home_url)
     return [
         link for link in links
-        if registered_domain(link.url) == site and _without_trailing_slash(link.url) != home
+        if registrable_domain(link.url) == site and _without_trailing_slash(link.url) != home
         and not urlsplit(link.url).path.lower().endswith(keywords.skipped_extensions)
     ]
 
@@ -161,11 +135,12 @@ def _without_trailing_slash(url: str) -> str:
     return f"{parts.hostname}{parts.path.rstrip('/')}?{parts.query}"
 
 
-def score_link(link: Link, keywords: LinkKeywords) -> tuple[str, float]:
+def score_link(link: Link, keywords: LinkKeywords) -> tuple[PageRole, float]:
     """The link's best role and its score (0 when nothing matches)."""
     text = normalize(link.text)
     path = normalize(urlsplit(link.url).path)
-    best_role, best = "other", 0.0
+    best_role: PageRole = "other"
+    best = 0.0
     for role, spec in keywords.roles.items():
         score = 0.0
         if text and any(p.search(text) for p in spec.text):
@@ -181,7 +156,7 @@ def rank_key_pages(links: list[Link], home_url: str, keywords: LinkKeywords,
                    max_pages: int) -> list[KeyPage]:
     """The best link of each role first (in the order of KEY_ROLES), then the next best ones."""
     scored = [
-        KeyPage(link.url, role, score)  # type: ignore[arg-type]
+        KeyPage(link.url, role, score)
         for link in same_site_links(links, home_url, keywords)
         for role, score in [score_link(link, keywords)] if score > 0
     ]
@@ -196,8 +171,8 @@ def rank_key_pages(links: list[Link], home_url: str, keywords: LinkKeywords,
     return picks[:max_pages]
 
 
-def social_links(links: list[Link], keywords: LinkKeywords) -> list[str]:
-    return [link.url for link in links if is_social(link.url, keywords)]
+def social_links(links: list[Link]) -> list[str]:
+    return [link.url for link in links if is_not_crawled(link.url)]
 
 
 _LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>", re.I)

@@ -4,10 +4,17 @@
     site.render = await service.render_if_needed(home)   # updates home.html when rendered
     await service.close()
 
-Every request the browser makes is intercepted (``page.route``) and fulfilled through our own
-``Fetcher``: the resolve override, the SSRF guard, robots.txt, the per-host slots and the body
-cap stay in force, and Chromium itself opens no connection. Images, fonts, media and style
-sheets are not fetched (text is what we read).
+Every HTTP request the browser makes is intercepted (``context.route``) and fulfilled through
+our own ``Fetcher``: the resolve override, the SSRF guard, robots.txt, the per-host slots and
+the body cap stay in force. Images, fonts, media and style sheets are not fetched (text is what
+we read). What routing does not see is shut another way (tests/scanner/test_render_isolation.py
+tries each against a loopback listener):
+
+* WebSockets, also from workers: ``context.route_web_socket`` closes them unconnected;
+* WebRTC (STUN/TURN over UDP or TCP): only proxied transports are allowed, and the proxy is
+  ``DEAD_PROXY``, so any connection that escapes routing (WebRTC TURN over TCP, a request from a
+  context routing misses) goes to a closed loopback port, loopback included
+  (``<-loopback>``), and fails; no DNS is done by Chromium either (``--host-resolver-rules``).
 
 The browser starts on the first page that needs it. If the executable is missing or does not
 launch, the result is "unavailable" for every shop and the static HTML is kept; the scan goes on.
@@ -23,16 +30,23 @@ from typing import Any
 
 from core.artifacts import FetchedPage, RenderStatus
 from probes.document import parsed_page_of
-from scanner.crawl_stats import CrawlStats
 from scanner.gather.fetch import ACCEPT_HTML, Fetcher, FetchFailure
 from scanner.gather.render_decision import needs_rendering
 from scanner.gather.settings import CrawlSettings
+from scanner.gather.stats import CrawlStats
 
 log = logging.getLogger(__name__)
 
+#: Where Chromium sends whatever our routing did not fulfil: the discard port on loopback,
+#: which nothing listens on, so such a connection fails at once.
+DEAD_PROXY = "http://127.0.0.1:9"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-default-apps"]
+                 "--disable-sync", "--disable-default-apps",
+                 f"--proxy-server={DEAD_PROXY}", "--proxy-bypass-list=<-loopback>",
+                 "--host-resolver-rules=MAP * ~NOTFOUND",
+                 "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+                 "--webrtc-ip-handling-policy=disable_non_proxied_udp"]
 #: Resource types never fetched for a render (we read text, not pixels).
 SKIPPED_RESOURCES = ("image", "media", "font", "stylesheet", "websocket", "eventsource",
                      "manifest", "texttrack")
@@ -86,7 +100,7 @@ class RenderService:
             log.warning("rendering unavailable: %s", self._unavailable)
             return
         try:
-            from playwright.async_api import async_playwright
+            from playwright.async_api import async_playwright  # lazy: heavy, only when rendering
 
             self._playwright = await async_playwright().start()
             self._browser = await self._playwright.chromium.launch(
@@ -102,6 +116,7 @@ class RenderService:
         try:
             budget = [MAX_REQUESTS_PER_RENDER]
             await context.route("**/*", lambda route: self._fulfil(route, budget))
+            await context.route_web_socket("**/*", _refuse_web_socket)
             page = await context.new_page()
             await page.goto(url, wait_until="load")
             with contextlib.suppress(Exception):  # a chatty page never goes idle: take it as is
@@ -153,3 +168,9 @@ class RenderService:
             except Exception as exc:
                 log.info("stopping Playwright: %s", exc)
             self._playwright = None
+
+
+async def _refuse_web_socket(socket: Any) -> None:
+    """Close a page's WebSocket before any connection: we read text, not live updates."""
+    with contextlib.suppress(Exception):
+        await socket.close()

@@ -14,7 +14,9 @@ Policy when robots.txt does not load (after Google's documented behaviour):
 * network failure (DNS, connection, TLS, timeout, SSRF refusal): status "error" and the site
   is disallowed; the crawler reports the site from the failure kind ("unreachable", "refused"),
   not as blocked by robots, since the home page could not have been reached either.
-* more than the allowed redirects, or an answer over the size cap: allow all, like a 4xx.
+* more than the allowed redirects: allow all, like a 4xx.
+* a file over ROBOTS_MAX_BYTES (500 KiB, Google's limit): only its first 500 KiB is read and
+  applied, up to the last whole line, so a cut file never grants more than its beginning says.
 
 A page that robots.txt disallows is never requested.
 """
@@ -27,9 +29,12 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from core.artifacts import RobotsStatus
 from scanner.gather.fetch import Fetcher, FetchFailure
 
 ROBOTS_PATH = "/robots.txt"
+#: Bytes of robots.txt read and applied; the rest is ignored (Google reads 500 KiB too).
+ROBOTS_MAX_BYTES = 500 * 1024
 #: Network failures: the site is unreachable, not merely without robots.txt.
 NETWORK_FAILURE_KINDS = ("timeout", "connect", "dns", "tls", "refused")
 
@@ -37,7 +42,7 @@ NETWORK_FAILURE_KINDS = ("timeout", "connect", "dns", "tls", "refused")
 @dataclass(slots=True)
 class RobotsRules:
     url: str
-    status: str  # ok | missing | error (RobotsInfo.status)
+    status: RobotsStatus
     parser: Protego | None = None
     disallow_all: bool = False
     failure: FetchFailure | None = None  # the network failure, when there was one
@@ -90,7 +95,7 @@ class RobotsCache:
     async def _load(self, robots_url: str) -> RobotsRules:
         try:
             raw = await self._fetcher.follow(robots_url, {"Accept": "text/plain,*/*;q=0.5"},
-                                             check_robots=False)
+                                             check_robots=False, truncate_at=ROBOTS_MAX_BYTES)
         except FetchFailure as failure:
             if failure.kind in NETWORK_FAILURE_KINDS:
                 return RobotsRules(robots_url, "error", disallow_all=True, failure=failure)
@@ -101,6 +106,9 @@ class RobotsCache:
             return RobotsRules(robots_url, "missing")
         if raw.status >= 300:  # a redirect without Location, or a 304: nothing usable
             return RobotsRules(robots_url, "missing")
-        text = raw.body.decode("utf-8", errors="replace")
+        body = raw.body
+        if len(body) >= ROBOTS_MAX_BYTES:  # cut: a half line could be a shorter, wider rule
+            body = body[:body.rfind(b"\n") + 1]
+        text = body.decode("utf-8", errors="replace")
         parser = Protego.parse(text)
         return RobotsRules(robots_url, "ok", parser=parser, sitemaps=tuple(parser.sitemaps))

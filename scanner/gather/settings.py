@@ -12,6 +12,7 @@ Example config file::
     global_concurrency = 16
     per_host_delay = 1.0
     render = false
+    resolve = ["boulangerie.be:443:203.0.113.7"]   # like curl --resolve
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserInputError
+from core.http import CONTACT_URL, USER_AGENT_PRODUCT, user_agent_header
+from core.network import parse_resolve
 
 # -- Politeness ---------------------------------------------------------------------------------
 #: Requests in flight at once, all hosts together.
@@ -71,9 +74,9 @@ DEFAULT_RETRY_BACKOFF_BASE = 0.5
 DEFAULT_RETRY_MAX_DELAY = 30.0
 
 # -- Identity -----------------------------------------------------------------------------------
-DEFAULT_USER_AGENT = "SmartCommerceScanner/0.1"
-#: Where a webmaster learns what the tool does and how to reach us.
-DEFAULT_CONTACT_URL = "https://github.com/smart-commerce-scanner/smart-commerce-scanner"
+#: Tool name and version, then the contact URL (the one User-Agent: core/http.py).
+DEFAULT_USER_AGENT = USER_AGENT_PRODUCT
+DEFAULT_CONTACT_URL = CONTACT_URL
 
 # -- Rendering of JavaScript-only sites ---------------------------------------------------------
 DEFAULT_RENDER = True
@@ -127,6 +130,8 @@ class CrawlSettings:
     render_pool_size: int = DEFAULT_RENDER_POOL_SIZE
     render_timeout: float = DEFAULT_RENDER_TIMEOUT
     probe_processes: int = DEFAULT_PROBE_PROCESSES
+    #: Pinned addresses, as with curl --resolve: ["boulangerie.be:443:203.0.113.7"].
+    resolve: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -134,7 +139,7 @@ class CrawlSettings:
     @property
     def user_agent_header(self) -> str:
         """The User-Agent sent: tool name and version, then the contact URL."""
-        return f"{self.user_agent} (+{self.contact_url})" if self.contact_url else self.user_agent
+        return user_agent_header(self.user_agent, self.contact_url)
 
     @classmethod
     def layered(cls, config_path: Path | None, overrides: dict[str, Any]) -> CrawlSettings:
@@ -148,6 +153,7 @@ class CrawlSettings:
 
 _FIELD_TYPES: dict[str, type] = {
     "bool": bool, "int": int, "float": float, "str": str, "tuple[int, ...]": tuple,
+    "tuple[str, ...]": list,
 }
 
 
@@ -158,7 +164,7 @@ def _field_kinds() -> dict[str, type]:
 def _read_crawl_table(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CrawlSettingsError(
             f"Impossible de lire le fichier de configuration {path} : {exc}"
         ) from exc
@@ -187,6 +193,10 @@ def _coerce(name: str, value: Any) -> Any:
         if isinstance(value, str) and value.lower() in ("true", "false", "oui", "non", "1", "0"):
             return value.lower() in ("true", "oui", "1")
         raise bad
+    if kind is list:  # a list of strings, kept as a tuple
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise bad
+        return tuple(value)
     if kind is tuple:
         if not isinstance(value, list | tuple) or not all(isinstance(v, int) for v in value):
             raise bad
@@ -221,5 +231,6 @@ def _validate(s: CrawlSettings) -> None:
         raise CrawlSettingsError("retry_http_codes ne peut contenir que des codes HTTP (100-599).")
     if s.probe_processes < -1:
         raise CrawlSettingsError("Le réglage probe_processes vaut -1 (automatique), 0 ou plus.")
+    parse_resolve(s.resolve)  # raises UserInputError with the bad entry
     if not s.user_agent.strip():
         raise CrawlSettingsError("Le réglage user_agent ne peut pas être vide.")

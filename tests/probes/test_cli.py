@@ -10,7 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from scanner.cli.inspect import INSPECT_USER_AGENT, register
+from core.http import DEFAULT_USER_AGENT
+from scanner.cli.inspect import register
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
 SHOP_HTML = (PAGES / "nl_fietsenwinkel_shopify.html").read_bytes()
@@ -89,7 +90,7 @@ def test_live_url_on_loopback_needs_the_flag(server):
     line = json.loads(allowed.stdout)
     assert line["signals"]["online_ordering.platform"] == "shopify"
     assert line["input"]["url"] == server + "/"
-    assert INSPECT_USER_AGENT in _Handler.seen_agents
+    assert DEFAULT_USER_AGENT in _Handler.seen_agents
 
 
 def test_http_error_is_a_plain_message(server):
@@ -106,3 +107,30 @@ def test_extra_fingerprints_option(tmp_path):
                                          str(PAGES / "nl_fietsenwinkel_shopify.html")])
     assert result.exit_code == 0, result.output
     assert "velo-cms" in json.loads(result.stdout)["signals"]["online_ordering.technologies"]
+
+
+@pytest.mark.parametrize(("head", "source"), [
+    ('<link rel="Canonical" href="https://velo.example/fr/">', "<link rel=canonical>"),
+    ('<meta property="og:url" content="https://velo.example/fr/">', "og:url"),
+    ('<base href="https://velo.example/fr/">', "<base href>"),
+])
+def test_saved_page_without_base_url_uses_the_address_it_gives(tmp_path, head, source):
+    page = tmp_path / "saved.html"
+    page.write_text(f"<html><head>{head}<title>Vélo</title></head><body>"
+                    '<a href="/contact">Contact</a></body></html>', "utf-8")
+    result = CliRunner().invoke(_app(), ["inspect", "--json", str(page)])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["input"]["url"] == "https://velo.example/fr/"
+    assert line["input"]["base_url_from"] == source
+    assert source in result.stderr and "https://velo.example/fr/" in result.stderr
+
+
+def test_saved_page_without_any_address_stays_without(tmp_path):
+    page = tmp_path / "saved.html"
+    page.write_text('<html><head><link rel="stylesheet" href="https://cdn.example/a.css">'
+                    "</head><body>Bonjour</body></html>", "utf-8")
+    result = CliRunner().invoke(_app(), ["inspect", "--json", str(page)])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["input"]["url"] is None and line["input"]["base_url_from"] is None

@@ -11,15 +11,13 @@ from typing import Any
 from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from core.shop import Shop
 from output.store import Store
-from probes import run_probes
-from scanner.shop_result import build_shop_result
-from scoring import aggregate_commune, load_rubric, score_shop, sector_of
+from scanner.judge import judge_shop
+from scoring import aggregate_commune, load_rubric
 
 
 def shop_result(shop: Shop, html: str | None, place: dict[str, Any] | None = None
                 ) -> dict[str, Any]:
     """The stored result of one shop whose home page is ``html`` (None: no website)."""
-    shop.sector = shop.sector or sector_of(shop)
     url = shop.website or "https://exemple.invalid/"
     if html is None:
         site = SiteArtifacts(website=None, status="no_website")
@@ -29,9 +27,7 @@ def shop_result(shop: Shop, html: str | None, place: dict[str, Any] | None = Non
         site = SiteArtifacts(website=shop.website, status="ok", pages=[page], https=True)
     places = (PlacesArtifact(status="found", place=place, match_confidence=0.9) if place
               else PlacesArtifact(status="not_measured", reason="désactivé"))
-    artifacts = ShopArtifacts(shop=shop, site=site, places=places)
-    report = run_probes(artifacts)
-    return build_shop_result(artifacts, report, score_shop(shop, report, load_rubric()))
+    return judge_shop(ShopArtifacts(shop=shop, site=site, places=places), load_rubric())
 
 
 def finished_scan(store: Store, shops: list[tuple[Shop, str | None]], label: str = "Test",

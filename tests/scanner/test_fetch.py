@@ -145,3 +145,20 @@ async def test_validators_without_html_are_not_used(farm: Farm, tmp_path: Path,
         Shop(name="F", website="https://fleurs.be/"))
     assert site.home is not None and not site.home.not_modified and site.home.status == 200
     assert "Fleurs" in site.home.html
+
+
+@pytest.mark.parametrize("body, content_type, expected", [
+    # A CMS moved to UTF-8 under an old declaration: the bytes win.
+    (CAFE.encode("utf-8"), "text/html; charset=ISO-8859-1", "Café crème"),
+    (b'<meta charset="windows-1251">' + "Корзина 5 €".encode(), None, "Корзина 5 €"),
+    # Declared UTF-8, written in cp1252 (no UTF-8 sequence at all).
+    (b'<meta charset="utf-8">' + "Prix : 5 € – café".encode("cp1252"), None, "5 € – café"),
+    # A <meta> cannot mean UTF-16: the page is read as UTF-8.
+    (b'<meta charset="utf-16">' + CAFE.encode("utf-8"), None, "Café crème"),
+    # A real legacy page stays legacy.
+    (b'<meta charset="windows-1251">' + "Корзина".encode("cp1251"), None, "Корзина"),
+    (b'<meta charset="shift_jis">' + "カート".encode("shift_jis"), None, "カート"),
+])
+def test_declarations_the_bytes_contradict(body: bytes, content_type: str | None,
+                                           expected: str) -> None:
+    assert expected in decode_html(body, content_type)

@@ -67,7 +67,7 @@ def test_same_site_only_and_files_skipped() -> None:
     ]), HOME)
     same = [link.url for link in same_site_links(links, HOME, KW)]
     assert same == ["https://bakkerij-peeters.be/contact", "https://shop.bakkerij-peeters.be/"]
-    assert social_links(links, KW) == ["https://instagram.com/peeters"]
+    assert social_links(links) == ["https://instagram.com/peeters"]
 
 
 def test_base_href_and_fragments() -> None:

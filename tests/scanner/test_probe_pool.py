@@ -13,8 +13,9 @@ import pytest
 
 from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from core.shop import Shop
-from probes import run_probes
+from scanner.judge import judge_shop
 from scanner.probe_pool import PROBE_POOL_MIN_SHOPS, ProbePool, probe_processes_for
+from scoring import load_rubric
 
 ROOT = Path(__file__).parents[2]
 PAGE = """<html lang="fr"><head><meta name="viewport" content="width=device-width">
@@ -28,7 +29,8 @@ def _artifacts() -> ShopArtifacts:
     page = FetchedPage(url="https://dupont.be/", final_url="https://dupont.be/", status=200,
                        headers={"content-type": "text/html"}, html=PAGE, role="home")
     site = SiteArtifacts(website="https://dupont.be/", status="ok", pages=[page], https=True)
-    return ShopArtifacts(Shop(name="Boulangerie Dupont", website="https://dupont.be/"), site,
+    shop = Shop(name="Boulangerie Dupont", website="https://dupont.be/", category="shop=bakery")
+    return ShopArtifacts(shop, site,
                          PlacesArtifact(status="not_measured", reason="test"))
 
 
@@ -40,15 +42,16 @@ def test_automatic_choice() -> None:
     assert (probe_processes_for(-1, 5000) > 0) == (expected > 0)
 
 
-async def test_worker_gives_the_same_report_as_in_process() -> None:
-    pool = ProbePool(1)
+async def test_worker_gives_the_same_record_as_in_process() -> None:
+    pool = ProbePool(1, load_rubric())
     try:
-        remote = await pool.run(_artifacts())
+        remote = await pool.judge(_artifacts())
     finally:
         pool.close()
-    local = run_probes(_artifacts())
-    assert remote.flat_signals() == local.flat_signals()
-    assert remote.flat_signals()["click_and_collect.pickup"] is True
+    local = judge_shop(_artifacts(), load_rubric())
+    assert remote == local
+    assert remote["signals"]["click_and_collect.pickup"] is True
+    assert remote["sector"] == "food_retail" and _artifacts().shop.sector is None
 
 
 CHILD = """
@@ -56,8 +59,9 @@ import asyncio, os, signal, sys
 sys.path.insert(0, {root!r})
 from tests.scanner.test_probe_pool import _artifacts
 from scanner.probe_pool import ProbePool
-pool = ProbePool(1)
-asyncio.run(pool.run(_artifacts()))
+from scoring import load_rubric
+pool = ProbePool(1, load_rubric())
+asyncio.run(pool.judge(_artifacts()))
 print(" ".join(str(p) for p in pool._pool._processes), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """

@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from core.http import parse_retry_after
 from core.network import AddressRefused, NameNotResolved
 from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
-from scanner.gather.retry import parse_retry_after, retry_decision
+from scanner.gather.retry import retry_decision
 from scanner.gather.settings import CrawlSettings
 from tests.helpers.clock import FakeClock
 from tests.helpers.crawler import CrawlerFactory, page

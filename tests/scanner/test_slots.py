@@ -8,10 +8,10 @@ from dataclasses import replace
 
 from core.http import make_client
 from fixtures.farm import Farm, FarmRequest, FarmResponse
-from scanner.crawl_stats import CrawlStats
 from scanner.gather.fetch import Fetcher
 from scanner.gather.settings import CrawlSettings
 from scanner.gather.slots import Slots
+from scanner.gather.stats import CrawlStats
 from tests.helpers.crawler import FAST
 
 

@@ -5,7 +5,7 @@ from core.shop import Shop
 from fixtures.fake_places import FakePlaces
 from sources.osm_parse import load_osm_file
 from sources.places import PlacesClient
-from sources.places_cache import JsonPlaceIdCache, MemoryPlaceIdCache
+from sources.places_cache import MemoryPlaceIdCache
 from sources.places_fields import estimate_cost, load_places_config
 from sources.places_http import PlacesBudget
 from tests.helpers.sources import FIXTURES, farm_context, no_sleep
@@ -46,11 +46,11 @@ async def test_found_with_masked_fields_and_key_only_in_header(ctx, fake) -> Non
     assert cache.get(dupont().id) == "PLACE_DUPONT"
 
 
-async def test_rescan_fetches_details_by_cached_id(ctx, fake, tmp_path) -> None:
-    path = tmp_path / "place_ids.json"
-    async with PlacesClient(KEY, ctx, cache=JsonPlaceIdCache(path)) as client:
+async def test_rescan_fetches_details_by_cached_id(ctx, fake) -> None:
+    cache = MemoryPlaceIdCache()
+    async with PlacesClient(KEY, ctx, cache=cache) as client:
         await client.enrich(dupont())
-    async with PlacesClient(KEY, ctx, cache=JsonPlaceIdCache(path)) as client:
+    async with PlacesClient(KEY, ctx, cache=cache) as client:
         again = await client.enrich(dupont())
     assert again.status == "found" and again.place["rating"] == 4.6
     assert [(r.method, r.path) for r in fake.requests] == [

@@ -9,7 +9,7 @@ from core.errors import UserInputError
 from core.shop import Shop
 from fixtures.fake_places import FakePlaces
 from sources.places import PlacesClient
-from sources.places_discover import discovery_call_estimate, shop_from_place
+from sources.places_discover import discover_places, discovery_call_estimate, shop_from_place
 from sources.places_http import PlacesBudget
 from sources.places_legacy import LegacyPlacesClient, artifact_from_legacy, legacy_to_new
 from tests.helpers.sources import FIXTURES, farm_context
@@ -27,7 +27,7 @@ def fake(farm) -> FakePlaces:
 
 async def test_discover_within_bounds_by_type(farm, fake) -> None:
     async with PlacesClient(KEY, farm_context(farm)) as client:
-        shops = await client.discover(BELLEMARCHE, ["store", "restaurant", "pharmacy"])
+        shops = await discover_places(client, BELLEMARCHE, ["store", "restaurant", "pharmacy"])
     by_id = {s.place_id: s for s in shops}
     # Zèbre Mode's Autreville branch and Le Brazier (Fernelmont) are outside the bounds
     assert sorted(by_id) == ["PLACE_BONCOIN", "PLACE_BONCOIN_BIS", "PLACE_DUPONT",
@@ -44,9 +44,9 @@ async def test_discover_pages_and_respects_the_budget(farm, fake) -> None:
     fake.places = [dict(p, id=f"P{i}", types=["store"]) for i, p in
                    enumerate(fake.places[:1] * 45)]
     async with PlacesClient(KEY, farm_context(farm)) as client:
-        assert len(await client.discover(BELLEMARCHE, ["store"])) == 45  # 3 pages of 20
+        assert len(await discover_places(client, BELLEMARCHE, ["store"])) == 45  # 3 pages of 20
     async with PlacesClient(KEY, farm_context(farm), budget=PlacesBudget(2)) as client:
-        assert len(await client.discover(BELLEMARCHE, ["store"])) == 40
+        assert len(await discover_places(client, BELLEMARCHE, ["store"])) == 40
     assert len(fake.requests) == 5
 
 

@@ -1,9 +1,12 @@
-"""Counters the crawler keeps while it runs, for the progress bar and the benchmark."""
+"""What the crawler counts while it runs (read by the benchmark and the tests).
+
+Shops done, pages per second and errors for the progress bar are ScanCounters
+(scanner/progress.py); these are the crawler's own network counters.
+"""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
@@ -11,13 +14,6 @@ class CrawlStats:
     requests: int = 0  # HTTP requests sent (robots, pages, redirects, retries)
     pages_fetched: int = 0  # pages kept in SiteArtifacts (including 304 reused from cache)
     bytes_received: int = 0  # decompressed body bytes
-    errors: int = 0  # failed fetches recorded as FetchError
     retries: int = 0
     renders: int = 0  # pages rendered by Chromium
     not_modified: int = 0  # 304 answers reused from the previous scan
-    shops_done: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    def pages_per_second(self) -> float:
-        elapsed = time.monotonic() - self.started
-        return self.pages_fetched / elapsed if elapsed > 0 else 0.0

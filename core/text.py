@@ -1,0 +1,67 @@
+"""Text helpers shared by every package: accent folding and registrable domains.
+
+    fold("  À  Propos ")                       -> "a propos"
+    registrable_domain("https://www.shop.be/x") -> "shop.be"
+    shop_domain("https://www.facebook.com/x")   -> None   (a host shared by many shops)
+
+The public-suffix list is the one bundled with tldextract: nothing is ever fetched.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import tldextract
+
+from core.hosts import is_shared_domain
+
+#: tldextract with its bundled suffix list only (``suffix_list_urls=()``): never fetches.
+OFFLINE_EXTRACT = tldextract.TLDExtract(suffix_list_urls=())
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, collapse spaces: 'Écaussinnes ' -> 'ecaussinnes'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.lower().split())
+
+
+def host_of_url(url: str | None) -> str | None:
+    """Lower-case host of a URL or of a bare host name ('www.shop.be/x' -> 'www.shop.be')."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    return host.lower().rstrip(".") or None if host else None
+
+
+def registrable_domain(url: str | None) -> str | None:
+    """'https://www.shop.be/x' -> 'shop.be'; a host outside the suffix list: the host minus www."""
+    host = host_of_url(url)
+    return _domain_of_host(host) if host else None
+
+
+def listed_domain(url: str | None) -> str | None:
+    """The registrable domain only when the host is under a public suffix, else None."""
+    host = host_of_url(url)
+    if not host:
+        return None
+    return OFFLINE_EXTRACT(host).top_domain_under_public_suffix.lower() or None
+
+
+def shop_domain(url: str | None) -> str | None:
+    """The domain that tells which shop it is: listed, and not a host shared by many shops."""
+    domain = listed_domain(url)
+    return None if domain is None or is_shared_domain(domain) else domain
+
+
+@lru_cache(maxsize=4096)
+def _domain_of_host(host: str) -> str | None:
+    top = OFFLINE_EXTRACT(host).top_domain_under_public_suffix
+    if top:
+        return top.lower()
+    return host[4:] if host.startswith("www.") else host

@@ -1,0 +1,62 @@
+"""The one copy of each text helper: folding, registrable domain, host lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.hosts import (
+    HostListError,
+    is_not_crawled,
+    is_shared_domain,
+    load_host_lists,
+    social_network,
+)
+from core.text import fold, listed_domain, registrable_domain, shop_domain
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("  À  Propos ", "a propos"), ("Écaussinnes", "ecaussinnes"), ("Straße", "straße"),
+    ("L'ÉCLUSE\tdu  Moulin", "l'ecluse du moulin"), ("", ""),
+])
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize(("url", "domain"), [
+    ("https://www.shop.be/x", "shop.be"), ("shop.co.uk", "shop.co.uk"),
+    ("https://boutique.shop.be:8443/", "shop.be"), ("HTTP://WWW.SHOP.BE", "shop.be"),
+    ("http://localhost:8000/", "localhost"), ("http://www.intranet/", "intranet"),
+    ("http://127.0.0.1/", "127.0.0.1"), ("", None), (None, None), ("http://[::1", None),
+])
+def test_registrable_domain(url: str | None, domain: str | None) -> None:
+    assert registrable_domain(url) == domain
+
+
+def test_listed_and_shop_domains() -> None:
+    assert listed_domain("http://localhost/") is None
+    assert listed_domain("https://www.shop.be/") == "shop.be"
+    assert shop_domain("https://www.shop.be/") == "shop.be"
+    for shared in ("https://www.facebook.com/dupont", "https://dupont.wixsite.com/site",
+                   "https://sites.google.com/view/x", "https://dupont.myshopify.com/"):
+        assert shop_domain(shared) is None, shared
+
+
+def test_social_networks_and_hosts_never_crawled() -> None:
+    assert social_network("https://m.facebook.com/dupont") == "facebook"
+    assert social_network("www.instagram.com") == "instagram"
+    assert social_network("https://facebook.com.evil.be/") is None
+    assert social_network("https://shop.be/") is None
+    assert is_not_crawled("https://maps.app.goo.gl/abc") and is_not_crawled("https://wa.me/32")
+    assert not is_not_crawled("https://goo.gl/abc")  # only the maps short links are listed
+    assert not is_not_crawled("https://shop.be/facebook.com")
+    assert is_shared_domain("facebook.com") and not is_shared_domain("shop.be")
+
+
+def test_host_list_file_is_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "hosts.toml"
+    bad.write_text('[social_networks]\n"facebook.com" = "facebook"\n[not_crawled]\nhosts = []\n'
+                   '[shared]\ndomains = ["wix.com"]\n', "utf-8")
+    with pytest.raises(HostListError, match="not_crawled"):
+        load_host_lists(bad)
