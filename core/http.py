@@ -9,6 +9,8 @@ The crawler, Overpass, Places and ``inspect`` all go through it:
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -61,8 +63,17 @@ def make_client(
     )
     return httpx.AsyncClient(
         transport=transport, timeout=timeout, follow_redirects=follow_redirects,
-        max_redirects=max_redirects, headers={"User-Agent": ctx.user_agent},
+        max_redirects=max_redirects,
+        # Only what read_capped inflates in bounded steps (no brotli or zstd bomb).
+        headers={"User-Agent": ctx.user_agent, "Accept-Encoding": "gzip, deflate"},
     )
+
+
+#: Largest piece decompressed at once: a bomb never inflates more than this past the cap.
+DECODE_STEP_BYTES = 256 << 10
+#: Encodings decoded here step by step; any other goes through httpx's own decoders.
+_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16,
+               "deflate": zlib.MAX_WBITS}
 
 
 async def read_capped(response: httpx.Response, max_bytes: int,
@@ -71,11 +82,12 @@ async def read_capped(response: httpx.Response, max_bytes: int,
 
     Raises BodyTooLarge past the cap (and httpx.DecodingError for a broken compression). With
     ``truncate_at``, reading stops there instead and the first ``truncate_at`` bytes are kept
-    (robots.txt: Google applies the first 500 KiB).
+    (robots.txt: Google applies the first 500 KiB). gzip and deflate are inflated at most
+    ``DECODE_STEP_BYTES`` at a time, so memory stays near the cap whatever the ratio.
     """
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+    async for chunk in _decoded_pieces(response):
         size += len(chunk)
         if truncate_at is not None and size >= truncate_at:
             chunks.append(chunk[:len(chunk) - (size - truncate_at)])
@@ -84,6 +96,61 @@ async def read_capped(response: httpx.Response, max_bytes: int,
             raise BodyTooLarge(max_bytes)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def _decoded_pieces(response: httpx.Response) -> AsyncIterator[bytes]:
+    try:
+        yield response.content  # already read (and decoded) by whoever made the response
+        return
+    except httpx.ResponseNotRead:
+        pass
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("", "identity"):
+        async for raw in response.aiter_raw():
+            yield raw
+        return
+    if encoding not in _ZLIB_WBITS:  # br, zstd, chains: httpx decodes them
+        async for piece in response.aiter_bytes():
+            yield piece
+        return
+    inflater = _Inflater(_ZLIB_WBITS[encoding])
+    async for raw in response.aiter_raw():
+        for piece in inflater.feed(raw):
+            yield piece
+    for piece in inflater.finish():
+        yield piece
+
+
+class _Inflater:
+    """zlib in bounded steps; deflate falls back to raw streams like httpx and browsers do."""
+
+    def __init__(self, wbits: int) -> None:
+        self._deflate = wbits == zlib.MAX_WBITS
+        self._started = False
+        self._zlib = zlib.decompressobj(wbits)
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        try:
+            if self._deflate and not self._started:
+                self._started = True
+                try:
+                    first = self._zlib.decompress(data, DECODE_STEP_BYTES)
+                except zlib.error:  # a raw deflate stream without the zlib header
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                    first = self._zlib.decompress(data, DECODE_STEP_BYTES)
+                yield first
+            else:
+                yield self._zlib.decompress(data, DECODE_STEP_BYTES)
+            while self._zlib.unconsumed_tail:
+                yield self._zlib.decompress(self._zlib.unconsumed_tail, DECODE_STEP_BYTES)
+        except zlib.error as exc:
+            raise httpx.DecodingError(str(exc)) from exc
+
+    def finish(self) -> Iterator[bytes]:
+        try:
+            yield self._zlib.flush()
+        except zlib.error as exc:
+            raise httpx.DecodingError(str(exc)) from exc
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

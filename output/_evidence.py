@@ -3,7 +3,9 @@
     evidence_text(signal, item, msg) -> str
 
 - Google fields ("businessStatus: OPERATIONAL") are translated through the catalogue
-  (google_fields.*, google_values.*).
+  (google_fields.*, google_values.*). Google's opening hours come in English
+  ("Monday: 9:00 AM – 6:00 PM; Sunday: Closed"): day names and "Closed" are translated
+  (google_hours.*) and, outside English, times are written on 24 hours ("9:00 – 18:00").
 - The http->https check becomes a sentence.
 - HTML fragments lose their tags; when nothing visible is left, the name of what was
   detected (the pattern's first part, e.g. "Bancontact") is shown instead.
@@ -21,6 +23,10 @@ MAX_QUOTE = 140
 TAG = re.compile(r"<[^>]*>")
 GOOGLE_FIELD = re.compile(r"^([a-zA-Z]+): (.*)$", re.S)
 REDIRECT_SIGNAL = "web_presence.http_redirects_to_https"
+HOURS_FIELD = "regularOpeningHours"
+HOURS_WORDS = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+                         r"|Closed|Open 24 hours)\b")
+AM_PM_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?[\s\u202f\u00a0]*([AP])\.?M\.?", re.I)
 DETECTED_NAME = re.compile(r"^([^:]{2,40}):(?:html|links|scriptSrc|headers|meta|cookies|url)\b")
 
 
@@ -61,7 +67,30 @@ def _google_field(snippet: str, msg: Messages) -> str | None:
     if not match or not msg.has(f"google_fields.{match.group(1)}"):
         return None
     value = match.group(2).strip()
+    if match.group(1) == HOURS_FIELD:
+        value = opening_hours_text(value, msg)
     if msg.has(f"google_values.{value}"):
         value = msg(f"google_values.{value}")
     return f"{msg('google_fields.' + match.group(1))} : {shorten(value)}" if msg.lang in (
         "fr",) else f"{msg('google_fields.' + match.group(1))}: {shorten(value)}"
+
+
+def opening_hours_text(text: str, msg: Messages) -> str:
+    """Google's English weekday descriptions with day names (and times) in the report's
+    language: "Monday: 9:00 AM – 6:00 PM" -> "lundi : 9:00 – 18:00" in French."""
+    def word(found: re.Match[str]) -> str:
+        key = f"google_hours.{found.group(1)}"
+        return msg(key) if msg.has(key) else found.group(1)
+
+    translated = HOURS_WORDS.sub(word, text)
+    if msg.lang == "en":
+        return translated
+    translated = AM_PM_TIME.sub(_on_24_hours, translated)
+    return re.sub(r"(\w): ", r"\1 : ", translated) if msg.lang == "fr" else translated
+
+
+def _on_24_hours(found: re.Match[str]) -> str:
+    hour, minute = int(found.group(1)) % 12, found.group(2) or "00"
+    if found.group(3).upper() == "P":
+        hour += 12
+    return f"{hour}:{minute}"

@@ -12,11 +12,12 @@ from typing import Any
 from core.steps import STEPS
 from output import _stats
 from output._format import Formatter, safe_href
+from output._rubric_text import action_label, references, report_rubric
 from output._shop_view import problems, shop_details
 from output._svg_map import map_frame
 from output.i18n import Messages
 from output.store import Store
-from scoring import Rubric, load_rubric
+from scoring import Rubric
 from scoring.result_view import OUTCOMES, is_measured, shop_outcome
 
 MAX_OPPORTUNITIES = 5
@@ -32,7 +33,7 @@ def build_view(store: Store, scan: dict[str, Any], commune: dict[str, Any], msg:
     crawl: Counter[str] = Counter()
     places: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
-    rubric = _rubric(scan)
+    rubric = report_rubric(scan)
     scan_trends = trends(store, scan)
     earlier = shop_timelines(store, scan_trends)
     for result in store.iter_shop_results(scan["id"]):
@@ -55,8 +56,8 @@ def build_view(store: Store, scan: dict[str, Any], commune: dict[str, Any], msg:
         "too_few": [step for step in STEPS if step not in enough],
         "weakest": _gate(_stats.weakest_step(commune), enough),
         "strongest": _gate(_stats.strongest_step({s: journey[s] for s in enough}), enough),
-        "opportunities": named_opportunities(commune, shops, msg),
-        "references": references(commune),
+        "opportunities": named_opportunities(commune, shops, msg, rubric),
+        "references": references(commune, rubric, msg.lang),
         "sectors": _groups(commune.get("by_sector")),
         "streets": _streets(commune.get("by_street")),
         "street_min": STREET_MIN_SHOPS,
@@ -115,31 +116,16 @@ def journey_chart(journey: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def named_opportunities(commune: dict[str, Any], shops: list[dict[str, Any]],
-                        msg: Messages) -> list[dict[str, Any]]:
+                        msg: Messages, rubric: Rubric | None = None) -> list[dict[str, Any]]:
     """The top opportunities with their label in the report language and the shops named."""
     names = {shop["id"]: shop["name"] for shop in shops}
     rows = []
     for row in _stats.opportunities(commune, MAX_OPPORTUNITIES):
-        key = f"opportunity.{row.get('id')}"
         named = [names[i] for i in _stats.as_list(row.get("examples")) if i in names]
-        rows.append({**row, "label": msg(key) if msg.has(key) else row.get("label"),
+        rows.append({**row, "label": action_label(rubric, row.get("id"), msg.lang,
+                                                  row.get("label")),
                      "names": named[:MAX_NAMED_SHOPS],
                      "more": max(0, int(row.get("shops_lifted") or 0) - len(named))})
-    return rows
-
-
-def references(commune: dict[str, Any]) -> list[dict[str, Any]]:
-    """Audit questions that carry a published benchmark (source and year), with our value."""
-    rows = []
-    for step, audit_step in _stats.as_dict(_stats.as_dict(commune.get("audit")).get(
-            "steps")).items():
-        for item in _stats.as_list(_stats.as_dict(audit_step).get("criteria")):
-            reference = _stats.as_dict(_stats.as_dict(item).get("reference"))
-            if reference.get("value") is not None:
-                rows.append({"step": step, "question": item.get("question"),
-                             "kind": item.get("kind"), "value": item.get("value"),
-                             "shops": item.get("shops"), "reference": reference,
-                             "href": safe_href(reference.get("url"))})
     return rows
 
 
@@ -168,15 +154,6 @@ def _enough_measured(journey: dict[str, dict[str, Any]]) -> list[str]:
 
 def _gate(step: str | None, enough: list[str]) -> str | None:
     return step if step in enough else None
-
-
-def _rubric(scan: dict[str, Any]) -> Rubric | None:
-    """The scan's rubric (its own file if it had one), for the per-shop explanations."""
-    path = _stats.as_dict(scan.get("settings")).get("rubric_path")
-    try:
-        return load_rubric(path)
-    except Exception:  # noqa: BLE001 - a report without explanations beats no report
-        return load_rubric() if path else None
 
 
 def _groups(raw: Any) -> list[dict[str, Any]]:

@@ -20,8 +20,9 @@ MAX_EVIDENCE_PER_SIGNAL = 2
 
 def shop_details(result: dict[str, Any], rubric: Rubric | None, msg: Messages
                  ) -> dict[str, dict[str, Any]]:
-    """{step: {"missing": [...], "found": [...], "unknown": [...]}} in the report language."""
-    explained = explain_shop(rubric, result) if rubric is not None else {}
+    """{step: {"missing", "found", "unknown", "next_level", "not_applicable"}} in the report
+    language (`not_applicable`: why the step does not apply to the shop's sector, or None)."""
+    explained = explain_shop(rubric, result, msg.lang) if rubric is not None else {}
     evidence = _stats.as_dict(result.get("evidence"))
     details = {}
     for step in STEPS:
@@ -32,6 +33,7 @@ def shop_details(result: dict[str, Any], rubric: Rubric | None, msg: Messages
                       for c in step_explained["met"]],
             "unknown": [_criterion(step, c, msg) for c in step_explained["unknown"]],
             "next_level": step_explained.get("next_level"),
+            "not_applicable": step_explained.get("not_applicable"),
         }
     return details
 
@@ -50,7 +52,7 @@ def problems(result: dict[str, Any], msg: Messages) -> list[str]:
 def _criterion(step: str, criterion: dict[str, Any], msg: Messages,
                advice: bool = False) -> dict[str, Any]:
     key = f"{step}.{criterion['id']}"
-    label = msg(f"criteria.{key}") if msg.has(f"criteria.{key}") else criterion["label"]
+    label = criterion["label"]  # the rubric's, in the report language
     row = {"id": criterion["id"], "label": label, "blocks": criterion["blocks"]}
     if advice:
         row["advice"] = msg(f"advice.{key}") if msg.has(f"advice.{key}") else label

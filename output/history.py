@@ -2,6 +2,8 @@
 
 Communes are found whatever their case and accents (`find_commune`): "bellemarche" finds
 "Bellemarché"; an unknown name gets the closest known names as suggestions.
+`commune_references` puts the commune's latest figures beside the published benchmarks of
+the audit template (the ones the report shows), with their source and year.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from core.steps import STEPS
 from output import _stats
+from output._rubric_text import references, report_rubric
 from output.store import Store, StoreError
 
 MAX_SUGGESTIONS = 3
@@ -63,6 +66,17 @@ def commune_history(store: Store, commune: str) -> list[dict[str, Any]]:
         rows.append({"id": scan["id"], "label": scan["label"], "started_at": scan["started_at"],
                      "shops": figures["shops"] or scan["shops_done"], "steps": steps})
     return rows
+
+
+def commune_references(store: Store, commune: str) -> list[dict[str, Any]]:
+    """[{"step", "question", "kind", "value", "shops", "reference": {"value", "source",
+    "year", "url", "note"}, "scan"}] from the latest finished scan of `commune`."""
+    scan = store.get_scan("latest", commune)
+    if scan is None:
+        return []
+    rows = references(_stats.commune_section(store, scan), report_rubric(scan))
+    return [{**{k: v for k, v in row.items() if k != "href"}, "scan": scan["id"]}
+            for row in rows]
 
 
 def scan_list(store: Store, commune: str | None = None) -> list[dict[str, Any]]:

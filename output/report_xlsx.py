@@ -30,10 +30,11 @@ from output import _stats
 from output._ecosystem_view import commune_sheet_rows
 from output._files import atomic_path
 from output._format import Formatter, safe_href
+from output._rubric_text import audit_item_in, canvas_name, report_rubric
 from output._shop_view import shop_details
 from output.i18n import Messages, load_messages
 from output.store import Store
-from scoring import Rubric, load_rubric
+from scoring import Rubric
 from scoring.result_view import PLACE_URL
 
 PERCENT = "0%"
@@ -67,13 +68,14 @@ def write_audit_xlsx(store: Store, scan: dict[str, Any], commune: dict[str, Any]
                   fmt)
         audit_steps = (commune.get("audit") or {}).get("steps") or {}
         journey = _stats.group_figures(commune)["steps"]
+        rubric = report_rubric(scan)
         for step in STEPS:
             sheet = workbook.create_sheet(sheet_name(msg(f"steps.{step}")))
-            _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg)
+            _step_sheet(sheet, audit_steps.get(step) or {}, journey[step], msg, rubric)
         _shops_sheet(workbook.create_sheet(sheet_name(msg("audit.shops_sheet"))), store, scan,
-                     msg)
+                     msg, rubric)
         _method_sheet(workbook.create_sheet(sheet_name(msg("audit.method_sheet"))), scan,
-                      commune, msg)
+                      commune, msg, rubric)
         _rows_sheet(workbook, msg("ecosystem.sheet"), commune_sheet_rows(commune, msg))
         with atomic_path(path) as tmp:
             workbook.save(tmp)
@@ -171,7 +173,7 @@ def _overview(sheet: WriteOnlyWorksheet, scan: dict[str, Any], commune: dict[str
 
 
 def _step_sheet(sheet: WriteOnlyWorksheet, audit_step: dict[str, Any], figures: dict[str, Any],
-                msg: Messages) -> None:
+                msg: Messages, rubric: Rubric | None) -> None:
     titles = [msg("audit.question"), msg("audit.answer"), msg("xlsx.base"),
               msg("table.coverage"), msg("audit.confidence"), msg("audit.reference"),
               msg("xlsx.evidence"), msg("xlsx.your_answer"), msg("xlsx.comment")]
@@ -181,7 +183,7 @@ def _step_sheet(sheet: WriteOnlyWorksheet, audit_step: dict[str, Any], figures: 
     _drop_down(sheet, msg("xlsx.answer_choices"), f"H2:H{max(1, len(criteria)) + 1}")
     sheet.append(header_row(sheet, titles))
     for item in criteria:
-        sheet.append(_criterion_row(sheet, item))
+        sheet.append(_criterion_row(sheet, audit_item_in(item, rubric, msg.lang)))
     if not criteria:
         sheet.append([cell(sheet, msg("audit.no_criteria"), wrap=True)])
     sheet.append([])
@@ -232,7 +234,7 @@ def _criterion_row(sheet: WriteOnlyWorksheet, item: dict[str, Any]) -> list[Writ
 
 
 def _shops_sheet(sheet: WriteOnlyWorksheet, store: Store, scan: dict[str, Any],
-                 msg: Messages) -> None:
+                 msg: Messages, rubric: Rubric | None) -> None:
     titles = [msg("table.name"), msg("table.sector"), msg("table.address"),
               msg("table.website"), msg("xlsx.google_link"), msg("xlsx.phone"),
               *[msg("xlsx.level_of", step=msg(f"steps.{step}")) for step in STEPS],
@@ -240,7 +242,6 @@ def _shops_sheet(sheet: WriteOnlyWorksheet, store: Store, scan: dict[str, Any],
               msg("xlsx.check"), msg("xlsx.comment")]
     set_widths(sheet, [30, 20, 30, 16, 14, 16, *[12] * len(STEPS), 60, 22, 22, 18, 40])
     check_column = get_column_letter(len(titles) - 1)
-    rubric = _rubric(scan)
     results = list(store.iter_shop_results(scan["id"]))
     print_setup(sheet, len(titles), len(results))
     _drop_down(sheet, msg("xlsx.check_choices"),
@@ -300,24 +301,16 @@ def _status_text(msg: Messages, section: str, status: Any) -> str:
     return msg(key) if msg.has(key) else str(status or "–")
 
 
-def _rubric(scan: dict[str, Any]) -> Rubric | None:
-    try:
-        return load_rubric(_stats.as_dict(scan.get("settings")).get("rubric_path"))
-    except Exception:  # noqa: BLE001 - a workbook without advice beats no workbook
-        return None
-
-
 def _method_sheet(sheet: WriteOnlyWorksheet, scan: dict[str, Any], commune: dict[str, Any],
-                  msg: Messages) -> None:
+                  msg: Messages, rubric: Rubric | None) -> None:
     set_widths(sheet, [28, 90])
     sheet.append([cell(sheet, msg("method.title"), font=TITLE_FONT)])
     sheet.append([cell(sheet, msg("method.notes"), wrap=True)])
-    rubric = _stats.as_dict(commune.get("rubric"))
-    sheet.append([cell(sheet, msg("method.rubric")), cell(sheet, rubric.get("version"))])
+    stored_rubric = _stats.as_dict(commune.get("rubric"))
+    sheet.append([cell(sheet, msg("method.rubric")), cell(sheet, stored_rubric.get("version"))])
     audit = _stats.as_dict(commune.get("audit"))
-    canvas = audit.get("canvas") if msg.lang == "fr" else None  # the canvas name is French
-    sheet.append([cell(sheet, "Audit"), cell(sheet, canvas or audit.get("version")
-                                             or audit.get("template"))])
+    canvas = canvas_name(rubric, msg.lang, audit.get("canvas"))
+    sheet.append([cell(sheet, "Audit"), cell(sheet, canvas or audit.get("template"))])
     sheet.append([cell(sheet, msg("table.scan")), cell(sheet, scan.get("id"))])
     sheet.append([])
     sheet.append(header_row(sheet, [msg("method.settings"), ""]))

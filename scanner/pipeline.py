@@ -11,15 +11,13 @@ import asyncio
 import dataclasses
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from core.artifacts import FetchError, PlacesArtifact, ShopArtifacts, SiteArtifacts
-from core.env import PLACES_KEY_ENV
 from core.errors import ScanFailed, UserInputError
 from core.http import HttpContext
 from core.network import parse_resolve
@@ -29,6 +27,13 @@ from output.store import Store, StoreError
 from scanner.ecosystem import access_for, ecosystem_summary, gather_for_scan
 from scanner.gather.crawler import Crawler
 from scanner.gather.settings import CrawlSettings
+from scanner.places_source import (
+    PlacesSource,
+    check_places_api,
+    known_place_ids,
+    places_key,
+    places_source,
+)
 from scanner.probe_pool import ProbePool, probe_processes_for
 from scanner.progress import ScanCounters, ScanProgress, places_warning, summary_line
 from scanner.shop_list import (
@@ -42,9 +47,7 @@ from scanner.shop_list import (
 from scoring import aggregate_commune, load_rubric
 from scoring.result_view import is_measured, shop_outcome
 from sources.ecosystem import Ecosystem
-from sources.places import PlacesClient
-from sources.places_cache import MemoryPlaceIdCache, PlaceIdCache
-from sources.places_legacy import LegacyPlacesClient
+from sources.places_cache import PlaceIdCache
 from sources.website import adopt_places_website
 
 log = logging.getLogger("smartcommerce.pipeline")
@@ -52,19 +55,7 @@ log = logging.getLogger("smartcommerce.pipeline")
 DEFAULT_DB_URL = "sqlite:///smartcommerce.db"
 DEFAULT_OUT_ROOT = Path("smartcommerce-out")
 DEFAULT_FORMATS = ("json", "csv", "html", "xlsx")
-PLACES_APIS = ("new", "legacy")
 SHOP_GUARD_SECONDS = 30.0  # extra time on top of the crawler's own per-shop budget
-
-
-class PlacesEnricher(Protocol):
-    """PlacesClient (Places API New) or LegacyPlacesClient (googlemaps)."""
-
-    async def enrich(self, shop: Shop) -> PlacesArtifact: ...
-    async def aclose(self) -> None: ...
-
-
-#: The Google listing source of a scan: a client, None (--no-places) or why it is not measured.
-PlacesSource = PlacesEnricher | str | None
 
 
 @dataclass(slots=True)
@@ -137,7 +128,7 @@ async def _run_with_store(config: ScanConfig, store: Store) -> ScanOutcome:
         shops = unique_shops(await _collect_shops(config, http_ctx), config.notify)
         label = _label(config)
     # Every option is checked before a scan is recorded: a refused key leaves no "running" scan.
-    places = _places_client(config, http_ctx, _known_place_ids(store, label, config.commune))
+    places = _places_client(config, http_ctx, known_place_ids(store, label, config.commune))
     _warn_without_places(config, places)
     if not config.resume_scan_id:
         scan_id = store.begin_scan(label=label, commune=config.commune,
@@ -290,20 +281,6 @@ async def _enrich(places: PlacesSource, shop: Shop) -> PlacesArtifact:
     return await places.enrich(shop)
 
 
-def _known_place_ids(store: Store, label: str, commune: str | None) -> MemoryPlaceIdCache:
-    """Place ids found by the last finished scan of the same list: a rescan asks Google for
-    those places by id (Place Details, cheaper than a Text Search)."""
-    cache = MemoryPlaceIdCache()
-    previous = [scan for scan in store.list_scans(commune)
-                if scan.get("finished_at") and scan.get("label") == label]
-    if previous:
-        for result in store.iter_shop_results(previous[-1]["id"]):
-            place_id = result.get("place_id")
-            if place_id and (result.get("places") or {}).get("status") == "found":
-                cache.put(str(result["id"]), str(place_id))
-    return cache
-
-
 def _http_context(config: ScanConfig, settings: CrawlSettings) -> HttpContext:
     """The demo's or a new context, with the user's pinned addresses ([crawl] resolve, then
     --resolve) added: the guard trusts them as the user's explicit choice."""
@@ -314,31 +291,20 @@ def _http_context(config: ScanConfig, settings: CrawlSettings) -> HttpContext:
 
 def check_places_options(config: ScanConfig) -> None:
     """Refuse a bad --places-api before anything is scanned."""
-    if config.places_api not in PLACES_APIS:
-        raise UserInputError(f"--places-api : « new » ou « legacy », pas « {config.places_api} »")
+    check_places_api(config.places_api)
 
 
 def _places_client(config: ScanConfig, http_ctx: HttpContext,
                    known: PlaceIdCache | None = None) -> PlacesSource:
-    """A Places client, None when disabled, or a string saying why it is not measured."""
+    """A Places client, None when disabled (--no-places), or why it is not measured."""
     if config.no_places:
         return None
-    check_places_options(config)
-    key = _places_key(config)
-    if not key:
-        return f"pas de clé API Google Places ({PLACES_KEY_ENV} non définie)"
-    if config.places_api == "legacy":
-        try:
-            return LegacyPlacesClient(key)  # googlemaps itself is imported lazily by this client
-        except ValueError:  # googlemaps checks the key's form ("AIza…") before any call
-            raise UserInputError(f"clé Google Places mal formée ({PLACES_KEY_ENV}) : une clé "
-                                 "commence par « AIza »") from None
-    return PlacesClient(api_key=key, http_ctx=http_ctx, budget=config.places_budget,
-                        cache=known)
+    return places_source(config.places_api, _places_key(config), http_ctx,
+                         config.places_budget, known)
 
 
 def _places_key(config: ScanConfig) -> str | None:
-    return config.places_api_key or os.environ.get(PLACES_KEY_ENV) or None
+    return places_key(config.places_api_key)
 
 
 async def _collect_shops(config: ScanConfig, http_ctx: HttpContext) -> list[Shop]:

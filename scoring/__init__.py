@@ -4,7 +4,7 @@
     sector_of(shop) -> str                    food_retail, ..., other
     score_shop(shop, report, rubric) -> dict  {step: {score, level, status, reason}}
     aggregate_commune(results, rubric) -> dict  the `commune` section of scan.json
-    explain_shop(rubric, result) -> dict      per step: missing, met, unknown criteria
+    explain_shop(rubric, result, lang) -> dict  per step: missing, met, unknown criteria
 """
 
 from .aggregate import aggregate_commune

@@ -140,7 +140,7 @@ class CommuneAggregator:
     def finish(self) -> dict[str, Any]:
         return {
             "rubric": {"version": self.rubric.version, "source": self.rubric.source,
-                       "level_labels": list(self.rubric.level_labels)},
+                       "level_labels": [label.fr for label in self.rubric.level_labels]},
             **self.commune.finish(),
             "weakest_link": weakest_link(self.commune),
             "by_sector": {s: self.sectors[s].finish() for s in SECTORS if s in self.sectors},

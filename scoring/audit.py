@@ -27,6 +27,7 @@ from .conditions import check_test, evaluate, is_number
 from .errors import RubricError
 from .model import LEVELS, AuditCriterion, AuditTemplate, ConfidenceRule, Reference
 from .result_view import evidence_urls, step_of
+from .texts import parse_text
 
 KINDS = {"share", "share_level", "mean_score", "median"}
 SHARE_DECIMALS = 3
@@ -37,9 +38,9 @@ EVIDENCE_URLS_PER_EXAMPLE = 2
 def load_audit_template(data: dict[str, Any], name: str, catalogue: dict[str, str]
                         ) -> AuditTemplate:
     where = f"Modèle d'audit {name}"
-    for key in ("version", "canvas"):
-        if not isinstance(data.get(key), str):
-            raise RubricError(f"{where} : '{key}' manquant (texte attendu).")
+    if not isinstance(data.get("version"), str):
+        raise RubricError(f"{where} : 'version' manquant (texte attendu).")
+    canvas = parse_text(data.get("canvas"), where, "canvas")
     raw_criteria = data.get("criteria")
     if not isinstance(raw_criteria, list) or not raw_criteria:
         raise RubricError(f"{where} : liste [[criteria]] manquante.")
@@ -51,16 +52,17 @@ def load_audit_template(data: dict[str, Any], name: str, catalogue: dict[str, st
     confidence = tuple(parse_confidence(r, where) for r in data.get("confidence", []))
     if not confidence:
         raise RubricError(f"{where} : règles de 'confidence' manquantes.")
-    return AuditTemplate(version=data["version"], canvas=data["canvas"], criteria=criteria,
+    return AuditTemplate(version=data["version"], canvas=canvas, criteria=criteria,
                          confidence=confidence, max_examples=int(data.get("max_examples", 3)))
 
 
 def parse_confidence(raw: Any, where: str) -> ConfidenceRule:
-    if (not isinstance(raw, dict) or not isinstance(raw.get("label"), str)
-            or not is_number(raw.get("min_coverage")) or not is_number(raw.get("min_shops"))):
-        raise RubricError(f"{where} : chaque règle de confiance a un label (texte), "
+    if (not isinstance(raw, dict) or not is_number(raw.get("min_coverage"))
+            or not is_number(raw.get("min_shops"))):
+        raise RubricError(f"{where} : chaque règle de confiance a un label, "
                           f"min_coverage et min_shops (nombres).")
-    return ConfidenceRule(raw["label"], float(raw["min_coverage"]), int(raw["min_shops"]))
+    return ConfidenceRule(parse_text(raw.get("label"), where, "confidence.label"),
+                          float(raw["min_coverage"]), int(raw["min_shops"]))
 
 
 def parse_audit_criterion(raw: Any, where: str, catalogue: dict[str, str]) -> AuditCriterion:
@@ -69,8 +71,7 @@ def parse_audit_criterion(raw: Any, where: str, catalogue: dict[str, str]) -> Au
     here = f"{where}, question {raw['id']!r}"
     if raw.get("step") not in STEPS:
         raise RubricError(f"{here} : étape inconnue {raw.get('step')!r}.")
-    if not isinstance(raw.get("question"), str) or not raw["question"]:
-        raise RubricError(f"{here} : texte de la question manquant.")
+    question = parse_text(raw.get("question"), here, "question")
     formula = raw.get("formula") or {}
     kind = formula.get("kind")
     if kind not in KINDS:
@@ -85,7 +86,7 @@ def parse_audit_criterion(raw: Any, where: str, catalogue: dict[str, str]) -> Au
         check_test(here, formula["among"], "true", None, catalogue)
     if kind == "share_level" and formula.get("min_level") not in LEVELS:
         raise RubricError(f"{here} : 'min_level' doit être un niveau de 0 à 4.")
-    return AuditCriterion(id=raw["id"], step=raw["step"], question=raw["question"],
+    return AuditCriterion(id=raw["id"], step=raw["step"], question=question,
                           kind=kind, signal=formula.get("signal"), test=formula.get("test"),
                           value=formula.get("value"), min_level=formula.get("min_level"),
                           among=formula.get("among"),
@@ -99,8 +100,10 @@ def parse_reference(raw: Any, where: str) -> Reference | None:
     if not isinstance(raw, dict) or not keys <= set(raw) or not is_number(raw["value"]):
         raise RubricError(f"{where} : une référence publiée demande value (nombre), "
                           f"source, year et url.")
-    return Reference(value=float(raw["value"]), source=raw["source"], year=int(raw["year"]),
-                     url=raw["url"], note=raw.get("note", ""))
+    note = raw.get("note")
+    return Reference(value=float(raw["value"]), source=parse_text(raw["source"], where, "source"),
+                     year=int(raw["year"]), url=raw["url"],
+                     note=None if note is None else parse_text(note, where, "note"))
 
 
 class QuestionAccumulator:
@@ -167,8 +170,8 @@ class QuestionAccumulator:
 def confidence_of(template: AuditTemplate, coverage: float, shops: int) -> str:
     for rule in template.confidence:
         if coverage >= rule.min_coverage and shops >= rule.min_shops:
-            return rule.label
-    return template.confidence[-1].label
+            return rule.label.fr
+    return template.confidence[-1].label.fr
 
 
 class AuditFiller:
@@ -187,19 +190,19 @@ class AuditFiller:
         steps: dict[str, Any] = {s: {"label": STEP_LABELS_FR[s], "criteria": []} for s in STEPS}
         for q in self.questions:
             steps[q.criterion.step]["criteria"].append(self.answer(q))
-        return {"template": self.template.version, "canvas": self.template.canvas,
+        return {"template": self.template.version, "canvas": self.template.canvas.fr,
                 "steps": {s: v for s, v in steps.items() if v["criteria"]}}
 
     def answer(self, q: QuestionAccumulator) -> dict[str, Any]:
         coverage = round(q.denominator / q.in_scope, SHARE_DECIMALS) if q.in_scope else 0.0
         ref = q.criterion.reference
         return {
-            "id": q.criterion.id, "question": q.criterion.question, "kind": q.criterion.kind,
+            "id": q.criterion.id, "question": q.criterion.question.fr, "kind": q.criterion.kind,
             "value": q.value(), "shops": q.denominator, "in_scope": q.in_scope,
             "coverage": coverage,
             "confidence": confidence_of(self.template, coverage, q.denominator),
             "examples": q.examples,
             "reference": None if ref is None else {
-                "value": ref.value, "source": ref.source, "year": ref.year,
-                "url": ref.url, "note": ref.note},
+                "value": ref.value, "source": ref.source.fr, "year": ref.year,
+                "url": ref.url, "note": ref.note.fr if ref.note else ""},
         }

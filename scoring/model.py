@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .texts import Text
+
 SECTORS: Final = ("food_retail", "nonfood_retail", "horeca", "personal_services",
                   "health", "other")
 DEFAULT_PROFILE: Final = "default"
@@ -23,7 +25,7 @@ class Criterion:
     signal: str
     test: str
     weight: float
-    label: str
+    label: Text
     value: Any = None
 
 
@@ -49,7 +51,7 @@ class Profile:
 class StepRubric:
     step: str
     profiles: dict[str, Profile]  # "default" and optional sector overrides
-    not_applicable: dict[str, str] = field(default_factory=dict)  # sector -> reason
+    not_applicable: dict[str, Text] = field(default_factory=dict)  # sector -> reason
 
     def profile_for(self, sector: str) -> Profile:
         return self.profiles.get(sector, self.profiles[DEFAULT_PROFILE])
@@ -60,7 +62,7 @@ class Action:
     """A cheap action an ambassador can suggest: it turns `trigger` from false to
     true (and may set related signals, see `sets`)."""
     id: str
-    label: str
+    label: Text
     step: str
     trigger: str
     sets: dict[str, Any]
@@ -70,17 +72,17 @@ class Action:
 class Reference:
     """A published figure shown beside ours, with its source and year."""
     value: float
-    source: str
+    source: Text
     year: int
     url: str
-    note: str = ""
+    note: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class AuditCriterion:
     id: str
     step: str
-    question: str
+    question: Text
     kind: str  # share | share_level | mean_score | median
     signal: str | None = None
     test: str | None = None
@@ -92,7 +94,7 @@ class AuditCriterion:
 
 @dataclass(frozen=True, slots=True)
 class ConfidenceRule:
-    label: str
+    label: Text
     min_coverage: float
     min_shops: int
 
@@ -100,7 +102,7 @@ class ConfidenceRule:
 @dataclass(frozen=True, slots=True)
 class AuditTemplate:
     version: str
-    canvas: str
+    canvas: Text
     criteria: tuple[AuditCriterion, ...]
     confidence: tuple[ConfidenceRule, ...]  # best first; the last is the fallback
     max_examples: int
@@ -109,7 +111,7 @@ class AuditTemplate:
 @dataclass(frozen=True, slots=True)
 class Rubric:
     version: str
-    level_labels: tuple[str, ...]
+    level_labels: tuple[Text, ...]
     steps: dict[str, StepRubric]
     actions: tuple[Action, ...]
     audit: AuditTemplate

@@ -15,6 +15,7 @@ from .errors import RubricError
 from .model import Action, Rubric
 from .result_view import sector_of_result, step_of
 from .score import score_signals
+from .texts import parse_text
 
 MAX_EXAMPLES = 5  # shop ids listed per action
 ACTION_KEYS = {"id", "label", "trigger", "sets"}
@@ -40,8 +41,9 @@ def parse_action(raw: Any, name: str, catalogue: dict[str, str]) -> Action:
         raise RubricError(f"Fichier {name} : chaque action a exactement les clés "
                           f"{', '.join(sorted(ACTION_KEYS))}.")
     where = f"Fichier {name}, action {raw['id']!r}"
-    if not all(isinstance(raw[k], str) and raw[k] for k in ("id", "label")):
-        raise RubricError(f"{where} : 'id' et 'label' doivent être des textes non vides.")
+    if not isinstance(raw["id"], str) or not raw["id"]:
+        raise RubricError(f"{where} : 'id' doit être un texte non vide.")
+    label = parse_text(raw["label"], where, "label")
     check_test(where, raw["trigger"], "true", None, catalogue)
     sets = raw["sets"]
     if not isinstance(sets, dict) or raw["trigger"] not in sets:
@@ -56,7 +58,7 @@ def parse_action(raw: Any, name: str, catalogue: dict[str, str]) -> Action:
                 kind in {"int", "float", "year"} and not is_number(value)):
             raise RubricError(f"{where} : valeur {value!r} incompatible avec le signal "
                               f"{signal!r} de type {kind}.")
-    return Action(id=raw["id"], label=raw["label"], step=raw["trigger"].split(".")[0],
+    return Action(id=raw["id"], label=label, step=raw["trigger"].split(".")[0],
                   trigger=raw["trigger"], sets=dict(sets))
 
 
@@ -88,7 +90,7 @@ class OpportunityCounter:
                 and after["level"] > before["level"])
 
     def finish(self) -> list[dict[str, Any]]:
-        rows = [{"id": a.id, "label": a.label, "step": a.step, "signals": sorted(a.sets),
+        rows = [{"id": a.id, "label": a.label.fr, "step": a.step, "signals": sorted(a.sets),
                  "shops_lifted": self.lifted[a.id], "examples": self.examples[a.id]}
                 for a in self.rubric.actions]
         return sorted(rows, key=lambda r: (-r["shops_lifted"], r["id"]))

@@ -28,6 +28,7 @@ from .model import (
     StepRubric,
 )
 from .opportunities import load_actions
+from .texts import parse_text
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_RUBRIC_PATH = DATA_DIR / "rubric.toml"
@@ -69,11 +70,11 @@ def rubric_from_dict(data: dict[str, Any], path: Path, source: str | None = None
     version = data.get("version")
     if not isinstance(version, str) or not version:
         raise RubricError(f"{where} : 'version' manquante (texte attendu).")
-    labels = data.get("level_labels")
-    if (not isinstance(labels, list) or len(labels) != LEVEL_LABEL_COUNT
-            or not all(isinstance(x, str) and x for x in labels)):
+    raw_labels = data.get("level_labels")
+    if not isinstance(raw_labels, list) or len(raw_labels) != LEVEL_LABEL_COUNT:
         raise RubricError(f"{where} : 'level_labels' doit lister {LEVEL_LABEL_COUNT} "
                           f"libellés (niveaux 0 à 4).")
+    labels = [parse_text(x, where, f"level_labels[{i}]") for i, x in enumerate(raw_labels)]
     catalogue = load_signal_catalogue()
     steps = parse_steps(data.get("steps"), where, catalogue)
     actions_path = companion_file(data, "actions_file", path, DEFAULT_ACTIONS_PATH)
@@ -123,13 +124,11 @@ def parse_step(step: str, raw: Any, where: str, catalogue: dict[str, str]) -> St
         if sector != DEFAULT_PROFILE and sector not in SECTORS:
             raise RubricError(f"{where} : secteur inconnu {sector!r} "
                               f"(secteurs : {', '.join(SECTORS)}).")
-    for sector, reason in not_applicable.items():
-        if not isinstance(reason, str) or not reason:
-            raise RubricError(f"{where} : la raison de non-application pour "
-                              f"{sector!r} doit être un texte.")
+    reasons = {sector: parse_text(reason, where, f"not_applicable.{sector}")
+               for sector, reason in not_applicable.items()}
     profiles = {name: parse_profile(p, f"{where}, profil {name}", catalogue)
                 for name, p in profiles_raw.items()}
-    return StepRubric(step=step, profiles=profiles, not_applicable=dict(not_applicable))
+    return StepRubric(step=step, profiles=profiles, not_applicable=reasons)
 
 
 def parse_profile(raw: Any, where: str, catalogue: dict[str, str]) -> Profile:
@@ -170,11 +169,9 @@ def parse_criterion(raw: Any, where: str, catalogue: dict[str, str]) -> Criterio
         raise RubricError(f"{here} : le poids doit être un nombre (reçu {weight!r}).")
     if weight < 0:
         raise RubricError(f"{here} : le poids ne peut pas être négatif ({weight}).")
-    label = raw.get("label")
-    if not isinstance(label, str) or not label:
-        raise RubricError(f"{here} : 'label' (libellé en français) manquant.")
     return Criterion(id=raw["id"], signal=raw["signal"], test=raw["test"],
-                     weight=float(weight), label=label, value=raw.get("value"))
+                     weight=float(weight), label=parse_text(raw.get("label"), here, "label"),
+                     value=raw.get("value"))
 
 
 def parse_levels(raw: Any, where: str, criterion_ids: set[str]) -> tuple[LevelRule, ...]:

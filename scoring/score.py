@@ -79,7 +79,7 @@ def score_signals(profile: Profile, signals: dict[str, Any],
     lost = sum(1 for c in profile.criteria if c.signal in failed)
     if profile.needs and all(values[name] is None for name in profile.needs):
         needed = [c for c in profile.criteria if c.id in profile.needs]
-        labels = ", ".join(c.label for c in needed)
+        labels = ", ".join(c.label.fr for c in needed)
         if any(c.signal in failed for c in needed):
             return step_result("error", NEEDS_FAILED_REASON.format(labels=labels))
         return step_result("not_measured", NEEDS_UNKNOWN_REASON.format(labels=labels))
@@ -96,7 +96,7 @@ def score_step(step: str, sector: str, report: ProbeReport, rubric: Rubric,
                signals: dict[str, Any]) -> dict[str, Any]:
     step_rubric = rubric.steps[step]
     if sector in step_rubric.not_applicable:
-        return step_result("not_applicable", step_rubric.not_applicable[sector])
+        return step_result("not_applicable", step_rubric.not_applicable[sector].fr)
     observation = report.steps.get(step)
     if observation is None:
         return step_result("not_measured", NO_OBSERVATION_REASON)

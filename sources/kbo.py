@@ -22,12 +22,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from core.shop import Shop
 from sources.kbo_files import KboExtract, RowFilter
 from sources.text import fold, normalise_website
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NACE_FILE = Path(__file__).parent / "data" / "nace_commerce.toml"
 ESTABLISHMENT_ADDRESS = "BAET"

@@ -28,12 +28,13 @@ from contextlib import contextmanager
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import IO
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING
 
 from core.errors import UserInputError
 from sources.csv_limits import CSV_FIELD_LIMIT, allow_large_csv_fields
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "enterprise": ("EnterpriseNumber", "Status"),
@@ -49,7 +50,7 @@ READ_BUFFER = 1 << 20
 DECODE_ERRORS = "replace"  # an invalid byte becomes U+FFFD: the row stays, the run goes on
 CHUNK_ROWS = 200_000  # rows per pandas chunk: ~100 MB at most for activity.csv's 4 columns
 
-RowFilter = Callable[[pd.DataFrame], "pd.Series[bool]"]  # a chunk -> the rows to keep
+RowFilter = Callable[["pd.DataFrame"], "pd.Series[bool]"]  # a chunk -> the rows to keep
 
 
 allow_large_csv_fields()
@@ -123,6 +124,8 @@ class KboExtract:
             return
         columns = list(COLUMNS[name])
         self._check_header(name, member)
+        import pandas as pd  # ~60 MB: loaded only when a KBO extract is read
+
         done = 0  # data rows read by pandas in whole chunks
         try:
             with self._open(member) as raw:
@@ -154,6 +157,8 @@ class KboExtract:
     def _csv_rows(self, name: str, member: str, skip: int, keys: Set[str] | None,
                   where: RowFilter | None) -> Iterator[tuple[str, ...]]:
         """The csv module's reading, after the first ``skip`` data rows, in chunks."""
+        import pandas as pd  # ~60 MB: loaded only when a KBO extract is read
+
         with self._open_text(member) as text:
             indexes, reader = self._column_indexes(name, text)
             rows = self._padded_rows(name, reader, indexes)
@@ -203,6 +208,8 @@ class _LongLineGuard(io.RawIOBase):
 
 
 def _pandas_chunks(raw: io.RawIOBase, columns: list[str]) -> Iterator[pd.DataFrame]:
+    import pandas as pd  # ~60 MB: loaded only when a KBO extract is read
+
     return pd.read_csv(io.BufferedReader(raw, READ_BUFFER), usecols=columns, dtype=object,
                        keep_default_na=False, na_values=[], chunksize=CHUNK_ROWS, engine="c",
                        encoding="utf-8-sig", encoding_errors=DECODE_ERRORS)

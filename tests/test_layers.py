@@ -38,6 +38,8 @@ LAZY_ALLOWED = {
     "extruct": "0.5 s to import, only for pages with RDFa",
     "fcntl": "POSIX only",
     "msvcrt": "Windows only",
+    "pandas": "~60 MB resident, only when a KBO/BCE extract is read",
+    "uvicorn": "the web server, only for `smartcommerce serve`",
 }
 
 

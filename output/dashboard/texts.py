@@ -6,21 +6,16 @@ steps, levels, sectors and column titles are the report's, so both speak the sam
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
-from output.i18n import DEFAULT_LANGUAGE, LANGUAGES, Messages, _flatten, load_messages
+from output.i18n import DEFAULT_LANGUAGE, Messages, load_messages, load_table
 
 TEXTS_DIR = Path(__file__).parent / "texts"
 
 
-@cache
 def dashboard_table(lang: str) -> dict[str, str]:
-    if lang not in LANGUAGES:
-        raise ValueError(f"Langue inconnue : {lang!r} (choisir parmi {', '.join(LANGUAGES)})")
-    with open(TEXTS_DIR / f"{lang}.toml", "rb") as handle:
-        return _flatten(tomllib.load(handle))
+    return load_table(lang, TEXTS_DIR)
 
 
 @cache

@@ -36,10 +36,11 @@ class Messages:
 
 
 @cache
-def load_table(lang: str) -> dict[str, str]:
+def load_table(lang: str, folder: Path = I18N_DIR) -> dict[str, str]:
+    """The flat texts of ``folder/<lang>.toml`` (the report's catalogues by default)."""
     if lang not in LANGUAGES:
         raise ValueError(f"Langue inconnue : {lang!r} (choisir parmi {', '.join(LANGUAGES)})")
-    with open(I18N_DIR / f"{lang}.toml", "rb") as handle:
+    with open(folder / f"{lang}.toml", "rb") as handle:
         return _flatten(tomllib.load(handle))
 
 

@@ -31,10 +31,12 @@ from core.shop import Shop
 from probes import inspect_artifacts, inspect_html
 from probes.evaluation import read_page
 from probes.fingerprints import FingerprintError, Technology, load_fingerprints
+from scanner.cli.inspect_view import judged_steps, print_steps
 from scanner.cli.support import err_console
 from scanner.gather.crawler import Crawler
 from scanner.gather.settings import CrawlSettings
 from scanner.judge import with_sector
+from scoring import load_rubric
 
 INSPECT_SHOP_NAME = "inspect"
 NO_PLACES_REASON = "inspect : pas de recherche Google"
@@ -100,10 +102,12 @@ def inspect_command(
         raise typer.Exit(2) from exc
     http_ctx = HttpContext(resolve=parse_resolve(resolve or ()) or None,
                            allow_private=allow_private_addresses)
+    rubric = load_rubric()
     failures = 0
     for target in targets:
         try:
             result = inspect_target(target, base_url, http_ctx, techs)
+            result["steps"] = judged_steps(result, rubric)
         except InspectError as exc:
             failures += 1
             result = {"input": {"target": target}, "error": str(exc)}
@@ -214,6 +218,8 @@ def print_summary(console: Console, result: dict[str, Any]) -> None:
         proof = evidence.get(key, [{}])[0].get("snippet", "") if evidence.get(key) else ""
         table.add_row(label, Text(_plain(signals.get(key))), Text(proof[:80]))
     console.print(table)
+    if result.get("steps"):
+        print_steps(console, result["steps"])
 
 
 def _plain(value: Any) -> str:

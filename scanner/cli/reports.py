@@ -21,7 +21,7 @@ from output import write_reports
 from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError, redact
 from output._format import Formatter
 from output.diff import diff_scans
-from output.history import commune_history, find_commune, scan_list
+from output.history import commune_history, commune_references, find_commune, scan_list
 from output.store import Store
 from scanner.cli.support import fail
 from scanner.rescan import RescanError, load_plan, run_plan
@@ -109,6 +109,7 @@ def history(
     try:
         commune = find_commune(store, commune)
         rows = commune_history(store, commune)
+        benchmarks = commune_references(store, commune)
     except StoreError as exc:
         raise _fail(str(exc)) from None
     finally:
@@ -116,9 +117,11 @@ def history(
     if not rows:
         raise _fail(f"aucun scan terminé pour « {commune} » dans {_safe(db)}")
     if as_json:
-        typer.echo(json.dumps({"commune": commune, "scans": rows}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"commune": commune, "scans": rows, "references": benchmarks},
+                              ensure_ascii=False, indent=2))
         return
     _print_history(commune, rows)
+    _print_references(benchmarks)
 
 
 def scans(
@@ -199,6 +202,25 @@ def _print_history(commune: str, rows: list[dict[str, Any]]) -> None:
                  + CHANGE_MARKS[r["steps"][step]["change"]] for r in rows]
         table.add_row(STEP_LABELS_FR[step], *cells)
     table.add_row("Commerces", *[str(r["shops"]) for r in rows])
+    out_console.print(table)
+
+
+def _print_references(rows: list[dict[str, Any]]) -> None:
+    """The published benchmarks beside the latest scan, clearly apart from our own figures."""
+    if not rows:
+        return
+    fmt = Formatter("fr")
+    table = Table("Question", "Commune\n(dernier scan)", "Repère publié", "Année", "Source",
+                  title="Repères publiés : chiffres d'autres études, sur d'autres entreprises "
+                        "et d'autres années. Un repère, pas une mesure de la commune.")
+    for row in rows:
+        share = row["kind"] in ("share", "share_level")
+        shown = fmt.pct if share else lambda value: fmt.num(value, 1)
+        ours = "—" if row["value"] is None else f"{shown(row['value'])} (sur {row['shops']})"
+        reference = row["reference"]
+        note = f"\n[dim]{esc(reference['note'])}[/]" if reference.get("note") else ""
+        table.add_row(esc(row["question"]), ours, shown(reference["value"]),
+                      str(reference["year"]), esc(reference["source"]) + note)
     out_console.print(table)
 
 

@@ -14,7 +14,9 @@ import typer
 
 from core.errors import EXIT_FAILED
 from output._db import DB_URL_ENV, DEFAULT_DB_URL, StoreError
+from output.dashboard import create_app
 from output.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from output.store import Store
 from scanner.cli.support import err_console, fail
 
 DEFAULT_HOST = "127.0.0.1"
@@ -69,9 +71,6 @@ def serve(
         raise fail(f"langue inconnue : {lang} (choisir parmi {', '.join(LANGUAGES)})")
     # Imported here: the web server is only needed by this command (keeps the others quick).
     import uvicorn
-
-    from output.dashboard import create_app
-    from output.store import Store
 
     try:
         store = Store(db)

@@ -1,4 +1,6 @@
-"""A report in one language holds no text from another language's catalogue (html and xlsx)."""
+"""A report in one language holds no text from another language's catalogue, nor from the
+other languages of the scoring data's own texts (criteria, reasons, audit questions,
+confidence labels, references, actions): html and xlsx."""
 
 from __future__ import annotations
 
@@ -12,20 +14,40 @@ from openpyxl import load_workbook
 from output import write_reports
 from output.i18n import LANGUAGES, load_table
 from output.store import Store
+from scoring import load_rubric
+from scoring.texts import TEXT_LANGUAGES, Text
 from tests.output.sample import build_scan
 
 MIN_FRAGMENT = 12  # shorter pieces ("Horeca", "Click & collect") are shared between languages
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
+def data_texts(node: object) -> list[Text]:
+    """Every translated text of the rubric, its actions and its audit template."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, dict):
+        node = list(node.values())
+    elif hasattr(node, "__dataclass_fields__"):
+        node = [getattr(node, name) for name in node.__dataclass_fields__]
+    if isinstance(node, list | tuple):
+        return [text for child in node for text in data_texts(child)]
+    return []
+
+
+def texts_in(lang: str) -> list[str]:
+    """The catalogue of `lang` and the scoring data's texts in `lang`."""
+    return [*load_table(lang).values(), *(t.in_lang(lang) for t in data_texts(load_rubric()))]
+
+
 def foreign_fragments(lang: str) -> dict[str, str]:
-    """{fragment: its language} for catalogue texts of other languages that ours lacks."""
-    own = " | ".join(load_table(lang).values())
+    """{fragment: its language} for texts of other languages that ours lacks."""
+    own = " | ".join(texts_in(lang))
     found = {}
     for other in LANGUAGES:
         if other == lang:
             continue
-        for text in load_table(other).values():
+        for text in texts_in(other):
             for piece in PLACEHOLDER.split(text):
                 piece = piece.strip(" .:;,()«»")
                 if len(piece) >= MIN_FRAGMENT and piece not in own:
@@ -72,3 +94,24 @@ def test_the_check_catches_a_leak(outputs: dict[str, dict[str, Path]]) -> None:
     fragments = foreign_fragments("nl")
     text = _html_text(outputs["fr"]["html"])
     assert any(piece in text for piece, other in fragments.items() if other == "fr")
+
+
+def test_data_texts_cover_every_language() -> None:
+    texts = data_texts(load_rubric())
+    assert len(texts) > 80  # criteria, reasons, levels, actions, questions, references...
+    assert TEXT_LANGUAGES == LANGUAGES
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_audit_questions_in_the_report_language(outputs: dict[str, dict[str, Path]],
+                                                lang: str) -> None:
+    """The workbook asks every audit question in the report's language, never in another."""
+    text = _xlsx_text(outputs[lang]["xlsx"])
+    for question in load_rubric().audit.criteria:
+        assert question.question.in_lang(lang) in text
+        for other in LANGUAGES:
+            if question.question.in_lang(other) != question.question.in_lang(lang):
+                assert question.question.in_lang(other) not in text, (other, question.id)
+    reference = next(c.reference for c in load_rubric().audit.criteria if c.reference)
+    assert reference is not None
+    assert reference.source.in_lang(lang) in _html_text(outputs[lang]["html"])

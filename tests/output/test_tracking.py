@@ -14,6 +14,7 @@ from output.diff import diff_scans
 from output.history import commune_history, step_trend
 from output.store import Store, StoreError
 from scanner.cli.reports import register
+from scoring import load_rubric
 from tests.output.sample import COMMUNE, SHOPS, build_scan, shop_for
 
 
@@ -107,3 +108,34 @@ def test_commands_fail_with_one_clear_line(tmp_path: Path) -> None:
     bad_db = runner.invoke(_app(), ["report", "--db", "postgresql://u:topsecret@127.0.0.1:1/x"])
     assert bad_db.exit_code == 1
     assert "topsecret" not in bad_db.output and "Impossible" in bad_db.output
+
+
+def test_history_shows_the_published_benchmarks(tmp_path: Path) -> None:
+    """After the history table: the barometer figures, with source and year, beside ours."""
+    db = f"sqlite:///{tmp_path / 'refs.db'}"
+    store = Store(db)
+    build_scan(store, shift=-1, label="2025")
+    build_scan(store, label="2026")
+    store.close()
+    cited = [c for c in load_rubric().audit.criteria if c.reference is not None]
+    assert cited  # the built-in audit cites the 2018 barometer
+    runner = CliRunner()
+    as_json = runner.invoke(_app(), ["history", "--commune", COMMUNE, "--json", "--db", db])
+    rows = json.loads(as_json.output)["references"]
+    assert {r["question"] for r in rows} == {c.question.fr for c in cited}
+    for row, criterion in zip(sorted(rows, key=lambda r: r["question"]),
+                              sorted(cited, key=lambda c: c.question.fr), strict=True):
+        assert criterion.reference is not None
+        assert row["reference"]["value"] == criterion.reference.value
+        assert row["reference"]["year"] == criterion.reference.year
+        assert row["value"] is None or 0 <= row["value"] <= 1
+    text = runner.invoke(_app(), ["history", "--commune", COMMUNE, "--db", db],
+                         env={"COLUMNS": "200"})
+    assert text.exit_code == 0, text.output
+    table_end = text.output.index("Commerces")
+    block = text.output[table_end:]
+    assert "Repères publiés" in block and "pas une mesure de la commune" in block
+    for criterion in cited:
+        assert criterion.reference is not None
+        assert str(criterion.reference.year) in block
+        assert f"{round(criterion.reference.value * 100)}" in block

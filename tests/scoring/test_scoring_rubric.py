@@ -63,7 +63,9 @@ def test_builtin_files_are_valid() -> None:
     for target in SOURCES:
         validate(target, load_default(target))
     rubric = scoring.load_rubric()
-    assert rubric.level_labels == ("absent", "émergent", "basique", "avancé", "exemplaire")
+    assert [label.fr for label in rubric.level_labels] == [
+        "absent", "émergent", "basique", "avancé", "exemplaire"]
+    assert rubric.level_labels[2].in_lang("nl") == "basis"
     assert rubric.steps["online_ordering"].not_applicable.keys() == {"health"}
 
 
@@ -94,7 +96,8 @@ def test_user_rubric_can_point_to_its_own_actions(tmp_path: Path) -> None:
     custom = tmp_path / "ma_grille.toml"
     custom.write_text('actions_file = "mes_actions.toml"\n' + rubric_text, encoding="utf-8")
     (tmp_path / "mes_actions.toml").write_text(
-        '[[actions]]\nid = "https"\nlabel = "Passer en HTTPS"\n'
+        '[[actions]]\nid = "https"\nlabel = { fr = "Passer en HTTPS", nl = "Naar HTTPS", '
+        'de = "Auf HTTPS umstellen", en = "Switch to HTTPS" }\n'
         'trigger = "web_presence.https"\nsets = { "web_presence.https" = true }\n',
         encoding="utf-8")
     rubric = scoring.load_rubric(str(custom))

@@ -70,7 +70,7 @@ def test_not_applicable_comes_from_the_rubric_data(demo_shops, rubric) -> None:
     salon = by_name(demo_shops, rubric, "Salon Belle Coiffure")
     assert salon["click_and_collect"]["status"] == "not_applicable"
     assert salon["click_and_collect"]["reason"] == \
-        rubric.steps["click_and_collect"].not_applicable["personal_services"]
+        rubric.steps["click_and_collect"].not_applicable["personal_services"].fr
     pharmacy = by_name(demo_shops, rubric, "Pharmacie Centrale")
     assert pharmacy["online_ordering"]["status"] == "not_applicable"
     assert pharmacy["click_and_collect"]["status"] == "measured"
