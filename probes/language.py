@@ -35,7 +35,7 @@ from probes.settings import (
 )
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+LATIN_LETTERS = re.compile(r"[a-zA-Z\u00c0-\u024f]+")  # runs: fewer matches than letters
 MIN_TEXT_FOR_LANGDETECT = 40  # characters
 DISTINCT_WORDS = 300  # first words of the page searched for a language's own words
 MIN_LATIN_SHARE = 0.7  # share of letters in the Latin script for the stopword shortcut
@@ -64,21 +64,36 @@ def _by_script(text: str, words: list[str], data: LanguageData) -> tuple[str, st
     letters = sum(map(len, words))
     if not letters or text.isascii():
         return None
+    if not _any_script(tuple(data.scripts.values())).search(text):
+        return None  # no letter of any of these scripts: every count below would be 0
     for lang, script in data.scripts.items():
-        n = len(script.findall(text))
+        n = sum(map(len, _runs_of(script).findall(text)))
         if n >= data.script_share * letters:
             return lang, f"script {lang}: {n} of {letters} letters"
     return None
 
 
+@lru_cache(maxsize=8)
+def _any_script(scripts: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One character class of every script's letters (each script is "[...]")."""
+    return re.compile("[" + "".join(s.pattern[1:-1] for s in scripts) + "]")
+
+
+@lru_cache(maxsize=64)
+def _runs_of(letter: re.Pattern[str]) -> re.Pattern[str]:
+    """Runs of a one-letter class: as many letters, far fewer matches."""
+    return re.compile(letter.pattern + "+")
+
+
 def _by_stopwords(text: str, words: list[str], keywords: Keywords,
                   data: LanguageData) -> tuple[str | None, str]:
     letters = sum(map(len, words))
-    if not letters or len(LATIN_LETTER.findall(text)) < MIN_LATIN_SHARE * letters:
+    if not letters or _latin_letters(text, letters) < MIN_LATIN_SHARE * letters:
         return None, ""
     seen = Counter(w for w in words if len(w) > 1)  # "s" of "Member's", "a" of "A-Z"
+    distinct = frozenset(seen)
     lists = {**data.markers, **keywords.stopwords}
-    totals = {lang: _count(seen, stop) for lang, stop in lists.items()}
+    totals = {lang: _count(seen, stop & distinct) for lang, stop in lists.items()}
     top = max(totals, key=totals.__getitem__)
     n1 = totals[top]
     # Against each other language, only the words one of the two lacks count: a short
@@ -86,7 +101,8 @@ def _by_stopwords(text: str, words: list[str], keywords: Keywords,
     mine, theirs = n1, 0
     for lang, stop in lists.items():
         if lang != top and totals[lang]:
-            own, other = _count(seen, lists[top] - stop), _count(seen, stop - lists[top])
+            own = _count(seen, _only_in(lists[top], stop) & distinct)
+            other = _count(seen, _only_in(stop, lists[top]) & distinct)
             if other * mine > theirs * own or not theirs:  # the closest rival
                 mine, theirs = own, other
     clear_winner = n1 >= LANG_MIN_STOPWORDS and mine >= LANG_MIN_STOPWORDS // 2 \
@@ -98,8 +114,22 @@ def _by_stopwords(text: str, words: list[str], keywords: Keywords,
     return None, ""
 
 
-def _count(seen: Counter[str], stopwords: frozenset[str]) -> int:
-    return sum(seen[w] for w in stopwords.intersection(seen))
+def _latin_letters(text: str, letters: int) -> int:
+    """How many letters of `text` are Latin; `letters`: how many letters it has in all."""
+    if text.isascii():
+        return letters  # every ASCII letter is Latin
+    return sum(map(len, LATIN_LETTERS.findall(text)))
+
+
+def _count(seen: Counter[str], present: frozenset[str]) -> int:
+    """Occurrences in `seen` of `present`, stopwords that are among the page's words."""
+    return sum(seen[w] for w in present)
+
+
+@lru_cache(maxsize=1024)
+def _only_in(words: frozenset[str], others: frozenset[str]) -> frozenset[str]:
+    """Stopwords of one list the other lacks (lists are loaded once: cached by identity)."""
+    return words - others
 
 
 def _distinct(code: str, how: str, words: list[str], data: LanguageData) -> tuple[str, str]:
