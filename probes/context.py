@@ -71,6 +71,13 @@ class ProbeContext:
             self.cache[key] = self.keywords.scan(page.text)
         return self.cache[key][category]
 
+    def same_site_links(self, page: ParsedPage) -> list[bool]:
+        """is_same_site of each of the page's links, in order (computed once per page)."""
+        key = ("same_site", id(page))
+        if key not in self.cache:
+            self.cache[key] = [self.is_same_site(link.href, link.host) for link in page.links]
+        return self.cache[key]
+
     def detections_with_role(self, role: str) -> list[tuple[ParsedPage, Detection]]:
         return [(p, d) for p, d in self.detections if role in d.roles]
 

@@ -170,12 +170,7 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page.title = _title(tree)
     page.meta = _meta_tags(tree)
     page.script_srcs = [_absolute(url, s) for s in _attrs(tree, "script[src]", "src")]
-    jsonld = [n.text(deep=True) for n in tree.css('script[type*="ld+json"]')]
-    page.schema = parse_jsonld_blocks(jsonld)
-    if MICRODATA_WORD in page.words().words:
-        page.schema += parse_microdata(tree)
-    if any(page.search_html(marker) for marker in RDFA_MARKERS):
-        page.schema += parse_rdfa(html, url)
+    page.schema = structured_data(tree, page)
     page.links = _links(tree, _base_href(tree, url))
     page.controls = _controls(tree)
     page.form_actions = [_absolute(url, a) for a in _attrs(tree, "form[action]", "action")]
@@ -185,6 +180,18 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page.links_blob = "\n".join(link.href for link in page.links).lower()
     page.scripts_blob = "\n".join(page.script_srcs).lower()
     return page
+
+
+def structured_data(tree: LexborHTMLParser, page: ParsedPage) -> list[SchemaItem]:
+    """schema.org items of the page: JSON-LD, microdata, then RDFa (before any node of
+    `tree` is removed: JSON-LD sits in <script>)."""
+    jsonld = [n.text(deep=True) for n in tree.css('script[type*="ld+json"]')]
+    schema = parse_jsonld_blocks(jsonld)
+    if MICRODATA_WORD in page.words().words:
+        schema += parse_microdata(tree)
+    if any(page.search_html(marker) for marker in RDFA_MARKERS):
+        schema += parse_rdfa(page.html, page.url)
+    return schema
 
 
 def cut_too_deep(html: str, lower_bytes: bytes | None = None) -> str:

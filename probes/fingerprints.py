@@ -44,7 +44,7 @@ class Pattern:
     prefix_bytes: bytes | None = None  # ASCII text every match starts with (lower case)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared and hashed by identity: keys the index cache
 class Technology:
     name: str
     slug: str
@@ -63,6 +63,42 @@ class Detection:
     where: str  # html | scriptSrc | meta:generator | headers:x-shopid | ...
     snippet: str
     pattern: str
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlIndex:
+    """Every html pattern of a technology set, filed under one word it needs.
+
+    `gated[word]`: the patterns that need `word` as a whole word of the page (the longest
+    of their whole words); `ungated`: the patterns with no whole word. One set
+    intersection with a page's words then leaves only the patterns worth checking.
+    """
+
+    gated: dict[bytes, tuple[Pattern, ...]]
+    gate_words: frozenset[bytes]
+    ungated: tuple[Pattern, ...]
+
+    def candidates(self, page_words: set[bytes]) -> list[Pattern]:
+        """The patterns whose gate word is among `page_words` (and the ungated ones)."""
+        found = list(self.ungated)
+        for word in self.gate_words.intersection(page_words):
+            found += self.gated[word]
+        return found
+
+
+@lru_cache(maxsize=8)
+def html_index(techs: tuple[Technology, ...]) -> HtmlIndex:
+    """The HtmlIndex of `techs` (cached by the technologies' identity)."""
+    gated: dict[bytes, list[Pattern]] = {}
+    ungated: list[Pattern] = []
+    for tech in techs:
+        for pattern in tech.patterns.get("html", ()):
+            if pattern.words is not None and pattern.words.whole:
+                gated.setdefault(pattern.words.whole[0], []).append(pattern)
+            else:
+                ungated.append(pattern)
+    return HtmlIndex({w: tuple(ps) for w, ps in gated.items()}, frozenset(gated),
+                     tuple(ungated))
 
 
 def slugify(name: str) -> str:

@@ -8,6 +8,8 @@ hotel's "Book now" button do not reach the threshold on their own.
 from __future__ import annotations
 
 import re
+import sys
+from functools import lru_cache
 from typing import Any
 
 from core.result import Evidence, Signal, StepObservation
@@ -90,8 +92,8 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
     for kind, wanted in ctx.webshop_rules.markup_words.items():
         candidates = wanted & words
         if candidates and external is None:
-            external = "\n".join(link.href for link in page.links
-                                 if not ctx.is_same_site(link.href, link.host)).lower().encode()
+            external = "\n".join(link.href for link, own in zip(
+                page.links, ctx.same_site_links(page), strict=True) if not own).lower().encode()
         found = [w for w in candidates if low.count(w) > (external or b"").count(w)]
         if found:
             word = min(found)
@@ -133,18 +135,28 @@ def _decimal_stretches(text: str):
 def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     """First same-site link of each kind; a joined blob rules out most pages at once."""
     kw = ctx.keywords
-    own = [link for link in page.links if ctx.is_same_site(link.href, link.host)]
+    own = [link for link, same in zip(page.links, ctx.same_site_links(page), strict=True) if same]
     # somebody else's shop does not make this one a webshop: only `own` links count
     labels = [link.text if len(link.text) <= MAX_LABEL_CHARS else "" for link in own]
     paths = [_path_of(link.href) for link in own]
     label_blob, path_blob = "\n".join(labels), "\n".join(paths)
+    one_per_line = "\n" not in "".join(paths)  # else each path is searched on its own
     checks = (("cart_link", "cart", True), ("checkout_link", "checkout", True),
               ("add_to_cart_control", "add_to_cart", False), ("shop_link", "shop_link", False))
     for kind, category, by_url in checks:
         cat = kw.categories[category]
         url_regex = cat.url_regex if by_url else None
         in_urls = bool(url_regex and url_regex.search(path_blob))
-        if not in_urls and not cat.search(label_blob):
+        in_labels = cat.search(label_blob)
+        if not in_urls and not in_labels:
+            continue
+        if one_per_line:
+            first = _first_line(label_blob, in_labels)
+            if in_urls and url_regex is not None:  # as url_regex.search(path), path by path
+                first = min(first, _first_line(path_blob, _each_line(url_regex).search(path_blob)))
+            if first < len(own):
+                link = own[first]
+                yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
             continue
         for link, label, path in zip(own, labels, paths, strict=True):
             in_url = in_urls and url_regex is not None and url_regex.search(path)
@@ -152,10 +164,24 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
     cart_words = ctx.webshop_rules.markup_words["cart_markup"]
+    if cart_words.isdisjoint(NON_WORD.split(path_blob.lower().encode())):
+        return  # no path holds a cart word ("\n" separates words like any non-word byte)
     for link, path in zip(own, paths, strict=True):
         if not cart_words.isdisjoint(NON_WORD.split(path.lower().encode())):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
             break
+
+
+def _first_line(blob: str, match: re.Match[str] | None) -> int:
+    """Index of the line of `blob` ("\n"-joined) where `match` starts; a huge one for None."""
+    return blob.count("\n", 0, match.start()) if match else sys.maxsize
+
+
+@lru_cache(maxsize=16)
+def _each_line(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """`regex` with ^ and $ at every line: searching a "\n"-joined blob with it finds the
+    first line that `regex` alone finds (no match spans a "\n")."""
+    return re.compile(regex.pattern, regex.flags | re.MULTILINE)
 
 
 def _path_of(href: str) -> str:

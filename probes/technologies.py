@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from probes.document import ParsedPage
-from probes.fingerprints import Detection, Pattern, Technology
+from probes.fingerprints import Detection, Pattern, Technology, html_index
 
 COOKIE_NAME = re.compile(r"(?:^|[,;]\s*)([^=;,\s]+)=")
 SNIPPET_RADIUS = 60
 Blob = tuple[str, str]  # key ("links"...), lower-case text with one item a line
+HtmlHits = dict[int, re.Match[str]]  # id(pattern) -> its match in the raw HTML
 
 
 def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[Detection]:
@@ -19,8 +20,9 @@ def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[
     blobs = [("scriptSrc", page.scripts_blob), ("links", page.links_blob),
              ("url", (page.url or "").lower())]
     sources = {"meta": page.meta, "headers": page.headers, "cookies": dict.fromkeys(cookies, "")}
+    html_hits = _html_hits(page, tuple(techs.values()))
     for tech in techs.values():
-        detection = _detect_one(page, tech, sources, blobs)
+        detection = _detect_one(page, tech, sources, blobs, html_hits)
         if detection:
             found[tech.name] = detection
     for detection in list(found.values()):
@@ -32,10 +34,23 @@ def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[
     return sorted(found.values(), key=lambda d: -d.confidence)
 
 
+def _html_hits(page: ParsedPage, techs: tuple[Technology, ...]) -> HtmlHits:
+    """Every html pattern of `techs` that matches the page, with its match.
+
+    Only the patterns whose gate word the page holds are searched (fingerprints.HtmlIndex).
+    """
+    hits: HtmlHits = {}
+    for pattern in html_index(techs).candidates(page.words().words):
+        m = page.search_html(pattern)
+        if m:
+            hits[id(pattern)] = m
+    return hits
+
+
 def _detect_one(page: ParsedPage, tech: Technology, sources: dict[str, dict[str, str]],
-                blobs: list[Blob]) -> Detection | None:
+                blobs: list[Blob], html_hits: HtmlHits) -> Detection | None:
     total, first = 0, None
-    for where, pattern, snippet in _matches(page, tech, sources, blobs):
+    for where, pattern, snippet in _matches(page, tech, sources, blobs, html_hits):
         total += pattern.confidence
         first = first or (where, pattern, snippet)
     if not first or total <= 0:
@@ -46,13 +61,14 @@ def _detect_one(page: ParsedPage, tech: Technology, sources: dict[str, dict[str,
 
 
 def _matches(page: ParsedPage, tech: Technology, sources: dict[str, dict[str, str]],
-             blobs: list[Blob]):
+             blobs: list[Blob], html_hits: HtmlHits):
     """(where, pattern, snippet) of every pattern of `tech` that matches the page.
 
-    `sources`: the page's meta tags, headers and cookie names ({name: ""}), by key.
+    `sources`: the page's meta tags, headers and cookie names ({name: ""}), by key;
+    `html_hits`: the html patterns that match (see _html_hits).
     """
     for pattern in tech.patterns.get("html", ()):
-        m = page.search_html(pattern)
+        m = html_hits.get(id(pattern))
         if m:
             html = page.html
             yield "html", pattern, html[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]
