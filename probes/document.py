@@ -113,9 +113,12 @@ class ParsedPage:
             self._words = PageWords(self.lower_bytes())
         return self._words
 
-    def search_html(self, pattern: Pattern) -> re.Match[str] | None:
-        """`pattern` searched in the raw HTML, after its cheap word and literal checks."""
-        if not self.words().allow(pattern.words):
+    def search_html(self, pattern: Pattern, words_checked: bool = False) -> re.Match[str] | None:
+        """`pattern` searched in the raw HTML, after its cheap word and literal checks.
+
+        `words_checked`: the caller knows the page passes the pattern's word checks.
+        """
+        if not words_checked and not self.words().allow(pattern.words):
             return None
         low = self.lower_bytes()
         if pattern.literal_bytes and pattern.literal_bytes not in low:

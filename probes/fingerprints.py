@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from probes.words import WordCheck, word_check
+from probes.words import CombinedChecks, PageWords, WordCheck, word_check
 
 DEFAULT_FINGERPRINTS = Path(__file__).parent / "data" / "fingerprints.json"
 KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", "implies",
@@ -67,38 +67,26 @@ class Detection:
 
 @dataclass(frozen=True, slots=True)
 class HtmlIndex:
-    """Every html pattern of a technology set, filed under one word it needs.
+    """Every html pattern of a technology set, with their word checks combined.
 
-    `gated[word]`: the patterns that need `word` as a whole word of the page (the longest
-    of their whole words); `ungated`: the patterns with no whole word. One set
-    intersection with a page's words then leaves only the patterns worth checking.
+    One pass over a page's distinct words (words.CombinedChecks) tells which patterns'
+    word checks the page passes; only those are searched.
     """
 
-    gated: dict[bytes, tuple[Pattern, ...]]
-    gate_words: frozenset[bytes]
-    ungated: tuple[Pattern, ...]
+    patterns: tuple[Pattern, ...]
+    checks: CombinedChecks
 
-    def candidates(self, page_words: set[bytes]) -> list[Pattern]:
-        """The patterns whose gate word is among `page_words` (and the ungated ones)."""
-        found = list(self.ungated)
-        for word in self.gate_words.intersection(page_words):
-            found += self.gated[word]
-        return found
+    def candidates(self, page_words: PageWords) -> list[Pattern]:
+        """The patterns whose word checks `page_words` passes, in order."""
+        allowed = self.checks.allowed(page_words)
+        return [p for p, ok in zip(self.patterns, allowed, strict=True) if ok]
 
 
 @lru_cache(maxsize=8)
 def html_index(techs: tuple[Technology, ...]) -> HtmlIndex:
     """The HtmlIndex of `techs` (cached by the technologies' identity)."""
-    gated: dict[bytes, list[Pattern]] = {}
-    ungated: list[Pattern] = []
-    for tech in techs:
-        for pattern in tech.patterns.get("html", ()):
-            if pattern.words is not None and pattern.words.whole:
-                gated.setdefault(pattern.words.whole[0], []).append(pattern)
-            else:
-                ungated.append(pattern)
-    return HtmlIndex({w: tuple(ps) for w, ps in gated.items()}, frozenset(gated),
-                     tuple(ungated))
+    patterns = tuple(p for tech in techs for p in tech.patterns.get("html", ()))
+    return HtmlIndex(patterns, CombinedChecks([p.words for p in patterns]))
 
 
 def slugify(name: str) -> str:

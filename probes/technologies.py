@@ -37,11 +37,11 @@ def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[
 def _html_hits(page: ParsedPage, techs: tuple[Technology, ...]) -> HtmlHits:
     """Every html pattern of `techs` that matches the page, with its match.
 
-    Only the patterns whose gate word the page holds are searched (fingerprints.HtmlIndex).
+    Only the patterns whose word checks the page passes are searched (fingerprints.HtmlIndex).
     """
     hits: HtmlHits = {}
-    for pattern in html_index(techs).candidates(page.words().words):
-        m = page.search_html(pattern)
+    for pattern in html_index(techs).candidates(page.words()):
+        m = page.search_html(pattern, words_checked=True)
         if m:
             hits[id(pattern)] = m
     return hits

@@ -10,12 +10,20 @@ distinct words (a few KB) instead of the whole page. Sound: a check never
 rejects a page on which the regex matches (ASCII case folding; a regex's
 IGNORECASE also folds rare non-ASCII letters such as the Kelvin sign K, which
 the checks do not).
+
+Many checks at once (every html fingerprint): `CombinedChecks` answers them all with one
+Aho-Corasick pass (pyahocorasick) over the page's distinct words, the same answers as
+`PageWords.allow` one check at a time.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+
+import ahocorasick
 
 # Every byte outside [a-z0-9] becomes a separator; A-Z are lower-cased.
 WORD_BYTES = bytes(c + 32 if 65 <= c <= 90 else c if chr(c).isascii() and chr(c).isalnum()
@@ -54,6 +62,43 @@ def word_check(runs: list[str]) -> WordCheck | None:
     longest_first = lambda words: tuple(sorted(set(words), key=len, reverse=True))  # noqa: E731
     return WordCheck(longest_first(whole), longest_first(ends), longest_first(starts),
                      longest_first(inside))
+
+
+def check_keys(check: WordCheck | None) -> frozenset[str]:
+    """Texts that must all occur in `PageWords.joined()` for `check` to allow the page.
+
+    The joined words are "\\nw1\\nw2\\n": a whole word is "\\nword\\n", a word end "end\\n",
+    a word start "\\nstart", a part of a word the part itself.
+    """
+    if check is None:
+        return frozenset()
+    sep = SEP.decode()
+    return frozenset([f"{sep}{w.decode()}{sep}" for w in check.whole]
+                     + [f"{w.decode()}{sep}" for w in check.ends]
+                     + [f"{sep}{w.decode()}" for w in check.starts]
+                     + [w.decode() for w in check.inside])
+
+
+class CombinedChecks:
+    """Many WordChecks answered together by one Aho-Corasick pass over a page's words."""
+
+    __slots__ = ("_keys", "_automaton")
+
+    def __init__(self, checks: Sequence[WordCheck | None]) -> None:
+        self._keys = [check_keys(check) for check in checks]
+        every = frozenset[str]().union(*self._keys)
+        self._automaton = ahocorasick.Automaton() if every else None
+        if self._automaton is not None:
+            for key in sorted(every):
+                self._automaton.add_word(key, key)
+            self._automaton.make_automaton()
+
+    def allowed(self, words: PageWords) -> list[bool]:
+        """words.allow(check) of each check, in order."""
+        found: set[str] = set()
+        if self._automaton is not None:  # the joined words are ASCII: [a-z0-9] and SEP
+            found.update(map(itemgetter(1), self._automaton.iter(words.joined().decode("ascii"))))
+        return [keys <= found for keys in self._keys]
 
 
 class PageWords:

@@ -1,20 +1,21 @@
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from probes.document import parse_page
 from probes.fingerprints import (
     FingerprintError,
     build_technology,
+    html_index,
     load_fingerprints,
     parse_pattern,
     required_literal,
     required_runs,
 )
 from probes.technologies import detect_technologies
-from probes.words import PageWords, WordCheck, word_check
+from probes.words import CombinedChecks, PageWords, WordCheck, word_check
 
 REQUIRED = ["Shopify", "WooCommerce", "PrestaShop", "Magento 1", "Magento 2", "Lightspeed eCom",
             "Wix Stores", "Squarespace Commerce", "Shopware", "Ecwid", "Odoo", "CCV Shop",
@@ -132,3 +133,36 @@ def test_checked_search_equals_plain_search(html):
     for tech in load_fingerprints().values():
         for pattern in tech.patterns.get("html", ()):
             assert bool(page.search_html(pattern)) == bool(pattern.regex.search(page.html))
+
+
+RUNS = ["shop", "ify", "cart.js", "/cdn.", "mollie.com/", "x.shop.js", "ab", "b_c", "x", "com",
+        "js"]
+
+
+@given(st.lists(st.sampled_from(["shop", "shopify", "cart", "cartx", "js", "jsx", "ab", "abc",
+                                 "com", "b", "c", "mollie", "xmollie", "mollies", "ify", "cdn"]),
+                max_size=15),
+       st.lists(st.lists(st.sampled_from(RUNS), max_size=3), max_size=8))
+@example(["mollies", "com"], [["mollie.com/"]])  # "mollie" must end a word
+@example(["cart", "xjs"], [["cart.js"]])  # "js" must start one
+@example(["shopify", "js"], [["x.shop.js"]])  # "shop" must be one
+@settings(max_examples=300, deadline=None)
+def test_combined_checks_answer_as_each_check_alone(words, runs):
+    """One Aho-Corasick pass gives PageWords.allow's answer for every check."""
+    page = PageWords(" ".join(words).encode())
+    checks = [word_check(r) for r in runs]
+    assert CombinedChecks(checks).allowed(page) == [page.allow(c) for c in checks]
+
+
+def test_html_index_leaves_every_matching_pattern():
+    """The index's candidates hold every html pattern whose regex matches the page."""
+    techs = load_fingerprints()
+    index = html_index(tuple(techs.values()))
+    for html in ["<div class='shopify-section x'>", "xmage.cookies2 /skin/frontend/",
+                 "<img alt='Bancontact' src='/bancontact-logo.png'> ccvshop.be",
+                 "<link href='//CDN.Shopify.com/s.css'> wp-content/plugins/woocommerce/"]:
+        page = parse_page(html)
+        candidates = {id(p) for p in index.candidates(page.words())}
+        matching = [p for p in index.patterns if p.regex.search(html)]
+        assert matching and all(id(p) in candidates for p in matching), html
+        assert len(candidates) < len(index.patterns) // 4  # and rules most of them out
