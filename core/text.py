@@ -1,6 +1,7 @@
 """Text helpers shared by every package: accent folding and registrable domains.
 
     fold("  À  Propos ")                       -> "a propos"
+    may_contain_any(case_folded("Sur RENDEZ-VOUS"), ("sur rendez-vous",)) -> True
     registrable_domain("https://www.shop.be/x") -> "shop.be"
     shop_domain("https://www.facebook.com/x")   -> None   (a host shared by many shops)
 
@@ -19,6 +20,26 @@ from core.hosts import is_shared_domain
 
 #: tldextract with its bundled suffix list only (``suffix_list_urls=()``): never fetches.
 OFFLINE_EXTRACT = tldextract.TLDExtract(suffix_list_urls=())
+
+
+# Letters that Python's re.IGNORECASE matches to an ASCII letter but str.lower() keeps apart
+# (İ and ı with i, ſ with s; the Kelvin sign lowers to k by itself).
+IGNORECASE_TO_ASCII = {"\u0130": "i", "\u0131": "i", "\u017f": "s"}
+IGNORECASE_TABLE = str.maketrans(IGNORECASE_TO_ASCII)
+
+
+def case_folded(text: str) -> str:
+    """`text` lower-cased the way re.IGNORECASE compares ASCII letters (see may_contain_any)."""
+    if any(c in text for c in IGNORECASE_TO_ASCII):  # rare: translate() is slow on long text
+        text = text.translate(IGNORECASE_TABLE)
+    return text.lower()
+
+
+def may_contain_any(folded: str, words: tuple[str, ...]) -> bool:
+    """False only when no re.IGNORECASE regex of these lower-case ASCII `words` can match
+    the text that `folded` (case_folded) came from: a cheap check before a slow regex.
+    True when a word is not plain lower-case ASCII (no promise then)."""
+    return any(not (w.isascii() and w == w.lower()) or w in folded for w in words)
 
 
 def fold(text: str) -> str:

@@ -19,11 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from core.text import case_folded, may_contain_any
+
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
 DAYS_LOOKBACK = 90  # characters before a time range searched for its day (range)
 BARE_DASH_RANGE = re.compile(r"\d{1,2}\s*[-–—]\s*\d{1,2}")
 BARE_NUMBER = re.compile(r"\d+")
+# Every clock time ("10h00", "18:30") holds this; unlike `cell_times`, a fast regex to search.
+CLOCK_CORE = re.compile(r"\d\s?[h:.u]\s?[0-5]\d", re.IGNORECASE)
 LIST_KEYS = ("days", "day_joiners", "time_joiners", "closed_words", "service_words",
              "heading_words", "appointment_words")
 INT_KEYS = ("max_gap", "heading_window", "continuation_window")
@@ -45,11 +49,13 @@ class HoursFinder:
     closed: re.Pattern[str]  # a closing day ("fermé le dimanche", "Ruhetag: Montag")
     service: re.Pattern[str]
     continuation: int
+    appointment_words: tuple[str, ...] = ()  # every `appointment` match holds one of these
 
     def find(self, text: str) -> str | None:
         """The first hours of `text` that are not a service line's, or None."""
-        bad_until = -1
+        bad_until, any_range = -1, False
         for tr in self.time_range.finditer(text):
+            any_range = True
             if not _plausible(tr.group(0)):
                 continue
             start = self._start_of(text, tr.start())
@@ -60,13 +66,17 @@ class HoursFinder:
                 bad_until = tr.end() + self.continuation
                 continue
             return text[start:tr.end()]
-        found = self._day_cells(text) or self.appointment.search(text)
+        found = self._day_cells(text) or self._appointment(text)
         if found:
             return found.group(0)
-        closed = self.closed.search(text)
-        if closed and self.time_range.search(text):
-            return closed.group(0)
-        return None
+        closed = self.closed.search(text) if any_range else None  # needs hours somewhere
+        return closed.group(0) if closed else None
+
+    def _appointment(self, text: str) -> re.Match[str] | None:
+        """appointment.search(text); skipped when the text holds none of its words."""
+        if not may_contain_any(case_folded(text), self.appointment_words):
+            return None
+        return self.appointment.search(text)
 
     def _day_cells(self, text: str) -> re.Match[str] | None:
         """day_cells.search(text), tried only just before each pair of clock times.
@@ -74,6 +84,8 @@ class HoursFinder:
         Same leftmost match: days hold no digit, so a match's day cannot reach over an
         earlier pair. One character past the pair lets the final lookahead see it.
         """
+        if not CLOCK_CORE.search(text):
+            return None  # no clock time at all: no pair of them
         for pair in self.cell_times.finditer(text):
             found = self.day_cells.search(text, max(0, pair.start() - self.cell_reach),
                                           pair.end(1) + 1)
@@ -147,4 +159,5 @@ def _compile(data: dict) -> HoursFinder:
         closed=re.compile(rf"(?<!\w)(?:{_words(data['closed_words'])})\W{{1,6}}(?:\w+\W+)?"
                           rf"{day}", flags),
         service=re.compile(rf"(?<!\w)(?:{_words(data['service_words'])})(?!\w)", flags),
-        continuation=data["continuation_window"])
+        continuation=data["continuation_window"],
+        appointment_words=tuple(data["appointment_words"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,14 @@ from core.hosts import (
     load_host_lists,
     social_network,
 )
-from core.text import fold, listed_domain, registrable_domain, shop_domain
+from core.text import (
+    case_folded,
+    fold,
+    listed_domain,
+    may_contain_any,
+    registrable_domain,
+    shop_domain,
+)
 
 
 @pytest.mark.parametrize(("text", "folded"), [
@@ -60,3 +68,22 @@ def test_host_list_file_is_checked(tmp_path: Path) -> None:
                    '[shared]\ndomains = ["wix.com"]\n', "utf-8")
     with pytest.raises(HostListError, match="not_crawled"):
         load_host_lists(bad)
+
+
+def test_case_folded_is_a_sound_check_before_an_ignorecase_regex():
+    """Every character re.IGNORECASE takes for an ASCII letter folds to that letter."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    for code in range(0x110000):
+        char = chr(code)
+        if letter.fullmatch(char):
+            folded = case_folded(char)
+            assert folded in "abcdefghijklmnopqrstuvwxyz" and re.fullmatch(folded, char, re.I), \
+                hex(code)
+
+
+def test_may_contain_any():
+    text = "Ouvert UNIQUEMENT SUR RENDEZ-VOUS, fermé le lundi; İnfo ſur rendez-vous"
+    assert may_contain_any(case_folded(text), ("sur rendez-vous",))
+    assert may_contain_any(case_folded("nach Vereinbarung"), ("by appointment", "nach vereinbarung"))
+    assert not may_contain_any(case_folded("Horaires : lundi 9h-18h"), ("sur rendez-vous",))
+    assert may_contain_any("", ("Not lower case",))  # no promise for such words
