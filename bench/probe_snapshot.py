@@ -5,7 +5,8 @@ Usage:
   python bench/probe_snapshot.py --check /tmp/probes-before.json  # after it: exit 1 on a diff
 
 Pages: ../shared/corpus/pages (with their provenance address, decoded as the crawler
-decodes them), ../shared/samples/pages and fixtures/probe_pages. Per page it records the
+decodes them), ../shared/samples/pages, fixtures/probe_pages and the first shops' pages of
+the scan benchmark's synthetic farm (bench/synthetic_farm.py, long texts). Per page it records the
 whole probe report (status, reason, every signal's value, confidence, evidence and error),
 the webshop evidence kinds and platform candidate the evaluation reads, and a digest of the
 shared parse (title, lang, meta, links, controls, forms, scripts, schema, visible text) that
@@ -24,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.synthetic_farm import NAV, render_page, shop_host  # noqa: E402
 from fixtures.corpus import CORPUS_PAGES, SAMPLES_PAGES, provenance_urls  # noqa: E402
 from probes import artifacts_for_html, run_probes  # noqa: E402
 from probes.context import ProbeContext  # noqa: E402
@@ -35,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_PAGES = ROOT / "fixtures" / "probe_pages"
 FIXTURE_URL = "https://example.test/"
 MAX_DIFFS_SHOWN = 20
+FARM_SHOPS = 4  # synthetic shops whose every page is judged
 
 
 def page_digest(page: ParsedPage) -> str:
@@ -76,8 +79,13 @@ def pages_to_judge() -> list[tuple[str, Path, str | None]]:
 
 
 def snapshot() -> dict[str, Any]:
-    return {key: page_output(decode_html(path.read_bytes(), None), url)
-            for key, path, url in pages_to_judge()}
+    found = {key: page_output(decode_html(path.read_bytes(), None), url)
+             for key, path, url in pages_to_judge()}
+    for shop in range(FARM_SHOPS):
+        for _, path in [("home", "/"), *NAV]:
+            html = render_page(shop, path).decode("utf-8")
+            found[f"farm/{shop}{path}"] = page_output(html, f"http://{shop_host(shop)}{path}")
+    return found
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
