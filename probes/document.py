@@ -266,9 +266,13 @@ def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
 def parsed_page_of(page: FetchedPage) -> ParsedPage:
     """The shared parse of a FetchedPage: made on first use, reused by crawler and probes.
 
-    A page whose html was replaced (rendered) since it was parsed is parsed again.
+    A page whose html was replaced (rendered) since it was parsed is parsed again, unless
+    the new html is the same text (a render that changed nothing).
     """
     doc = page.parsed
+    if isinstance(doc, ParsedPage) and doc.source is not page.html \
+            and doc.source == page.html and doc.url == (page.final_url or page.url):
+        doc.source = page.html  # rendered into the very same text: the parse still holds
     if not isinstance(doc, ParsedPage) or doc.source is not page.html:
         doc = parse_page(page.html or "", page.final_url or page.url, page.headers, page.role)
         page.parsed = doc

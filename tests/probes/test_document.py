@@ -5,12 +5,14 @@ from urllib.parse import urljoin
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from core.artifacts import FetchedPage
 from probes.document import (
     DEPTH_CHECK_MIN_TAGS,
     MAX_NESTING_DEPTH,
     NON_NESTING_TAGS,
     cut_too_deep,
     parse_page,
+    parsed_page_of,
 )
 from probes.structured_data import parse_jsonld_blocks, schema_type_name
 
@@ -151,3 +153,15 @@ def test_links_are_made_absolute_as_urljoin_makes_them(base, href):
     assert page.script_srcs == [expected]
     if not href.startswith("/"):  # site-relative links have their own fast path
         assert [link.href for link in page.links] == [expected]
+
+
+def test_a_render_that_changed_nothing_keeps_the_parse():
+    html = "<html><body><a href='/cart'>Panier</a><p>Ouvert lundi 9h-18h</p></body></html>"
+    page = FetchedPage(url="https://shop.be/", final_url="https://shop.be/", status=200,
+                       headers={}, html=html, role="home")
+    first = parsed_page_of(page)
+    page.html = "".join(list(html))  # the rendered DOM, serialised: equal text, a new string
+    assert page.html is not html and parsed_page_of(page) is first
+    page.html = html.replace("Panier", "Winkelwagen")  # the render changed the page
+    again = parsed_page_of(page)
+    assert again is not first and again.links[0].text == "Winkelwagen"
