@@ -1,9 +1,10 @@
 """Micro-benchmark: CPU time of all probes (parse once + five steps) per page, by stage.
 
-Usage: python bench/bench_probes.py [DIR ...] [--repeat N] [--limit N]
+Usage: python bench/bench_probes.py [DIR ...] [--repeat N] [--limit N] [--farm SHOPS]
 Default: ../shared/corpus/pages (all 680 pages, each with the address it was saved from and
 decoded as the crawler decodes it) when present, else fixtures/probe_pages. The issue's budget
-is a median of 5 ms per page on the corpus.
+is a median of 5 ms per page on the corpus. --farm N: instead, the 7 pages of each of the
+first N shops of the scan benchmark's synthetic farm (bench/synthetic_farm.py, 20-300 KB).
 
 Per page, the fastest of N fresh runs (a new parse each time) is kept. Prints the median and
 p90 CPU milliseconds per page and, per stage, the median and the mean:
@@ -32,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
+from bench.synthetic_farm import NAV, render_page, shop_host  # noqa: E402
 from fixtures.corpus import CORPUS_PAGES, provenance_urls  # noqa: E402
 from probes import accessibility, artifacts_for_html, run_probes  # noqa: E402
 from probes._runner import STEP_MODULES  # noqa: E402
@@ -91,8 +93,18 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1] if len(values) >= 2 else values[0]
 
 
-def bench_folder(folder: Path, repeat: int, limit: int | None) -> None:
-    runs = [bench_page(html, url, repeat) for html, url in pages_of(folder, limit)]
+def farm_pages(shops: int) -> list[tuple[str, str | None]]:
+    """(html, address) of every page of the synthetic farm's first `shops` shops."""
+    return [(render_page(shop, path).decode("utf-8"), f"http://{shop_host(shop)}{path}")
+            for shop in range(shops) for path in dict.fromkeys(["/", *(p for _, p in NAV)])]
+
+
+def bench_folder(folder: Path | str, repeat: int, limit: int | None,
+                 pages: list[tuple[str, str | None]] | None = None) -> None:
+    if pages is None:
+        assert isinstance(folder, Path)
+        pages = pages_of(folder, limit)
+    runs = [bench_page(html, url, repeat) for html, url in pages]
     if not runs:
         print(f"{folder}: no pages")
         return
@@ -115,7 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dirs", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each folder")
+    parser.add_argument("--farm", type=int, default=0, metavar="SHOPS",
+                        help="bench the synthetic farm's pages of this many shops instead")
     args = parser.parse_args(argv)
+    if args.farm:
+        bench_folder(f"synthetic farm, {args.farm} shops", args.repeat, None,
+                     farm_pages(args.farm))
+        return 0
     default = CORPUS_PAGES if CORPUS_PAGES.is_dir() else FIXTURE_PAGES
     for folder in args.dirs or [default]:
         bench_folder(folder, args.repeat, args.limit)
