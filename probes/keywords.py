@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
+
 KEYWORDS_DIR = Path(__file__).parent / "data" / "keywords"
 LANGUAGES = ("fr", "nl", "de", "en", "it")
 CATEGORIES = ("cart", "checkout", "add_to_cart", "shop_link", "pickup", "local_delivery",
@@ -68,6 +70,7 @@ class Keywords:
     stopwords: dict[str, frozenset[str]]  # language -> words
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
     text_starts: re.Pattern[str] | None = None  # where any of those terms starts (one trie)
+    text_terms: Any = None  # the same terms in one Aho-Corasick automaton (value: length)
 
     def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
         """One pass over `text` for every category of TEXT_CATEGORIES."""
@@ -91,10 +94,18 @@ class Keywords:
         return hits
 
     def _text_matches(self, lower: str):
-        """Same matches as text_regex.finditer(lower), faster: the one-trie regex finds
-        where a term starts, the per-category regex is tried only there."""
+        """Same matches as text_regex.finditer(lower), faster: one Aho-Corasick pass (or the
+        one-trie regex) finds where a term starts, the per-category regex is tried only there
+        (it checks the word boundaries); a match skips the candidates it covers."""
         regex = self.text_regex
         if regex is None:
+            return
+        if self.text_terms is not None:  # every place a term occurs, in one pass
+            pos = 0
+            for start in sorted({end - size + 1 for end, size in self.text_terms.iter(lower)}):
+                if start >= pos and (m := regex.match(lower, start)):
+                    yield m
+                    pos = m.end()
             return
         if self.text_starts is None:
             yield from regex.finditer(lower)
@@ -172,8 +183,18 @@ def load_keywords(directory: str | None = None) -> Keywords:
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
                         _url_regex(urls[c]), term_starts(terms[c]))
             for c in CATEGORIES if terms[c]}
-    starts = trie_pattern([t for c in TEXT_CATEGORIES for t in cats[c].terms])
-    return Keywords(cats, stopwords, _text_regex(cats), re.compile(r"(?<!\w)" + starts))
+    text_terms = [t for c in TEXT_CATEGORIES for t in cats[c].terms]
+    return Keywords(cats, stopwords, _text_regex(cats),
+                    re.compile(r"(?<!\w)" + trie_pattern(text_terms)), term_automaton(text_terms))
+
+
+def term_automaton(terms: list[str]) -> Any:
+    """An Aho-Corasick automaton of `terms` (lower case); each term's value is its length."""
+    automaton = ahocorasick.Automaton()
+    for term in set(terms):
+        automaton.add_word(term, len(term))
+    automaton.make_automaton()
+    return automaton
 
 
 def _text_regex(cats: dict[str, Category]) -> re.Pattern[str]:

@@ -1,7 +1,7 @@
 import shutil
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from probes.keywords import KEYWORDS_DIR, KeywordError, load_keywords
@@ -76,3 +76,22 @@ def test_category_search_equals_its_regex_search(text):
     for category in load_keywords().categories.values():
         fast, full = category.search(text), category.regex.search(text)
         assert (fast and fast.span()) == (full and full.span())
+
+
+TEXT_PIECES = ["retrait en magasin", "afhalen", "afhalen in de winkel", "winkel", "click & collect",
+               "collect", "collection", "livraison à domicile", "livraison", "rue", "rue de fer",
+               "openingsuren", " ", " ", ", ", "x", "é", "-", "lundi", "9h-18h", "straat",
+               "bestellen en afhalen", "gratis afhalen", "parcel locker", "locker", "open monday"]
+
+
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=25).map("".join))
+@example("gratis afhalen")  # "afhalen" inside a longer term: not a second match
+@settings(max_examples=300, deadline=None)
+def test_text_scan_finds_what_the_one_regex_finds(text):
+    """The Aho-Corasick candidates give the same matches as text_regex.finditer."""
+    kw = load_keywords()
+    assert kw.text_regex is not None
+    lower = text.lower()
+    fast = [(m.start(), m.end(), m.lastgroup) for m in kw._text_matches(lower)]
+    plain = [(m.start(), m.end(), m.lastgroup) for m in kw.text_regex.finditer(lower)]
+    assert fast == plain
