@@ -1,9 +1,11 @@
+import re
 import shutil
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from core.text import case_folded
 from probes.keywords import KEYWORDS_DIR, KeywordError, load_keywords
 
 
@@ -95,3 +97,31 @@ def test_text_scan_finds_what_the_one_regex_finds(text):
     fast = [(m.start(), m.end(), m.lastgroup) for m in kw._text_matches(lower)]
     plain = [(m.start(), m.end(), m.lastgroup) for m in kw.text_regex.finditer(lower)]
     assert fast == plain
+
+
+def test_case_folding_finds_every_ignorecase_match_of_the_terms():
+    """Category.search looks for terms in case_folded(text): every character re.IGNORECASE
+    takes for a letter of a term must fold to that letter (and no two term letters match)."""
+    kw = load_keywords()
+    letters = sorted({ch for cat in kw.categories.values() for t in cat.terms for ch in t})
+    for a in letters:
+        for b in letters:
+            assert a == b or not re.fullmatch(re.escape(a), b, re.IGNORECASE), (a, b)
+    any_letter = re.compile("[" + "".join(map(re.escape, letters)) + "]", re.IGNORECASE)
+    for code in range(0x110000):
+        char = chr(code)
+        if any_letter.fullmatch(char):
+            folded = case_folded(char)
+            assert folded in letters and re.fullmatch(re.escape(folded), char, re.I), hex(code)
+
+
+LABELS = ["Panier", "PANIER (2)", "Mon panier", "Winkelwagen", "Warenkorb", "Cart", "Checkout",
+          "Add to cart", "In winkelmand", "Boutique", "Shop", "İ", "ſhop", "Kart", "\n", " "]
+
+
+@given(st.lists(st.sampled_from(LABELS), max_size=12).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_category_search_equals_its_regex(text):
+    for cat in load_keywords().categories.values():
+        fast, plain = cat.search(text), cat.regex.search(text)
+        assert (fast and (fast.start(), fast.end())) == (plain and (plain.start(), plain.end()))
