@@ -141,3 +141,26 @@ def test_unreadable_file_is_a_one_line_input_error(tmp_path: Path) -> None:
     path.write_text('{"not": "osm"}', "utf-8")
     with pytest.raises(OsmFileError, match="x.json"):
         load_ecosystem_file(path, "X")
+
+
+def _way(*corners: tuple[float, float]) -> dict[str, object]:
+    return {"type": "way", "geometry": [{"lat": lat, "lon": lon} for lat, lon in corners]}
+
+
+def test_a_multipolygon_split_across_ways_gets_its_area() -> None:
+    """OSM splits long boundaries into several ways; they are joined in either direction."""
+    a, b, c, d = (50.30, 4.90), (50.30, 4.92), (50.31, 4.92), (50.31, 4.90)
+    h1, h2, h3, h4 = (50.302, 4.905), (50.302, 4.910), (50.305, 4.910), (50.305, 4.905)
+    members = [
+        {**_way(a, b, c), "role": "outer"},
+        {**_way(a, d), "role": "outer"},  # reversed: runs d -> a in the ring
+        {**_way(c, d), "role": "outer"},
+        {**_way(h1, h2, h3, h4, h1), "role": "inner"},
+        {**_way((50.4, 4.8), (50.41, 4.8)), "role": "outer"},  # a piece that never closes
+    ]
+    relation = {"type": "relation", "id": 7, "members": members,
+                "tags": {"type": "multipolygon", "landuse": "industrial", "name": "Zoning"}}
+    eco = ecosystem_from_elements([relation], "Testville")
+    zoning = by_name(eco, "catchment_area")["Zoning"]
+    expected = box_area_m2(50.30, 4.90, 50.31, 4.92) - box_area_m2(50.302, 4.905, 50.305, 4.910)
+    assert zoning.area_m2 == pytest.approx(expected, rel=0.002)
