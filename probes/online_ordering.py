@@ -230,7 +230,17 @@ def _slugs(ctx: ProbeContext, role: str) -> Signal:
 
 
 def payment_methods(ctx: ProbeContext) -> Signal:
-    return _slugs(ctx, "payment")
+    """Online payment providers; counter-payment logos (Bancontact…) only on a webshop.
+
+    A Bancontact or Payconiq logo is as often the sign at a friterie's counter as a checkout
+    option, so it is neither webshop evidence nor, without a webshop, an online payment.
+    """
+    online = _slugs(ctx, "payment")
+    if not webshop(ctx).value:
+        return online
+    counter = _slugs(ctx, "counter_payment")
+    slugs = sorted(set(online.value) | set(counter.value))
+    return Signal(slugs, 1.0, online.evidence + counter.evidence)
 
 
 def marketplaces(ctx: ProbeContext) -> Signal:
