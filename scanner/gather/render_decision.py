@@ -2,10 +2,11 @@
 
     need = needs_rendering(html)      # RenderNeed(needed=True, reason="empty app root #root")
 
-Signs, tunable in ``scanner/gather/data/render_markers.toml``: very little visible text together with
-an empty app root (``<div id="root"></div>``, ``#app``, ``#__next``…), a site-builder or shop
-platform marker (Wix ``SITE_CONTAINER`` / parastorage…, Lightspeed, Squarespace; any case), a
-``<noscript>`` "enable JavaScript" warning, or many scripts; or almost no visible text at all.
+Signs, tunable in ``scanner/gather/data/render_markers.toml``: very little visible text
+together with an empty app root (``<div id="root"></div>``, ``#app``, ``#__next``…), a
+site-builder or shop-platform marker (Wix ``SITE_CONTAINER`` / parastorage…, Lightspeed,
+Squarespace; any case), a ``<noscript>`` "enable JavaScript" warning, or many scripts; or
+almost no visible text at all.
 """
 
 from __future__ import annotations
