@@ -87,8 +87,11 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
     """Shop words in the raw markup (class names, ids, URLs): any language."""
     words, low = page.words().words, page.lower_bytes()
     external: bytes | None = None  # somebody else's shop links do not count
+    unless = ctx.webshop_rules.markup_unless  # e.g. "checkout" beside "checkin": a hotel stay
     for kind, wanted in ctx.webshop_rules.markup_words.items():
         candidates = wanted & words
+        if candidates and not unless.get(kind, frozenset()).isdisjoint(words):
+            continue
         if candidates and external is None:
             external = "\n".join(link.href for link in page.links
                                  if not ctx.is_same_site(link.href, link.host)).lower().encode()
