@@ -26,7 +26,7 @@ COUNT_KINDS = {  # counts key -> map kind
     "car_park_capacity": "car_park", "bicycle_parking": "bicycle_parking",
     "charging_stations": "charging_station", "pedestrian_streets": "pedestrian_street",
     "marketplaces": "marketplace", "attractions": "attraction",
-    "catchment_areas": "catchment_area", "wifi": "wifi",
+    "catchment_areas": "catchment_area", "schools": "school", "wifi": "wifi",
 }
 
 

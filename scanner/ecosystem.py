@@ -14,7 +14,6 @@ and findings phrased as strengths and weak links (keys translated by output/i18n
 from __future__ import annotations
 
 import logging
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +26,7 @@ from core.http import HttpContext
 from core.shop import Shop
 from sources.commune import find_in_list, resolve_commune
 from sources.ecosystem import Ecosystem, fetch_ecosystem, load_ecosystem_file
-from sources.ecosystem_access import accessibility_of, nearest_m
+from sources.ecosystem_access import accessibility_of, load_metre_settings, nearest_m
 from sources.ecosystem_rules import RULES_FILE
 from sources.overpass import OverpassError
 
@@ -45,14 +44,7 @@ class SummarySettings:
 
 @cache
 def load_summary_settings(path: Path = RULES_FILE) -> SummarySettings:
-    table = tomllib.loads(path.read_text("utf-8")).get("summary", {})
-    values = {}
-    for key in SummarySettings.__dataclass_fields__:
-        value = table.get(key)
-        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{path.name}: [summary] {key} must be a positive number of metres")
-        values[key] = float(value)
-    return SummarySettings(**values)
+    return load_metre_settings(path, "summary", SummarySettings)
 
 
 async def gather_ecosystem(commune: str, http_ctx: HttpContext,

@@ -30,6 +30,7 @@ from core.http import HttpContext
 from sources.commune import Commune
 from sources.ecosystem_geometry import (
     Point,
+    assemble_rings,
     distance_to_bbox_m,
     largest_ring_centroid,
     mean_point,
@@ -200,9 +201,9 @@ def _element_shapes(element: Mapping[str, Any]
     inners: list[list[Point]] = []
     members = element.get("members")
     for member in members if isinstance(members, list) else []:
-        ring = _points(member.get("geometry")) if isinstance(member, dict) else []
-        if len(ring) >= 4 and ring[0] == ring[-1]:  # only closed member ways make a ring
-            (inners if member.get("role") == "inner" else outers).append(ring)
+        way = _points(member.get("geometry")) if isinstance(member, dict) else []
+        (inners if member.get("role") == "inner" else outers).append(way)
+    outers, inners = assemble_rings(outers), assemble_rings(inners)
     return outers, inners, [p for ring in outers for p in ring]
 
 

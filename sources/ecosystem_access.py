@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from core.artifacts import AccessibilityArtifact
 from core.geo import haversine_m
@@ -26,6 +27,7 @@ from sources.ecosystem_rules import RULES_FILE
 
 NO_COORDINATES = "commerce sans coordonnées"
 COLLECTION_KINDS = ("parcel_locker", "postal_point")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,16 +36,21 @@ class AccessSettings:
     attraction_radius_m: float = 500.0
 
 
-@cache
-def load_access_settings(path: Path = RULES_FILE) -> AccessSettings:
-    table = tomllib.loads(path.read_text("utf-8")).get("access", {})
+def load_metre_settings(path: Path, section: str, kind: type[T]) -> T:
+    """A dataclass of distances from ``[section]`` of a rules file: each a positive number."""
+    table = tomllib.loads(path.read_text("utf-8")).get(section, {})
     values = {}
-    for key in AccessSettings.__dataclass_fields__:
+    for key in kind.__dataclass_fields__:  # type: ignore[attr-defined]
         value = table.get(key)
         if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{path.name}: [access] {key} must be a positive number of metres")
+            raise ValueError(f"{path.name}: [{section}] {key} must be a positive number of metres")
         values[key] = float(value)
-    return AccessSettings(**values)
+    return kind(**values)
+
+
+@cache
+def load_access_settings(path: Path = RULES_FILE) -> AccessSettings:
+    return load_metre_settings(path, "access", AccessSettings)
 
 
 def nearest_m(lat: float, lon: float, features: list[Feature]) -> float | None:

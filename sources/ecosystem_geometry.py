@@ -119,3 +119,31 @@ def distance_to_bbox_m(point: Point, bbox: tuple[float, float, float, float]) ->
     nearest = (min(max(point[0], south), north), min(max(point[1], west), east))
     project = _projector(*point)
     return math.hypot(*project(nearest))
+
+
+def assemble_rings(ways: Sequence[Sequence[Point]]) -> list[list[Point]]:
+    """Closed rings from a multipolygon's member ways: a closed way is a ring; open ways are
+    joined end to end (either direction), as OSM splits a long boundary into several ways.
+    Pieces that never close are dropped (an incomplete download)."""
+    rings = [list(way) for way in ways if len(way) >= 4 and way[0] == way[-1]]
+    pieces = [list(way) for way in ways if len(way) >= 2 and way[0] != way[-1]]
+    while pieces:
+        ring = pieces.pop()
+        while ring[0] != ring[-1]:
+            joined = _take_next(ring[-1], pieces)
+            if joined is None:
+                break
+            ring += joined[1:]
+        if ring[0] == ring[-1] and len(ring) >= 4:
+            rings.append(ring)
+    return rings
+
+
+def _take_next(end: Point, pieces: list[list[Point]]) -> list[Point] | None:
+    for index, piece in enumerate(pieces):
+        if piece[0] == end:
+            return pieces.pop(index)
+        if piece[-1] == end:
+            return pieces.pop(index)[::-1]
+    return None
+

@@ -26,6 +26,7 @@ COUNT_LABELS = {
     "bicycle_parking": "parkings vélo", "charging_stations": "bornes de recharge",
     "pedestrian_streets": "rues piétonnes", "marketplaces": "marchés",
     "attractions": "attractions touristiques", "catchment_areas": "zones d'activité",
+    "schools": "écoles et hautes écoles",
     "wifi": "Wi-Fi public",
 }
 

@@ -73,6 +73,7 @@ def install_french() -> None:
             module.ngettext = translate_plural  # type: ignore[attr-defined]
     _wrap_rich_error()
     _wrap_parameter_help()
+    _wrap_usage_prefix()
     for name in RICH_CONSTANTS:
         english = getattr(typer.rich_utils, name, None)
         if isinstance(english, str):
@@ -107,6 +108,25 @@ def _wrap_parameter_help() -> None:
 
     parameter_help._french = True  # type: ignore[attr-defined]
     typer.rich_utils._get_parameter_help = parameter_help
+
+
+def _wrap_usage_prefix() -> None:
+    """typer's click writes a literal "Usage: " when no prefix is given (no gettext there)."""
+    for name in ("click.formatting", "typer._click.formatting"):
+        try:
+            formatter = importlib.import_module(name).HelpFormatter
+        except ImportError:  # an older typer without its own click
+            continue
+        original = formatter.write_usage
+        if getattr(original, "_french", False):
+            continue
+
+        def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None,
+                        _original: Any = original) -> None:
+            _original(self, prog, args, prefix if prefix is not None else translate("Usage:") + " ")
+
+        write_usage._french = True  # type: ignore[attr-defined]
+        formatter.write_usage = write_usage
 
 
 def _texts_modules() -> Iterator[ModuleType]:

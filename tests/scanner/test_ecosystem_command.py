@@ -13,7 +13,7 @@ from scanner.cli import app
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "sources"
 COUNT_KEYS = {"parcel_lockers", "postal_points", "car_parks", "car_park_capacity",
               "bicycle_parking", "charging_stations", "pedestrian_streets", "marketplaces",
-              "attractions", "catchment_areas", "wifi"}
+              "attractions", "catchment_areas", "schools", "wifi"}
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -46,6 +46,7 @@ def test_saved_answer_is_counted_exactly(name: str) -> None:
     kinds = [f["kind"] for f in data["features"]]
     assert data["counts"]["parcel_lockers"] == kinds.count("parcel_locker")
     assert data["counts"]["car_parks"] == kinds.count("car_park")
+    assert data["counts"]["schools"] == kinds.count("school")
 
 
 def test_plain_text_says_none_mapped_not_none(tmp_path: Path) -> None:

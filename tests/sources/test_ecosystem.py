@@ -19,7 +19,7 @@ FIXTURES = ROOT / "fixtures" / "sources"
 R = 6_371_000.0
 COUNT_KEYS = ["parcel_lockers", "postal_points", "car_parks", "car_park_capacity",
               "bicycle_parking", "charging_stations", "pedestrian_streets", "marketplaces",
-              "attractions", "catchment_areas", "wifi"]
+              "attractions", "catchment_areas", "schools", "wifi"]
 
 
 def box_area_m2(south: float, west: float, north: float, east: float) -> float:
@@ -42,6 +42,7 @@ def test_overpass_json_answer_counts_each_kind_by_its_tags() -> None:
         "bicycle_parking": 1, "charging_stations": 1, "pedestrian_streets": 1,
         "marketplaces": 1, "attractions": 2,  # museum + tourist office, not the hotel
         "catchment_areas": 3,  # named only: the unnamed industrial way is left out
+        "schools": 0,  # none mapped: counted as 0, not left out
         "wifi": 1,  # the library; the café's Wi-Fi is not public
     }
     assert eco.population == 2500
@@ -79,8 +80,8 @@ def test_overpass_turbo_geojson_export_is_read_the_same_way() -> None:
     counts = eco.counts()
     assert counts["car_parks"] == 1 and counts["car_park_capacity"] == 30  # polygon + point once
     assert counts["parcel_lockers"] == 1 and counts["pedestrian_streets"] == 1
-    assert counts["catchment_areas"] == 1
-    assert sum(counts.values()) == 1 + 30 + 1 + 1 + 1
+    assert counts["catchment_areas"] == 1 and counts["schools"] == 1
+    assert sum(counts.values()) == 1 + 30 + 1 + 1 + 1 + 1
     assert [f.name for f in eco.of_kind("school")] == ["École Communale"]
     park = eco.of_kind("car_park")[0]
     assert (park.lat, park.lon) == (pytest.approx(50.4002, abs=1e-6),
@@ -95,8 +96,9 @@ def test_overpass_turbo_geojson_export_is_read_the_same_way() -> None:
 
 def test_real_export_without_ecosystem_counts_zero_not_absence() -> None:
     eco = load_ecosystem_file(FIXTURES / "tintigny_2018.geojson", "Tintigny")
-    assert set(eco.counts().values()) == {0}
-    assert len(eco.of_kind("school")) == 10  # the real schools are there
+    counts = eco.counts()
+    assert counts.pop("schools") == len(eco.of_kind("school")) == 10  # the real schools
+    assert set(counts.values()) == {0}
 
 
 def test_demo_commune_through_the_fake_overpass() -> None:
@@ -107,7 +109,7 @@ def test_demo_commune_through_the_fake_overpass() -> None:
     assert eco.counts() == {
         "parcel_lockers": 2, "postal_points": 2, "car_parks": 4, "car_park_capacity": 185,
         "bicycle_parking": 2, "charging_stations": 1, "pedestrian_streets": 3,
-        "marketplaces": 1, "attractions": 4, "catchment_areas": 3, "wifi": 3}
+        "marketplaces": 1, "attractions": 4, "catchment_areas": 3, "schools": 2, "wifi": 3}
     outside = {f.name for f in eco.of_kind("catchment_area") if f.outside}
     assert outside == {"Parc d'activités de la Sucrerie", "Zone commerciale du Long Pré"}
     assert eco.population == 8420
@@ -139,3 +141,26 @@ def test_unreadable_file_is_a_one_line_input_error(tmp_path: Path) -> None:
     path.write_text('{"not": "osm"}', "utf-8")
     with pytest.raises(OsmFileError, match="x.json"):
         load_ecosystem_file(path, "X")
+
+
+def _way(*corners: tuple[float, float]) -> dict[str, object]:
+    return {"type": "way", "geometry": [{"lat": lat, "lon": lon} for lat, lon in corners]}
+
+
+def test_a_multipolygon_split_across_ways_gets_its_area() -> None:
+    """OSM splits long boundaries into several ways; they are joined in either direction."""
+    a, b, c, d = (50.30, 4.90), (50.30, 4.92), (50.31, 4.92), (50.31, 4.90)
+    h1, h2, h3, h4 = (50.302, 4.905), (50.302, 4.910), (50.305, 4.910), (50.305, 4.905)
+    members = [
+        {**_way(a, b, c), "role": "outer"},
+        {**_way(a, d), "role": "outer"},  # reversed: runs d -> a in the ring
+        {**_way(c, d), "role": "outer"},
+        {**_way(h1, h2, h3, h4, h1), "role": "inner"},
+        {**_way((50.4, 4.8), (50.41, 4.8)), "role": "outer"},  # a piece that never closes
+    ]
+    relation = {"type": "relation", "id": 7, "members": members,
+                "tags": {"type": "multipolygon", "landuse": "industrial", "name": "Zoning"}}
+    eco = ecosystem_from_elements([relation], "Testville")
+    zoning = by_name(eco, "catchment_area")["Zoning"]
+    expected = box_area_m2(50.30, 4.90, 50.31, 4.92) - box_area_m2(50.302, 4.905, 50.305, 4.910)
+    assert zoning.area_m2 == pytest.approx(expected, rel=0.002)
