@@ -52,6 +52,7 @@ class Category:
     url_regex: re.Pattern[str] | None = None  # a fragment that ends a path segment
     starts: re.Pattern[str] | None = None  # where a term starts (one trie, no word-end check)
     automaton: Any = None  # the terms in one Aho-Corasick automaton (value: length)
+    url_tokens: Any = None  # the url fragments (as in url_regex) in one automaton
 
     def search(self, text: str) -> re.Match[str] | None:
         """Same as regex.search(text), faster on long texts: one Aho-Corasick pass over the
@@ -65,6 +66,25 @@ class Category:
                             None)
         if self.starts is None:
             return self.regex.search(text)
+        return self._search_from_starts(text)
+
+    def url_search(self, text: str, each_line: bool = False) -> re.Match[str] | None:
+        """url_regex.search(text) (with each_line: as if ^ and $ held at every line too),
+        the regex tried only where a fragment occurs in the case-folded text, or just before."""
+        if self.url_regex is None:
+            return None
+        regex = _each_line(self.url_regex) if each_line else self.url_regex
+        folded = case_folded(text)
+        if self.url_tokens is None or len(folded) != len(text):
+            return regex.search(text)
+        starts: set[int] = set()
+        for end, size in self.url_tokens.iter(folded):  # a match starts at [/_-] or a line start
+            starts.update((end - size, end - size + 1))
+        starts.discard(-1)
+        return next(filter(None, (regex.match(text, at) for at in sorted(starts))), None)
+
+    def _search_from_starts(self, text: str) -> re.Match[str] | None:
+        assert self.starts is not None
         pos = 0
         while (start := self.starts.search(text, pos)) is not None:
             m = self.regex.match(text, start.start())
@@ -191,7 +211,8 @@ def load_keywords(directory: str | None = None) -> Keywords:
             urls[name] += _strings(table, "url", f"{lang}.{name}", required=False)
     cats = {c: Category(c, terms[c], alternation(terms[c]),
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
-                        _url_regex(urls[c]), term_starts(terms[c]), term_automaton(terms[c]))
+                        _url_regex(urls[c]), term_starts(terms[c]), term_automaton(terms[c]),
+                        term_automaton(_url_tokens(urls[c])) if urls[c] else None)
             for c in CATEGORIES if terms[c]}
     text_terms = [t for c in TEXT_CATEGORIES for t in cats[c].terms]
     return Keywords(cats, stopwords, _text_regex(cats),
@@ -240,12 +261,22 @@ def _trie_to_regex(node: dict[str, Any]) -> str:
     return body
 
 
+def _url_tokens(fragments: list[str]) -> list[str]:
+    return sorted({f.strip("/") for f in fragments}, key=len, reverse=True)
+
+
 def _url_regex(fragments: list[str]) -> re.Pattern[str] | None:
     if not fragments:
         return None
-    tokens = sorted({f.strip("/") for f in fragments}, key=len, reverse=True)
-    body = "|".join(re.escape(t) for t in tokens)
+    body = "|".join(re.escape(t) for t in _url_tokens(fragments))
     return re.compile(rf"(?:^|[/_-])(?:{body})(?:[/?#.&=_-]|$)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _each_line(regex: re.Pattern[str]) -> re.Pattern[str]:
+    """`regex` with ^ and $ at every line: searching a "\\n"-joined blob with it finds the
+    first line that `regex` alone finds (no match spans a "\\n")."""
+    return re.compile(regex.pattern, regex.flags | re.MULTILINE)
 
 
 def _read(path: Path) -> dict:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
 from typing import Any
 
 from core.result import Evidence, Signal, StepObservation
@@ -149,14 +148,14 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     for kind, category, by_url in checks:
         cat = kw.categories[category]
         url_regex = cat.url_regex if by_url else None
-        in_urls = bool(url_regex and url_regex.search(path_blob))
+        in_urls = bool(url_regex and cat.url_search(path_blob))
         in_labels = cat.search(label_blob)
         if not in_urls and not in_labels:
             continue
         if one_per_line:
             first = _first_line(label_blob, in_labels)
             if in_urls and url_regex is not None:  # as url_regex.search(path), path by path
-                first = min(first, _first_line(path_blob, _each_line(url_regex).search(path_blob)))
+                first = min(first, _first_line(path_blob, cat.url_search(path_blob, True)))
             if first < len(own):
                 link = own[first]
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
@@ -178,13 +177,6 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
 def _first_line(blob: str, match: re.Match[str] | None) -> int:
     """Index of the line of `blob` ("\n"-joined) where `match` starts; a huge one for None."""
     return blob.count("\n", 0, match.start()) if match else sys.maxsize
-
-
-@lru_cache(maxsize=16)
-def _each_line(regex: re.Pattern[str]) -> re.Pattern[str]:
-    """`regex` with ^ and $ at every line: searching a "\n"-joined blob with it finds the
-    first line that `regex` alone finds (no match spans a "\n")."""
-    return re.compile(regex.pattern, regex.flags | re.MULTILINE)
 
 
 def _path_of(href: str) -> str:

@@ -103,7 +103,8 @@ def test_case_folding_finds_every_ignorecase_match_of_the_terms():
     """Category.search looks for terms in case_folded(text): every character re.IGNORECASE
     takes for a letter of a term must fold to that letter (and no two term letters match)."""
     kw = load_keywords()
-    letters = sorted({ch for cat in kw.categories.values() for t in cat.terms for ch in t})
+    letters = sorted({ch for cat in kw.categories.values()
+                      for t in [*cat.terms, *cat.url_fragments] for ch in t})
     for a in letters:
         for b in letters:
             assert a == b or not re.fullmatch(re.escape(a), b, re.IGNORECASE), (a, b)
@@ -125,3 +126,20 @@ def test_category_search_equals_its_regex(text):
     for cat in load_keywords().categories.values():
         fast, plain = cat.search(text), cat.regex.search(text)
         assert (fast and (fast.start(), fast.end())) == (plain and (plain.start(), plain.end()))
+
+
+PATHS = ["/cart", "/CART/", "/checkout", "/checkout/cart", "/shop", "/x_panier", "-basket",
+         "/warenkorb?x=1", "/cartx", "/a", "\n", "\n", "İ", "ſ", "/mon-panier.html", "#"]
+
+
+@given(st.lists(st.sampled_from(PATHS), max_size=10).map("".join))
+@example("/a\n/cart\n/b")  # "$" only at the blob's end, unless each line is searched
+@settings(max_examples=300, deadline=None)
+def test_url_search_equals_the_url_regex(blob):
+    for cat in load_keywords().categories.values():
+        if cat.url_regex is None:
+            continue
+        lines = re.compile(cat.url_regex.pattern, cat.url_regex.flags | re.MULTILINE)
+        for fast, plain in ((cat.url_search(blob), cat.url_regex.search(blob)),
+                            (cat.url_search(blob, True), lines.search(blob))):
+            assert (fast and fast.span()) == (plain and plain.span()), cat.name
