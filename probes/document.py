@@ -65,9 +65,13 @@ class Link:
 def host_of(url: str) -> str | None:
     """Lower-case host of an absolute (or protocol-relative) URL; None for relative ones."""
     m = AUTHORITY.match(url)
-    if m is None:
-        return None
-    return m.group(1).rsplit("@", 1)[-1].split(":", 1)[0].lower().rstrip(".") or None
+    return None if m is None else _host_of_authority(m.group(1))
+
+
+@lru_cache(maxsize=1024)
+def _host_of_authority(authority: str) -> str | None:
+    """"User@Shop.be.:443" -> "shop.be" (a page links to the same few hosts many times)."""
+    return authority.rsplit("@", 1)[-1].split(":", 1)[0].lower().rstrip(".") or None
 
 
 @dataclass(slots=True)
