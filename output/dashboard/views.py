@@ -15,15 +15,14 @@ from core.steps import STEPS
 from output import _stats
 from output._aggregates import ALL_SHOPS
 from output._format import Formatter, safe_href
-from output._html_view import shop_row
 from output._shop_view import problems, shop_details
 from output.dashboard import queries as q
 from output.dashboard.bars import distribution_bar
-from output.dashboard.commune_view import NotFound
+from output.dashboard.commune_view import NotFound, scan_rubric
 from output.diff import diff_scans
 from output.i18n import Messages
+from output.report_view import shop_row
 from output.store import Store
-from scoring import load_rubric
 from scoring.model import SECTORS
 from scoring.result_view import PLACE_URL
 
@@ -100,7 +99,7 @@ def shop(store: Store, identity_key: str, msg: Messages) -> dict[str, Any]:
         timeline = q.shop_timeline(conn, identity_key)
     if not timeline:
         raise NotFound(identity_key)
-    rubric = load_rubric()
+    rubric = scan_rubric({})  # the built-in one: the timeline spans scans
     entries = []
     for index, item in enumerate(timeline):
         before = timeline[index - 1] if index else None
