@@ -169,3 +169,21 @@ def test_hostile_shop_name_is_escaped_everywhere(client: TestClient) -> None:
         assert 'href="javascript:' not in page
     assert str(escape(HOSTILE_NAME)) in pages[1]
     assert 'Durbuy &amp; &lt;Co&gt;' in pages[2]
+
+
+def _opportunities(page: str) -> list[str]:
+    section = page.split('id="opportunities"')[1].split("</section>")[0]
+    return re.findall(r"<li><strong>(.*?)</strong>", section)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de", "en"])
+def test_commune_page_names_the_opportunities_as_the_report_does(
+        client: TestClient, territory_store: tuple[Store, dict[str, Any]], lang: str) -> None:
+    scan_id = territory_store[1][COMMUNE][-1]
+    page = client.get("/commune", params={"name": COMMUNE, "lang": lang}).text
+    report = client.get(f"/export/{scan_id}/html", params={"lang": lang}).text
+    assert _opportunities(page) and _opportunities(page) == _opportunities(report)
+    if lang != "fr":  # in the page's language, not the French stored with the scan
+        french = client.get("/commune", params={"name": COMMUNE, "lang": "fr"}).text
+        assert set(_opportunities(page)).isdisjoint(_opportunities(french))
+    client.get("/", params={"lang": "fr"})
