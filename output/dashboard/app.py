@@ -60,6 +60,7 @@ class Dashboard:
         self.store = store
         self.default_lang = default_lang
         self.changes = views.ChangeCache()
+        self.commune_pages = views.PageCache()
         # The report's own partials are shared as "report/<name>" (its ecosystem section).
         loader = jinja2.ChoiceLoader([
             jinja2.FileSystemLoader(TEMPLATES),
@@ -77,12 +78,22 @@ class Dashboard:
         return self.render(request, "territory.html.j2", page)
 
     def commune(self, request: Request) -> Response:
+        """A finished scan's page is kept once rendered, keyed by the address, the language
+        and the commune's scans as they are now (`commune_view.page_key`)."""
         params = request.query_params
-        page = commune_view.commune(self.store, params.get("name", ""),
-                                    params.get("scan") or None, params.get("sector") or None,
-                                    params.get("street") or None,
-                                    dashboard_messages(self.language(request)))
-        return self.render(request, "commune.html.j2", page)
+        name, scan_id = params.get("name", ""), params.get("scan") or None
+        scans = commune_view.scans_of(self.store, name)
+        lang = self.language(request)
+        finished = commune_view.page_key(scans, scan_id)
+        key = (request.url.path, request.url.query, lang, finished) if finished else None
+        html = self.commune_pages.get(key)
+        if html is None:
+            page = commune_view.commune(self.store, scans, name, scan_id,
+                                        params.get("sector") or None,
+                                        params.get("street") or None, dashboard_messages(lang))
+            html = self.render_html(request, "commune.html.j2", page)
+            self.commune_pages.put(key, html)
+        return self.respond(request, html)
 
     def shop(self, request: Request) -> Response:
         page = views.shop(self.store, request.path_params["key"],
@@ -139,13 +150,20 @@ class Dashboard:
 
     def render(self, request: Request, template: str, page: dict[str, Any],
                status: int = 200) -> Response:
+        return self.respond(request, self.render_html(request, template, page), status)
+
+    def render_html(self, request: Request, template: str, page: dict[str, Any]) -> str:
         lang = self.language(request)
-        html = self.env.get_template(template).render(
+        return self.env.get_template(template).render(
             page=page, t=dashboard_messages(lang), fmt=Formatter(lang), lang=lang,
             languages=LANGUAGES, known_key=dashboard_messages(lang).has, as_dict=as_dict,
             steps=STEPS, link=link,
             lang_url=lambda code: str(request.url.include_query_params(lang=code))
             .removeprefix(str(request.base_url).rstrip("/")))
+
+    def respond(self, request: Request, html: str, status: int = 200) -> Response:
+        """The page, and the language cookie when the address chose the language."""
+        lang = self.language(request)
         response = HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
         if request.query_params.get("lang") == lang:
             response.set_cookie(LANG_COOKIE, lang, samesite="strict", httponly=True)

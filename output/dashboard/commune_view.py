@@ -34,12 +34,29 @@ class NotFound(LookupError):
     """The commune, scan or shop asked for is not in the store."""
 
 
-def commune(store: Store, name: str, scan_id: str | None, sector: str | None,
-            street: str | None, msg: Messages) -> dict[str, Any]:
+def scans_of(store: Store, name: str) -> list[dict[str, Any]]:
+    """Every scan of the commune, oldest first (`queries.commune_scans`); NotFound if none."""
     with store.engine.connect() as conn:
         scans = q.commune_scans(conn, name)
-        if not scans:
-            raise NotFound(name)
+    if not scans:
+        raise NotFound(name)
+    return scans
+
+
+def page_key(scans: list[dict[str, Any]], scan_id: str | None) -> tuple[Any, ...] | None:
+    """What the page of a finished scan depends on besides that scan (immutable): the
+    commune's scans as they are now (a new or progressing scan changes the key); None for a
+    running scan, whose page is never kept."""
+    if _chosen_scan(scans, scan_id)["status"] != "finished":
+        return None
+    return tuple((s["id"], s["status"], s["label"], s["started_at"], s["shops_done"],
+                  s["shops_planned"]) for s in scans)
+
+
+def commune(store: Store, scans: list[dict[str, Any]], name: str, scan_id: str | None,
+            sector: str | None, street: str | None, msg: Messages) -> dict[str, Any]:
+    """The page of one scan (the latest finished by default) of the commune's `scans`."""
+    with store.engine.connect() as conn:
         chosen = _chosen_scan(scans, scan_id)
         previous = _previous_finished(scans, chosen)
         before = q.levels_by_identity(conn, previous["id"]) if previous else {}
@@ -53,9 +70,10 @@ def commune(store: Store, name: str, scan_id: str | None, sector: str | None,
     results = listed if listed is not None else store.iter_shop_results(scan["id"])
     view = _report_view(scan, section, results, msg)
     view["trends"] = trend
+    words = CellWords(msg)
     for shop in view["shops"]:
         _mark_moves(shop, before.get(shop["identity_key"] or ""))
-        _label_cells(shop, msg)
+        _label_cells(shop, words)
     shops = [s for s in view["shops"] if (not sector or s["sector"] == sector)
              and (not street or s["street"].casefold() == street.casefold())]
     return {"name": name, "v": view, "scan": scan, "scans": scans, "previous": previous,
@@ -100,21 +118,35 @@ def _mark_moves(shop: dict[str, Any], before: dict[str, int | None] | None) -> N
                         else ("up" if cell["level"] > was else "down"))
 
 
-def _label_cells(shop: dict[str, Any], msg: Messages) -> None:
+class CellWords:
+    """The words of the shop table's cells in one language, looked up once per page."""
+
+    def __init__(self, msg: Messages) -> None:
+        self.msg = msg
+        self.known: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        """`msg(key)`: the key itself when the catalogue lacks it."""
+        word = self.known.get(key)
+        if word is None:
+            word = self.known[key] = self.msg(key)
+        return word
+
+
+def _label_cells(shop: dict[str, Any], words: CellWords) -> None:
     """Words the shop table shows, prepared once here (the table has 5 cells per shop)."""
     key = f"sectors.{shop['sector']}"
-    shop["sector_label"] = msg(key) if msg.has(key) else shop["sector"]
-    shop["cells"] = [shop["levels"][step] for step in STEPS]  # in the table's order
-    shop["data_steps"] = ",".join("n" if shop["levels"][step]["level"] is None
-                                  else str(shop["levels"][step]["level"]) for step in STEPS)
-    for cell in shop["levels"].values():
+    shop["sector_label"] = label if (label := words(key)) != key else shop["sector"]
+    shop["cells"] = cells = [shop["levels"][step] for step in STEPS]  # in the table's order
+    shop["data_steps"] = ",".join("n" if c["level"] is None else str(c["level"]) for c in cells)
+    for cell in cells:
         if cell["level"] is None:
-            cell["title"] = msg(f"status.{cell['status']}")
+            cell["title"] = words(f"status.{cell['status']}")
         else:
             score = f" · {round(cell['score'])}/100" if isinstance(cell["score"], int | float) \
                 else ""
-            cell["title"] = msg(f"levels.{cell['level']}") + score
-        cell["move_title"] = msg("diff.improved" if cell["move"] == "up" else "diff.regressed")
+            cell["title"] = words(f"levels.{cell['level']}") + score
+        cell["move_title"] = words("diff.improved" if cell["move"] == "up" else "diff.regressed")
 
 
 def _trend(conn: sa.Connection, scans: list[dict[str, Any]],

@@ -1,12 +1,15 @@
 """What the territory, shop and compare pages show, from the store (no HTML: templates escape).
 
 Finished scans never change, so the change counts between two of them are kept in memory
-(`ChangeCache`); everything else is read on each request.
+(`ChangeCache`), and so are the rendered commune pages of finished scans (`PageCache`);
+everything else is read on each request.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +30,7 @@ from scoring.model import SECTORS
 from scoring.result_view import PLACE_URL
 
 CHANGE_CACHE_SIZE = 20_000  # scan pairs; each entry is a few small lists
+PAGE_CACHE_BYTES = 64 * 2**20  # rendered commune pages kept (~300 KB for 300 shops)
 MAX_SIGNAL_CHANGES = 25  # per scan on the shop page
 
 
@@ -47,6 +51,39 @@ class ChangeCache:
             for older, newer in missing:
                 self._known[(older, newer)] = found.get(newer, {})
             return {newer: self._known.get((older, newer), {}) for older, newer in pairs}
+
+
+class PageCache:
+    """Rendered pages of finished scans, most recently used kept, up to `max_bytes` in all.
+
+    Plain strings: the garbage collector has nothing to walk in them (a cache of the pages'
+    dicts would lengthen its full passes)."""
+
+    def __init__(self, max_bytes: int = PAGE_CACHE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable | None) -> str | None:
+        if key is None:
+            return None
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable | None, page: str) -> None:
+        if key is None or len(page) > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._pages:
+                return
+            self._pages[key] = page
+            self._size += len(page)
+            while self._size > self.max_bytes:
+                self._size -= len(self._pages.popitem(last=False)[1])
 
 
 # -- territory ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -64,10 +65,17 @@ def test_backfill_rebuilds_what_finish_scan_wrote(
     assert after == before and before["shop_levels"]
 
 
+@pytest.fixture()
+def fresh_client(territory_store: tuple[Store, dict[str, list[str]]]) -> Iterator[TestClient]:
+    """An app that has kept no page yet (the module's client has: its pages read nothing)."""
+    with TestClient(create_app(territory_store[0])) as test_client:
+        yield test_client
+
+
 def test_page_queries_stay_within_indexes(
-        client: TestClient, territory_store: tuple[Store, dict[str, list[str]]]) -> None:
+        fresh_client: TestClient, territory_store: tuple[Store, dict[str, list[str]]]) -> None:
     """EXPLAIN every query the pages run: no full scan of a table that grows with shops."""
-    store = territory_store[0]
+    store, client = territory_store[0], fresh_client
     statements: list[tuple[str, Any]] = []
 
     def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
@@ -96,22 +104,25 @@ def test_page_queries_stay_within_indexes(
 
 
 def test_the_commune_page_parses_no_whole_result(
-        client: TestClient, territory_store: tuple[Store, dict[str, list[str]]]) -> None:
+        fresh_client: TestClient, territory_store: tuple[Store, dict[str, list[str]]]) -> None:
     """A finished scan's shops are listed from `shop_levels.listed_json`; only a running
     scan's page reads the results themselves."""
-    store, scans = territory_store
+    (store, scans), client = territory_store, fresh_client
+    listed: list[str] = []
     read: list[str] = []
 
     def remember(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         if "result_json" in statement:
             read.append(statement)
+        if "listed_json" in statement:
+            listed.append(statement)
 
     sa.event.listen(store.engine, "before_cursor_execute", remember)
     try:
         for params in ({"name": COMMUNE}, {"name": COMMUNE, "sector": "horeca"},
                        {"name": COMMUNE, "scan": scans[COMMUNE][0]}):
             assert client.get("/commune", params=params).status_code == 200
-        assert read == []
+        assert read == [] and len(listed) == 3  # each page built, none kept before
         running = [s["id"] for s in store.list_scans(COMMUNE) if s["status"] == "running"]
         page = client.get("/commune", params={"name": COMMUNE, "scan": running[0]})
         assert page.status_code == 200 and 'id="partial"' in page.text

@@ -5,17 +5,20 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from markupsafe import escape
 from starlette.testclient import TestClient
 
 from core.steps import STEPS
+from output.dashboard import create_app
 from output.diff import diff_scans
 from output.store import Store
-from tests.helpers.dashboard import OTHER_COMMUNE
-from tests.output.sample import COMMUNE, HOSTILE_NAME, SHOPS
+from tests.helpers.dashboard import OTHER_COMMUNE, build_territory
+from tests.output.sample import COMMUNE, HOSTILE_NAME, SHOPS, shop_for
 
 
 def territory_moves(page: str) -> dict[str, dict[str, tuple[int, int]]]:
@@ -187,3 +190,25 @@ def test_commune_page_names_the_opportunities_as_the_report_does(
         french = client.get("/commune", params={"name": COMMUNE, "lang": "fr"}).text
         assert set(_opportunities(page)).isdisjoint(_opportunities(french))
     client.get("/", params={"lang": "fr"})
+
+
+def test_a_finished_scans_page_is_kept_until_the_communes_scans_change(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'kept.db'}")
+    build_territory(store)
+    statements: list[str] = []
+    try:
+        with TestClient(create_app(store)) as client:
+            first = client.get("/commune", params={"name": COMMUNE}).text
+            sa.event.listen(store.engine, "before_cursor_execute",
+                            lambda _c, _cur, statement, *_rest: statements.append(statement))
+            assert client.get("/commune", params={"name": COMMUNE}).text == first
+            assert statements and not [s for s in statements if "shop_levels" in s]
+            nl = client.get("/commune", params={"name": COMMUNE, "lang": "nl"}).text
+            assert nl != first and '<html lang="nl">' in nl
+            client.get("/", params={"lang": "fr"})
+            new = store.begin_scan(label="Nouveau", commune=COMMUNE, settings={},
+                                   shops=[shop_for(0)])
+            again = client.get("/commune", params={"name": COMMUNE}).text
+            assert new in again and new not in first  # the scans list is current
+    finally:
+        store.close()
