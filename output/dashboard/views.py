@@ -30,7 +30,9 @@ from scoring.model import SECTORS
 from scoring.result_view import PLACE_URL
 
 CHANGE_CACHE_SIZE = 20_000  # scan pairs; each entry is a few small lists
-PAGE_CACHE_BYTES = 64 * 2**20  # rendered commune pages kept (~300 KB for 300 shops)
+# Rendered commune pages kept, in characters: ~300,000 a page of 300 shops, 2 bytes each in
+# memory (the pages hold ↑ ↓, so Python stores them 2 bytes a character): ~64 MB, ~100 pages.
+PAGE_CACHE_CHARS = 32_000_000
 MAX_SIGNAL_CHANGES = 25  # per scan on the shop page
 
 
@@ -54,13 +56,13 @@ class ChangeCache:
 
 
 class PageCache:
-    """Rendered pages of finished scans, most recently used kept, up to `max_bytes` in all.
+    """Rendered pages of finished scans, most recently used kept, `max_chars` in all.
 
     Plain strings: the garbage collector has nothing to walk in them (a cache of the pages'
     dicts would lengthen its full passes)."""
 
-    def __init__(self, max_bytes: int = PAGE_CACHE_BYTES) -> None:
-        self.max_bytes = max_bytes
+    def __init__(self, max_chars: int = PAGE_CACHE_CHARS) -> None:
+        self.max_chars = max_chars
         self._pages: OrderedDict[Hashable, str] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
@@ -75,14 +77,14 @@ class PageCache:
             return page
 
     def put(self, key: Hashable | None, page: str) -> None:
-        if key is None or len(page) > self.max_bytes:
+        if key is None or len(page) > self.max_chars:
             return
         with self._lock:
             if key in self._pages:
                 return
             self._pages[key] = page
             self._size += len(page)
-            while self._size > self.max_bytes:
+            while self._size > self.max_chars:
                 self._size -= len(self._pages.popitem(last=False)[1])
 
 

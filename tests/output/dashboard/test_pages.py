@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from core.steps import STEPS
 from output.dashboard import create_app
+from output.dashboard.views import PageCache
 from output.diff import diff_scans
 from output.store import Store
 from tests.helpers.dashboard import OTHER_COMMUNE, build_territory
@@ -212,3 +213,15 @@ def test_a_finished_scans_page_is_kept_until_the_communes_scans_change(tmp_path:
             assert new in again and new not in first  # the scans list is current
     finally:
         store.close()
+
+
+def test_kept_pages_stay_within_their_budget() -> None:
+    pages = PageCache(max_chars=10)
+    pages.put("a", "aaaaaa")
+    pages.put("b", "bbbb")
+    assert pages.get("a") == "aaaaaa"  # now the most recently used
+    pages.put("c", "cc")  # 12 characters: the least recently used ("b") goes
+    assert (pages.get("a"), pages.get("b"), pages.get("c")) == ("aaaaaa", None, "cc")
+    pages.put("big", "x" * 11)
+    pages.put(None, "never kept")
+    assert pages.get("big") is None and pages.get(None) is None
