@@ -9,6 +9,8 @@ Every page is judged as a scan judges it: with the address it was saved from
 of each page comes from weights fitted on the other K-1 folds (folds grouped by host);
 without it, from the weights shipped in probes/data/webshop.toml. --heldout adds the
 same figures on ../shared/samples/pages (never used for fitting) with the shipped weights.
+Then the opening-hours finder on the real snippets of fixtures/hours_snippets/ (public pages
+and public repositories, not written by us; see the file's header).
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fixtures.corpus import SAMPLES_LABELS, SAMPLES_PAGES, labelled_pages  # noqa: E402
+from fixtures.corpus import (  # noqa: E402
+    SAMPLES_LABELS,
+    SAMPLES_PAGES,
+    hours_snippets,
+    labelled_pages,
+)
 from probes.evaluation import (  # noqa: E402
     BINARY_KEYS,
     PageOutcome,
     cross_validated_webshop,
     judge_page,
+    score_hours_texts,
     score_outcomes,
 )
 from scanner.gather.encoding import decode_html  # noqa: E402
@@ -72,6 +80,21 @@ def print_results(title: str, results: dict, verbose: bool) -> None:
                 print(f"    [{key}] {mistake}")
 
 
+def print_snippet_results(verbose: bool) -> None:
+    """The hours finder on the real snippets: all, those tuned on ("dev"), the rest ("check")."""
+    snippets = hours_snippets()
+    print(f"fixtures/hours_snippets (real snippets): {len(snippets)} texts")
+    print(f"  {'opening hours on':22} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn  tn")
+    for name, group in (("all", snippets), *((c, [x for x in snippets if x.collected == c])
+                                              for c in ("dev", "check"))):
+        s = score_hours_texts((x.id, x.text, x.hours) for x in group)
+        print(f"  {name:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  "
+              f"{s.tp:3} {s.fp:3} {s.fn:3} {s.tn:3}")
+        if verbose and name == "all":
+            for mistake in s.mistakes:
+                print(f"    [opening_hours] {mistake}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", required=True, type=Path)
@@ -91,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.heldout and SAMPLES_PAGES.is_dir():
         print_results(f"{SAMPLES_PAGES} (held out, shipped weights)",
                       evaluate(SAMPLES_PAGES, SAMPLES_LABELS, 1), args.verbose)
+    print_snippet_results(args.verbose)
     return 0
 
 

@@ -10,7 +10,7 @@ Label columns: see docs/labelling.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from probes._runner import artifacts_for_html, run_probes
 from probes.context import ProbeContext
 from probes.fitting import cross_validated
 from probes.online_ordering import platform_candidate, webshop_evidence
+from probes.opening_hours import load_hours_finder
 from probes.settings import WEIGHT_NAMES
 
 # Label spellings of engines -> our platform slugs (fingerprints.json `slug`).
@@ -172,6 +173,19 @@ def cross_validated_webshop(outcomes: Sequence[PageOutcome], labels: Sequence[di
     """Each page's webshop decision by weights fitted on the other folds (grouped by host)."""
     truth = [label.get("webshop") == "yes" for label in labels]
     return cross_validated([o.kinds for o in outcomes], truth, groups, WEIGHT_NAMES, k, seed)
+
+
+def score_hours_texts(texts: Iterable[tuple[str, str, bool]]) -> BinaryScore:
+    """Opening hours found in labelled visible texts: (name, text, has hours) each.
+
+    The text is read as a page's visible text is (whitespace collapsed), by the same finder
+    web_presence.opening_hours uses (fixtures/hours_snippets/real_snippets.toml).
+    """
+    finder = load_hours_finder()
+    score = BinaryScore()
+    for name, text, truth in texts:
+        score.add(truth, finder.find(" ".join(text.split())) is not None, name)
+    return score
 
 
 BINARY_KEYS = ("webshop", "schema_product", "schema_localbusiness", "opening_hours", "pickup")

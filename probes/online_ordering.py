@@ -87,8 +87,11 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
     """Shop words in the raw markup (class names, ids, URLs): any language."""
     words, low = page.words().words, page.lower_bytes()
     external: bytes | None = None  # somebody else's shop links do not count
+    unless = ctx.webshop_rules.markup_unless  # e.g. "checkout" beside "checkin": a hotel stay
     for kind, wanted in ctx.webshop_rules.markup_words.items():
         candidates = wanted & words
+        if candidates and not unless.get(kind, frozenset()).isdisjoint(words):
+            continue
         if candidates and external is None:
             external = "\n".join(link.href for link in page.links
                                  if not ctx.is_same_site(link.href, link.host)).lower().encode()
@@ -230,7 +233,17 @@ def _slugs(ctx: ProbeContext, role: str) -> Signal:
 
 
 def payment_methods(ctx: ProbeContext) -> Signal:
-    return _slugs(ctx, "payment")
+    """Online payment providers; counter-payment logos (Bancontact…) only on a webshop.
+
+    A Bancontact or Payconiq logo is as often the sign at a friterie's counter as a checkout
+    option, so it is neither webshop evidence nor, without a webshop, an online payment.
+    """
+    online = _slugs(ctx, "payment")
+    if not webshop(ctx).value:
+        return online
+    counter = _slugs(ctx, "counter_payment")
+    slugs = sorted(set(online.value) | set(counter.value))
+    return Signal(slugs, 1.0, online.evidence + counter.evidence)
 
 
 def marketplaces(ctx: ProbeContext) -> Signal:

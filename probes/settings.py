@@ -38,6 +38,7 @@ class WebshopRules:
     price: re.Pattern[str]
     pickup_platform_option: tuple[Pattern, ...]  # searched in raw HTML: literal pre-check
     markup_words: dict[str, frozenset[bytes]]  # kind -> lower-case ASCII words of the markup
+    markup_unless: dict[str, frozenset[bytes]]  # kind -> words that cancel it when present
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,20 +106,27 @@ def load_webshop_rules() -> WebshopRules:
         price=_union(pats.get("price"), "price"),
         pickup_platform_option=_patterns(pats.get("pickup_platform_option"),
                                          "pickup_platform_option"),
-        markup_words=_markup_words(data.get("markup_words", {})))
+        markup_words=_markup_words(data.get("markup_words", {})),
+        markup_unless=_markup_unless(data.get("markup_unless", {})))
 
 
 def _markup_words(table: dict) -> dict[str, frozenset[bytes]]:
     if set(table) != set(MARKUP_KINDS) - {"cart_url"}:
         raise DataFileError(f"webshop.toml [markup_words]: needs exactly {list(MARKUP_KINDS[1:])}")
-    words = {}
-    for kind, values in table.items():
-        if not isinstance(values, list) or not values or not all(
-                isinstance(v, str) and v.isascii() and v.isalnum() and v == v.lower()
-                for v in values):
-            raise DataFileError(f"webshop.toml [markup_words] {kind}: lower-case ASCII words")
-        words[kind] = frozenset(v.encode() for v in values)
-    return words
+    return {kind: _word_set(values, f"[markup_words] {kind}") for kind, values in table.items()}
+
+
+def _markup_unless(table: dict) -> dict[str, frozenset[bytes]]:
+    if set(table) - set(MARKUP_KINDS[1:]):
+        raise DataFileError(f"webshop.toml [markup_unless]: kinds among {list(MARKUP_KINDS[1:])}")
+    return {kind: _word_set(values, f"[markup_unless] {kind}") for kind, values in table.items()}
+
+
+def _word_set(values: object, where: str) -> frozenset[bytes]:
+    if not isinstance(values, list) or not values or not all(
+            isinstance(v, str) and v.isascii() and v.isalnum() and v == v.lower() for v in values):
+        raise DataFileError(f"webshop.toml {where}: lower-case ASCII words")
+    return frozenset(v.encode() for v in values)
 
 
 @lru_cache(maxsize=1)

@@ -74,7 +74,8 @@ def read_shops_file(path: Path, say: Callable[[str], None]) -> tuple[list[Shop],
         raise UserInputError(f"fichier introuvable : {path}")
     imported = read_shop_list(path)
     for err in imported.errors:
-        say(f"{path.name}, ligne {err.row_number} : {err.message} (ligne ignorée)")
+        outcome = "valeur laissée de côté, commerce gardé" if err.kept else "ligne ignorée"
+        say(f"{path.name}, ligne {err.row_number} : {err.message} ({outcome})")
     if not imported.shops:
         raise UserInputError(f"aucun commerce lisible dans {path}")
     return imported.shops, imported.commune

@@ -183,6 +183,7 @@ async def _csv(commune: Commune, opts: _Options, result: CollectResult) -> list[
         raise UserInputError("indiquez la liste de commerces avec --shops FICHIER")
     imported = read_shop_list(opts.shops_file)
     result.errors.extend(f"{opts.shops_file.name} ligne {e.row_number} : {e.message}"
+                         + (" (valeur laissée de côté, commerce gardé)" if e.kept else "")
                          for e in imported.errors)
     return imported.shops
 

@@ -59,6 +59,7 @@ class ShopListError(UserInputError):
 class RowError:
     row_number: int  # as the spreadsheet shows it: the header is row 1
     message: str
+    kept: bool = False  # True: only this cell was left out, the shop itself was imported
 
 
 @dataclass(slots=True)
@@ -105,9 +106,12 @@ def read_shop_list(path: str | Path) -> ImportResult:
         if commune_at is not None and _cell(row, commune_at):
             communes.add(_cell(row, commune_at))
         try:
-            result.shops.append(_shop_from_values(values))
+            shop, left_out = _shop_from_values(values)
         except ValueError as exc:
             result.errors.append(RowError(row_number, str(exc)))
+            continue
+        result.shops.append(shop)
+        result.errors += [RowError(row_number, problem, kept=True) for problem in left_out]
     result.commune = communes.pop() if len(communes) == 1 else None
     return result
 
@@ -144,19 +148,23 @@ def _cell(row: list[str], index: int) -> str:
     return value.strip() if isinstance(value, str) else ("" if value is None else str(value))
 
 
-def _shop_from_values(values: dict[str, str]) -> Shop:
+def _shop_from_values(values: dict[str, str]) -> tuple[Shop, list[str]]:
+    """The row's shop, and the problems of cells left out (a bad website or coordinate loses
+    that cell, never the shop). Raises ValueError when there is no shop (no name)."""
     name = _unneutralise(values.get("name", ""))
     if not name:
         raise ValueError("nom manquant")
     kwargs: dict[str, object] = {"name": name}
+    left_out: list[str] = []
     for key, raw in values.items():
         if key == "name" or not raw:
             continue
         raw = _unneutralise(raw)
-        if key == "website":
-            kwargs[key] = normalise_website(raw)
-        elif key in ("lat", "lon"):
-            kwargs[key] = _coordinate(key, raw)
+        if key in ("website", "lat", "lon"):
+            try:
+                kwargs[key] = normalise_website(raw) if key == "website" else _coordinate(key, raw)
+            except ValueError as exc:
+                left_out.append(str(exc))
         elif key == "sources":
             kwargs[key] = [s for s in raw.split(LIST_SEPARATOR) if s]
         elif key == "conflicts":
@@ -171,7 +179,9 @@ def _shop_from_values(values: dict[str, str]) -> Shop:
         shop.sources = ["csv"]
     if shop.website and not shop.website_source:
         shop.website_source = "csv"
-    return shop
+    if any(values.get(key) and key not in kwargs for key in ("lat", "lon")):
+        shop.lat = shop.lon = None  # one coordinate left out: half a position is no position
+    return shop, left_out
 
 
 def _coordinate(key: str, raw: str) -> float:

@@ -28,6 +28,7 @@ from core.errors import UserInputError
 from core.http import HttpContext
 from core.network import parse_resolve
 from core.shop import Shop
+from output.i18n import LANGUAGES, Messages, load_messages
 from probes import inspect_artifacts, inspect_html
 from probes.evaluation import read_page
 from probes.fingerprints import FingerprintError, Technology, load_fingerprints
@@ -45,21 +46,15 @@ BASE_URL_SOURCES = (("link[rel]", "href", "<link rel=canonical>"),
                     ("meta[property]", "content", "og:url"),
                     ("base[href]", "href", "<base href>"))
 
-# Signals shown in the readable summary, with their French label.
-SUMMARY_LABELS = {
-    "web_presence.language": "Langue", "web_presence.mobile_viewport": "Adapté au mobile",
-    "web_presence.https": "HTTPS", "web_presence.phone": "Téléphone",
-    "web_presence.opening_hours": "Horaires publiés",
-    "web_presence.social_links": "Réseaux sociaux",
-    "web_presence.schema_types": "Données structurées",
-    "web_presence.schema_localbusiness": "Fiche commerce (schema.org)",
-    "online_ordering.webshop": "Boutique en ligne", "online_ordering.platform": "Plateforme",
-    "online_ordering.payment_methods": "Paiements en ligne",
-    "online_ordering.online_booking": "Réservation en ligne",
-    "click_and_collect.pickup": "Retrait en magasin (click & collect)",
-    "click_and_collect.local_delivery": "Livraison locale",
-    "reviews.review_widgets": "Widgets d'avis", "reviews.schema_rating": "Note affichée",
-}
+# Signals shown in the readable summary, labelled as the report labels them (signals.*).
+SUMMARY_SIGNALS = (
+    "web_presence.language", "web_presence.mobile_viewport", "web_presence.https",
+    "web_presence.phone", "web_presence.opening_hours", "web_presence.social_links",
+    "web_presence.schema_types", "web_presence.schema_localbusiness",
+    "online_ordering.webshop", "online_ordering.platform", "online_ordering.payment_methods",
+    "online_ordering.online_booking", "click_and_collect.pickup",
+    "click_and_collect.local_delivery", "reviews.review_widgets", "reviews.schema_rating",
+)
 
 
 class InspectError(Exception):
@@ -89,8 +84,15 @@ def inspect_command(
     resolve: Annotated[list[str] | None, typer.Option(
         "--resolve", metavar="HÔTE:PORT:ADRESSE",
         help="Envoie HÔTE:PORT vers ADRESSE, comme curl --resolve (répétable).")] = None,
+    rubric_file: Annotated[Path | None, typer.Option(
+        "--rubric", help="Grille de score personnalisée (TOML), comme pour scan.")] = None,
+    lang: Annotated[str, typer.Option(
+        help="Langue du résumé et des niveaux : fr, nl, de, en.")] = "fr",
 ) -> None:
     """Show what the scanner detects on web sites and saved pages."""
+    if lang not in LANGUAGES:
+        raise UserInputError(f"langue inconnue : {lang} (choisir parmi {', '.join(LANGUAGES)})")
+    messages = load_messages(lang)
     missing = [t for t in targets if not _is_url(t) and not Path(t).is_file()]
     if missing:  # a usage error: nothing is inspected
         raise UserInputError(f"fichier introuvable : {', '.join(missing)}")
@@ -102,12 +104,12 @@ def inspect_command(
         raise typer.Exit(2) from exc
     http_ctx = HttpContext(resolve=parse_resolve(resolve or ()) or None,
                            allow_private=allow_private_addresses)
-    rubric = load_rubric()
+    rubric = load_rubric(str(rubric_file) if rubric_file else None)  # as scan --rubric
     failures = 0
     for target in targets:
         try:
             result = inspect_target(target, base_url, http_ctx, techs)
-            result["steps"] = judged_steps(result, rubric)
+            result["steps"] = judged_steps(result, rubric, lang)
         except InspectError as exc:
             failures += 1
             result = {"input": {"target": target}, "error": str(exc)}
@@ -118,7 +120,7 @@ def inspect_command(
         if json_output:
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:
-            print_summary(console, result)
+            print_summary(console, result, messages)
     if failures:
         raise typer.Exit(1)
 
@@ -207,26 +209,25 @@ def _is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
-def print_summary(console: Console, result: dict[str, Any]) -> None:
+def print_summary(console: Console, result: dict[str, Any], messages: Messages) -> None:
     target = result["input"].get("target")
     if "error" in result:
         console.print(Text(f"{target} : {result['error']}", style="red"))
         return
     table = Table(title=escape(str(target)), show_header=False)
     signals, evidence = result["signals"], result["evidence"]
-    for key, label in SUMMARY_LABELS.items():
+    for key in SUMMARY_SIGNALS:
         proof = evidence.get(key, [{}])[0].get("snippet", "") if evidence.get(key) else ""
-        table.add_row(label, Text(_plain(signals.get(key))), Text(proof[:80]))
+        table.add_row(messages(f"signals.{key}"), Text(_plain(messages, signals.get(key))),
+                      Text(proof[:80]))
     console.print(table)
     if result.get("steps"):
-        print_steps(console, result["steps"])
+        print_steps(console, result["steps"], messages)
 
 
-def _plain(value: Any) -> str:
-    if value is True:
-        return "oui"
-    if value is False:
-        return "non"
+def _plain(messages: Messages, value: Any) -> str:
+    if isinstance(value, bool):
+        return messages(f"google_values.{value}")
     if value in (None, [], ""):
         return "—"
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

@@ -7,7 +7,7 @@ what the page alone could not tell (`unknown`: HTTPS of a saved file, Google dat
 
     judged_steps(result, rubric)
         -> {step: {"level", "score", "status", "missing": [...], "unknown": [...]}}
-    print_steps(console, steps)   a table under the signal summary
+    print_steps(console, steps, messages)   a table under the signal summary
 """
 
 from __future__ import annotations
@@ -21,23 +21,24 @@ from rich.text import Text
 from core.result import ProbeReport, Signal, StepObservation
 from core.shop import Shop
 from core.steps import STEPS
-from output.i18n import load_messages
+from output.i18n import Messages, load_messages
 from scoring import Rubric, explain_step, score_shop, sector_of
 
 PAGE_SECTOR = "other"  # a page alone says nothing of the shop's sector: the default profile
 MISSING_SHOWN = 3  # missing criteria printed per step (--json lists them all)
 
 
-def judged_steps(result: dict[str, Any], rubric: Rubric) -> dict[str, dict[str, Any]]:
+def judged_steps(result: dict[str, Any], rubric: Rubric, lang: str = "fr"
+                 ) -> dict[str, dict[str, Any]]:
     """Level, score, status and missing criteria per step for one inspected page."""
     signals = result.get("signals") or {}
     report = _report_of(signals, result.get("errors") or {})
     shop = Shop(name=str(result["input"].get("target") or "page"), sector=PAGE_SECTOR)
     scored = score_shop(shop, report, rubric)
-    messages = load_messages("fr")
+    messages = load_messages(lang)
     steps = {}
     for step in STEPS:
-        explained = explain_step(rubric, sector_of(shop), step, report.flat_signals())
+        explained = explain_step(rubric, sector_of(shop), step, report.flat_signals(), lang)
         measured = scored[step]["status"] == "measured"
         missing = explained["missing"] if measured else []
         steps[step] = {
@@ -49,15 +50,15 @@ def judged_steps(result: dict[str, Any], rubric: Rubric) -> dict[str, dict[str, 
     return steps
 
 
-def print_steps(console: Console, steps: dict[str, dict[str, Any]]) -> None:
-    messages = load_messages("fr")
-    table = Table(title="Niveau par étape (grille du rapport)", show_lines=False)
-    for column in ("Étape", "Niveau", "Score", "À améliorer en premier"):
-        table.add_column(column)
+def print_steps(console: Console, steps: dict[str, dict[str, Any]], messages: Messages) -> None:
+    table = Table(title=messages("inspect.title"), show_lines=False)
+    for column in ("step", "level", "score", "first"):
+        table.add_column(messages(f"inspect.{column}"))
     for step, judged in steps.items():
+        lines = _missing_lines(messages, judged["missing"], judged["unknown"])
         table.add_row(messages(f"steps.{step}"), _level_text(messages, judged),
                       "—" if judged["score"] is None else f"{judged['score']}/100",
-                      Text("\n".join(_missing_lines(judged["missing"], judged["unknown"]))))
+                      Text("\n".join(lines)))
     console.print(table)
 
 
@@ -83,10 +84,12 @@ def _level_text(messages: Any, judged: dict[str, Any]) -> str:
     return f"{level} – {messages(f'levels.{level}')}"
 
 
-def _missing_lines(missing: list[dict[str, Any]], unknown: list[str]) -> list[str]:
+def _missing_lines(messages: Messages, missing: list[dict[str, Any]], unknown: list[str]
+                   ) -> list[str]:
     """→ blocks the next level, · would raise the score, ? not visible on the page alone."""
     lines = [("→ " if c["blocks"] else "· ") + c["advice"] for c in missing]
-    lines += [f"? {label} (non vérifié)" for label in unknown]
+    lines += ["? " + messages("inspect.unchecked", label=label) for label in unknown]
     if len(lines) > MISSING_SHOWN:
-        lines = [*lines[:MISSING_SHOWN], f"… et {len(lines) - MISSING_SHOWN} autre(s) (--json)"]
+        more = messages("inspect.more", count=len(lines) - MISSING_SHOWN)
+        lines = [*lines[:MISSING_SHOWN], more]
     return lines or ["—"]

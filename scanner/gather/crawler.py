@@ -125,6 +125,8 @@ class Crawler:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if self._robots is not None:
+            await self._robots.close()
         if self._render is not None:
             await self._render.close()
         if self._client is not None:

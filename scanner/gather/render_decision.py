@@ -2,10 +2,11 @@
 
     need = needs_rendering(html)      # RenderNeed(needed=True, reason="empty app root #root")
 
-Signs, tunable in ``scanner/data/render_markers.toml``: very little visible text together with
-an empty app root (``<div id="root"></div>``, ``#app``, ``#__next``…), a site-builder marker
-(Wix ``SITE_CONTAINER`` / parastorage…), a ``<noscript>`` "enable JavaScript" warning, or many
-scripts; or almost no visible text at all.
+Signs, tunable in ``scanner/gather/data/render_markers.toml``: very little visible text
+together with an empty app root (``<div id="root"></div>``, ``#app``, ``#__next``…), a
+site-builder or shop-platform marker (Wix ``SITE_CONTAINER`` / parastorage…, Lightspeed,
+Squarespace; any case), a ``<noscript>`` "enable JavaScript" warning, or many scripts; or
+almost no visible text at all.
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def _app_shell_sign(html: str, tree: LexborHTMLParser, m: RenderMarkers) -> str 
         node = tree.css_first(selector)
         if node is not None and len((node.text(separator=" ") or "").strip()) <= EMPTY_ROOT_CHARS:
             return f"empty app root {selector}"
+    low = html.lower()
     for marker in m.builder_markers:
-        if marker in html:
+        if marker.lower() in low:
             return f"site-builder marker {marker}"
     for inner in _NOSCRIPT.findall(html):  # raw HTML: parsers empty a <noscript> in <head>
         text = normalize(_TAG.sub(" ", inner))

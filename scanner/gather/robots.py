@@ -80,6 +80,7 @@ class RobotsCache:
         task = self._rules.get(origin)
         if task is None:
             task = asyncio.ensure_future(self._load(origin + ROBOTS_PATH))
+            task.add_done_callback(_retrieve)  # a fetch left behind must not log a traceback
             self._rules[origin] = task
         return await asyncio.shield(task)
 
@@ -91,6 +92,14 @@ class RobotsCache:
         task = self._rules.get(origin_of(url))
         if task is not None and task.done():
             del self._rules[origin_of(url)]
+
+    async def close(self) -> None:
+        """Cancel the fetches still running (their shop timed out), before the client closes."""
+        pending = [task for task in self._rules.values() if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        self._rules.clear()
 
     async def _load(self, robots_url: str) -> RobotsRules:
         try:
@@ -112,3 +121,9 @@ class RobotsCache:
         text = body.decode("utf-8", errors="replace")
         parser = Protego.parse(text)
         return RobotsRules(robots_url, "ok", parser=parser, sitemaps=tuple(parser.sitemaps))
+
+
+def _retrieve(task: asyncio.Task[RobotsRules]) -> None:
+    """Mark the task's outcome as seen; a waiting shop got it through its own await."""
+    if not task.cancelled():
+        task.exception()

@@ -1,6 +1,7 @@
 """`inspect` command: files, a real loopback HTTP server, the SSRF guard."""
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -134,3 +135,39 @@ def test_saved_page_without_any_address_stays_without(tmp_path):
     assert result.exit_code == 0, result.output
     line = json.loads(result.stdout)
     assert line["input"]["url"] is None and line["input"]["base_url_from"] is None
+
+
+def test_inspect_scores_with_the_rubric_given(tmp_path):
+    """`inspect --rubric` judges as `scan --rubric` does: the user's levels, not the built-in."""
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "scoring" / "data", data)
+    rubric = data / "rubric.toml"
+    strict = rubric.read_text("utf-8").replace(
+        '{ level = 2, min_score = 20, requires = ["webshop"] }',
+        '{ level = 2, min_score = 20, requires = ["webshop", "payment"] }', 1)
+    assert strict != rubric.read_text("utf-8")
+    rubric.write_text(strict, "utf-8")
+    page = str(PAGES / "nl_fietsenwinkel_shopify.html")  # a webshop without online payment
+    levels = []
+    for extra in ([], ["--rubric", str(rubric)]):
+        result = CliRunner().invoke(_app(), ["inspect", "--json", page, *extra])
+        assert result.exit_code == 0, result.output
+        levels.append(json.loads(result.output)["steps"]["online_ordering"]["level"])
+    assert levels == [2, 1]
+
+
+@pytest.mark.parametrize("lang", ["nl", "de", "en"])
+def test_inspect_summary_in_the_language_asked(lang):
+    """Labels, levels and advice come from the report's catalogue and rubric in that language;
+    no text of the French inspect table is left."""
+    from output.i18n import load_messages
+
+    page = str(PAGES / "nl_fietsenwinkel_shopify.html")
+    result = CliRunner().invoke(_app(), ["inspect", page, "--lang", lang])
+    assert result.exit_code == 0, result.output
+    wanted, french = load_messages(lang), load_messages("fr")
+    text = " ".join(result.output.split())
+    for key in ("inspect.title", "signals.online_ordering.webshop", "steps.online_ordering"):
+        assert wanted(key) in text
+    for key in ("inspect.title", "inspect.first", "signals.online_ordering.payment_methods"):
+        assert french(key) not in text

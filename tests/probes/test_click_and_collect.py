@@ -1,3 +1,5 @@
+import pytest
+
 from probes import click_and_collect
 from tests.probes.builders import artifacts, context, html_page, page, place
 
@@ -16,6 +18,16 @@ def test_pickup_in_four_languages():
              ("Abholung im Geschäft möglich.", "de"), ("Click & collect available.", "en"))
     for text, lang in cases:
         assert _values(_observe(html_page(f"<p>{text}</p>", lang=lang)))["pickup"] is True, text
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Bitte bestellen Sie online - auch als Selbstabholer/in.", "de"),
+    ("Shipping: from local pick-up to international shipping.", "en"),
+    ("Choose in-store pick-up at checkout.", "en"),
+    ("Acquista e paga online, poi ritira nel nostro negozio di Bari.", "it"),
+])
+def test_pickup_as_shops_write_it(text, lang):
+    assert _values(_observe(html_page(f"<p>{text}</p>", lang=lang)))["pickup"] is True, text
 
 
 def test_negative_context_and_absence():

@@ -21,20 +21,22 @@ from probes.settings import WEIGHT_NAMES, load_webshop_rules
 
 FOLDS = 5
 FLOORS = {  # bench/eval_detection.py --cv 5 reached (Dec 2026) the figure in the comment
-    "webshop.precision": 0.95,  # 0.968
-    "webshop.recall": 0.93,  # 0.953
-    "webshop.f1": 0.95,  # 0.960
-    "platform.accuracy": 0.94,  # 0.957
+    "webshop.precision": 0.96,  # 0.972
+    "webshop.recall": 0.94,  # 0.953
+    "webshop.f1": 0.95,  # 0.962 (0.948-0.964 over fold seeds 0-5)
+    "platform.accuracy": 0.98,  # 0.992 (253/255)
     "language.accuracy": 0.975,  # 0.984
-    "opening_hours.recall": 0.9,  # 1.000 (13 positives)
-    "pickup.precision": 0.9,  # 1.000
-    "pickup.recall": 0.5,  # 0.545
+    "opening_hours.precision": 0.9,  # 1.000 (17 positives, 0 false positives)
+    "opening_hours.recall": 0.9,  # 1.000
+    "pickup.precision": 0.9,  # 1.000 (11 positives)
+    "pickup.recall": 0.7,  # 0.818 (the 2 misses are Russian: no Russian keyword file)
     "schema_product.precision": 0.98,  # 1.000
     "schema_product.recall": 0.98,  # 1.000
 }
-# Opening-hours precision is not gated: most hours on this corpus are US customer-service
-# lines far from any service word (see bench/README.md); fixtures/probe_pages/hours_*.html
-# gate recall and precision on small-business pages (tests/probes/test_opening_hours_pages.py).
+# Opening hours and pickup are word lists and patterns, not fitted: on this corpus they are
+# figures on pages that were looked at while writing them (docs/labelling.md, second look).
+# Hours found in text written by others and never tuned on: tests/probes/test_hours_snippets.py;
+# on small-business pages: tests/probes/test_opening_hours_pages.py.
 CEILINGS = {"platform.nonshop_rate": 0.02}
 
 pytestmark = pytest.mark.skipif(not CORPUS_PAGES.is_dir(),

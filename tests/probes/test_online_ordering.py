@@ -1,3 +1,5 @@
+import pytest
+
 from probes import online_ordering
 from tests.probes.builders import artifacts, context, html_page, page
 
@@ -37,6 +39,16 @@ def test_link_to_another_company_shop_is_not_a_webshop():
     assert _signals(same_site)["webshop"] is True
 
 
+def test_hotel_check_in_and_check_out_dates_are_not_a_checkout():
+    """A 'checkout' date field beside a 'checkin' one is a stay, whatever the page's language."""
+    form = ('<form action="/reservation"><input type="date" name="checkin" id="checkin">'
+            '<input type="date" name="checkout" id="checkout"><button>Disponibilités</button>'
+            "</form><p>Chambre double 89,00 €, suite 149,00 €, petit-déjeuner 15,00 €.</p>")
+    assert _signals(html_page(form))["webshop"] is False
+    shop = form.replace('name="checkin" id="checkin"', 'name="email" id="email"')
+    assert _signals(html_page(shop))["webshop"] is True  # a lone checkout field still counts
+
+
 def test_hotel_book_now_is_neither_webshop_nor_shop_booking():
     html = html_page('<a href="/booking">Book now</a>' + "<p>Our hotel rooms, two nights stay, "
                      "check-in at 3 pm. Room from €95 per night, suite €160.</p>"
@@ -60,3 +72,14 @@ def test_no_website_is_measured_without_a_webshop():
     assert obs.status == "measured" and obs.signals["webshop"].value is False
     obs = online_ordering.evaluate(context(artifacts(status="unreachable")))
     assert (obs.status, obs.reason) == ("not_measured", "unreachable")
+
+
+def test_markup_unless_table_is_validated():
+    from probes.settings import DataFileError, _markup_unless
+
+    assert _markup_unless({"checkout_markup": ["checkin"]}) == {"checkout_markup":
+                                                                  frozenset({b"checkin"})}
+    for bad in ({"prices": ["checkin"]}, {"checkout_markup": ["Check-in"]},
+                {"checkout_markup": []}):
+        with pytest.raises(DataFileError):
+            _markup_unless(bad)

@@ -15,12 +15,26 @@ WRITTEN = [
     "Orari: lunedì - sabato 9:00 - 19:30",
     "Sluitingsdag: maandag. Andere dagen 9-18",
     "Ruhetag: Montag, sonst 10-18",
+    "Openingstijden: ma: 12.00 t/m 18.00 di: 10.00 t/m 18.00",
+    "tijdens de week enkel na afspraak en op zaterdag tussen 13u en 17u",
+    "Elle est ouverte du mardi au samedi, de 7 heures à 12 h 30.",
+    "Samstags von 08:00 bis 16:30 Uhr",
+    "Hours of Operation: Monday-Friday 9AM - 4PM PST Toll Free 1-800-858-8437",
+    "Lundi 9h-12h et 14h-18h",
+    "LUNDI : 9H-12H ET 14H-18H",
 ]
 NOT_HOURS = [
     "Customer service Mon-Fri 8am-5pm",
     "Klantenservice: ma t/m vr 9.00-17.00",
     "We sell packs of 10 - 12 items",
     "Le 14 juillet 2024 à Namur",
+    "Questions? Monday through Friday 8am - 8pm ET Saturday 9am to 5pm ET or call us",
+    "Contact Us: 1-877-833-2633 Hours: M-F 7:00-5:00 PT | Sat 8:30 - 4:30 PT",
+    "All Categories Mon - Fri 7am to 7pm CST 1-800-624-4488",
+    "Belgien Montag-Freitag 09:00-17:00 Uhr CET (UTC +1)",
+    "Maandag tot vrijdag 8u - 18u € 85 na 18u € 95",
+    "Notdienst-Nummer: Montag – Sonntag: 7:00 – 23:00 Uhr",
+    "Lundi 3 et 4 mai, portes ouvertes",
 ]
 
 
@@ -32,6 +46,15 @@ def test_written_hours_are_found(text):
 @pytest.mark.parametrize("text", NOT_HOURS)
 def test_other_numbers_and_service_lines_are_not_hours(text):
     assert load_hours_finder().find(text) is None
+
+
+def test_a_time_zone_after_hours_is_checked_right_after_them():
+    finder = load_hours_finder()
+    assert finder.remote_after.match(" ET Saturday") and finder.remote_after.match(" (PST)")
+    assert not finder.remote_after.match(" et samedi")  # French "and", lower case
+    assert not finder.remote_after.match(" ET 14H-18H") and not finder.remote_after.match(
+        " ET DE 14H À 18H")  # an upper-case French "et" before the next hours
+    assert finder.price_after.match(" € 85") and not finder.price_after.match(" 85 €")
 
 
 def test_one_row_per_day_in_a_table():
@@ -55,6 +78,20 @@ def test_day_cells_found_near_clock_times_as_a_full_search_finds_them(text):
     finder = load_hours_finder()
     full = finder.day_cells.search(text)
     fast = finder._day_cells(text)
+    assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
+
+
+@pytest.mark.parametrize("text", [
+    "Openingsuren: enkel op afspraak",
+    "OPENINGSUREN : UNIQUEMENT SUR RENDEZ-VOUS",
+    "Öffnungszeiten nach Vereinbarung",
+    "Sur rendez-vous, sans horaires",  # the phrase without a heading
+    "Horaires d'ouverture du magasin",  # a heading without the phrase
+])
+def test_appointment_searched_only_where_its_phrase_is_as_the_full_search(text):
+    finder = load_hours_finder()
+    full = finder.appointment.search(text)
+    fast = finder._appointment(text)
     assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
 
 

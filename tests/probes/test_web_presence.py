@@ -1,3 +1,5 @@
+import pytest
+
 from core.artifacts import PlacesArtifact
 from core.shop import Shop
 from probes import web_presence
@@ -70,3 +72,23 @@ def test_freshness_is_unknown_without_any_date():
     obs = _observe(page(html_page("<p>Bienvenue.</p>")))
     assert obs.signals["fresh"].value is None
     assert obs.signals["copyright_year"].value is None
+
+
+@pytest.mark.parametrize(("written", "e164"), [
+    ("Tel. 063 42 11 22", "+3263421122"),  # national, zone 063
+    ("Tél : +32 63 42 11 22", "+3263421122"),  # international
+    ("T 0032 63 42 11 22", "+3263421122"),  # international with 00
+    ("tel 02/512.34.56", "+3225123456"),  # Brussels, slash and dots
+    ("GSM 0475 12 34 56", "+32475123456"),  # mobile, national
+    ("GSM +32 (0)475 12 34 56", "+32475123456"),  # mobile, international with (0)
+])
+def test_belgian_phone_numbers_in_text_national_and_international(written, e164):
+    obs = _observe(page(html_page(f"<p>Bakkerij Janssens, Markt 1, 6720 Habay</p>"
+                                  f"<footer>{written}</footer>")))
+    assert obs.signals["phone"].value == e164
+
+
+@pytest.mark.parametrize("href", ["tel:+32 63 42 11 22", "tel:063 42 11 22", "tel:0032634211 22"])
+def test_belgian_tel_links_national_and_international(href):
+    obs = _observe(page(html_page(f'<a href="{href}">Bel ons</a>')))
+    assert obs.signals["phone"].value == "+3263421122"

@@ -12,6 +12,8 @@ from fixtures.farm import Farm
 from scanner.gather.settings import DEFAULT_CHROMIUM_PATH
 from tests.helpers.crawler import CrawlerFactory, page, write_site
 
+PROBE_PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
+
 SHELL = ('<!doctype html><html><head><meta charset="utf-8"><title>Lune</title></head><body>'
          '<div id="root"></div><script src="/static/app.js"></script></body></html>')
 APP_JS = """
@@ -65,6 +67,18 @@ async def test_missing_chromium_keeps_static_results(farm: Farm, tmp_path: Path,
     assert site.home is not None and not site.home.rendered and 'id="root"' in site.home.html
     again = await crawler.crawl_site(Shop(name="Lune bis", website="https://lune.be/"))
     assert again.render == "unavailable"
+
+
+@pytest.mark.parametrize("name", ["fr_wix_js_only.html", "fr_squarespace_js_only.html",
+                                  "nl_lightspeed_js_only.html"])
+async def test_js_only_shop_platform_home_goes_to_the_renderer(
+        name: str, farm: Farm, tmp_path: Path, make_crawler: CrawlerFactory) -> None:
+    """A Wix, Squarespace or Lightspeed shell is sent to Chromium (missing here: 'unavailable')."""
+    shell = (PROBE_PAGES / name).read_text(encoding="utf-8")
+    farm.add_static_site("coquille.be", write_site(tmp_path / "shell", {"index.html": shell}))
+    crawler = await make_crawler(render=True, chromium_path=str(tmp_path / "no-chromium"))
+    site = await crawler.crawl_site(Shop(name="Coquille", website="https://coquille.be/"))
+    assert site.status == "ok" and site.render == "unavailable"
 
 
 @pytest.mark.browser

@@ -55,9 +55,38 @@ def test_marker_file_is_validated(tmp_path: Path) -> None:
         load_render_markers(bad)
 
 
-def test_lightspeed_js_only_shop_is_rendered():
-    """Lightspeed eCom E-Series draws the whole shop in the browser (fixture imitates one)."""
-    page = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages" / \
-        "nl_lightspeed_js_only.html"
-    need = needs_rendering(page.read_text(encoding="utf-8"))
+PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
+SHORT = "<p>Chargement de la boutique en ligne, merci de patienter quelques secondes.</p>"
+
+
+@pytest.mark.parametrize("name", ["nl_lightspeed_js_only.html", "fr_wix_js_only.html",
+                                  "fr_squarespace_js_only.html"])
+def test_js_only_shop_shells_are_rendered(name: str) -> None:
+    """Lightspeed eCom E-Series, Wix and Squarespace shells draw the shop in the browser."""
+    need = needs_rendering((PAGES / name).read_text(encoding="utf-8"))
     assert need.needed, need.reason
+
+
+@pytest.mark.parametrize("head, marker", [
+    ('<script src="https://cdn.webshopapp.com/shops/1/themes/2/assets/global.js"></script>',
+     "cdn.webshopapp.com"),
+    ('<script src="https://app.ecwid.com/script.js?4711&data_platform=lightspeed"></script>',
+     "app.ecwid.com/script.js"),
+    ("<script>Static = {}; Static.SQUARESPACE_CONTEXT = {};</script>", "SQUARESPACE_CONTEXT"),
+    ('<script src="//assets.squarespace.com/universal/scripts-compressed/common.js"></script>',
+     "assets.squarespace.com"),
+    ('<script type="application/json" id="wix-viewer-model">{}</script>', "wix-viewer-model"),
+    ('<link rel="preconnect" href="https://static.wixstatic.com">', "static.wixstatic.com"),
+    ("<script>var Shopify = {}; Shopify.theme = {};</script>", "Shopify.theme"),
+])
+def test_platform_markers_send_short_pages_to_rendering(head: str, marker: str) -> None:
+    """A short page (more than 'almost nothing') is rendered because of the platform marker."""
+    html = f"<html><head>{head}</head><body>{SHORT}</body></html>"
+    assert not needs_rendering(f"<html><body>{SHORT}</body></html>").needed
+    need = needs_rendering(html)
+    assert need.needed and marker in need.reason
+
+
+def test_markers_are_compared_without_case() -> None:
+    html = f"<html><head><script>shopify.THEME = {{}};</script></head><body>{SHORT}</body></html>"
+    assert needs_rendering(html).needed

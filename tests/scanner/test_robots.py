@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import threading
+import gc
+import logging
 import time
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from core.shop import Shop
 from fixtures.farm import Farm, FarmRequest, FarmResponse
-from tests.helpers.crawler import CrawlerFactory, page, write_site
+from scanner.gather.crawler import Crawler
+from tests.helpers.clock import FakeClock
+from tests.helpers.crawler import FAST, CrawlerFactory, page, write_site
 
 LINKS = {"Contact": "/contact", "Boutique": "/boutique", "Horaires": "/horaires"}
 
@@ -81,24 +87,23 @@ async def test_robots_forbidden_means_no_robots(farm: Farm, make_crawler: Crawle
 
 
 async def test_crawl_delay_spaces_requests(farm: Farm, make_crawler: CrawlerFactory) -> None:
-    starts: list[float] = []
-    lock = threading.Lock()
+    """On a fake clock: the crawler waits out Crawl-delay between page starts (no real wait)."""
+    fake = FakeClock()
     links = {"Contact": "/contact", "Boutique": "/shop", "Horaires": "/horaires"}
 
     def handler(req: FarmRequest) -> FarmResponse:
-        with lock:
-            starts.append(time.monotonic())
         if req.path == "/robots.txt":
             return FarmResponse(200, b"User-agent: *\nCrawl-delay: 0.3\n",
                                 {"Content-Type": "text/plain"})
         return FarmResponse(200, page(req.path, links=links).encode())
 
     farm.add_host("lent.be", handler)
-    site = await (await make_crawler()).crawl_site(Shop(name="L", website="http://lent.be/"))
+    crawler = await make_crawler(clock=fake.clock())
+    site = await crawler.crawl_site(Shop(name="L", website="http://lent.be/"))
     assert site.robots is not None and site.robots.crawl_delay == 0.3
     assert len(site.pages) == 4
-    gaps = [b - a for a, b in zip(starts[1:], starts[2:], strict=False)]  # after robots.txt
-    assert min(gaps) >= 0.27, gaps
+    # four page starts after robots.txt: at least three waits of 0.3 s (FAST has no own delay)
+    assert fake.now - 1000.0 >= 3 * 0.3 - 1e-9, fake.slept
 
 
 async def test_user_agent_names_the_tool_and_a_contact(farm: Farm,
@@ -113,3 +118,27 @@ async def test_user_agent_names_the_tool_and_a_contact(farm: Farm,
     crawler = await make_crawler(user_agent="MonOutil/2.0", contact_url="https://example.org/c")
     await crawler.crawl_site(Shop(name="U", website="https://ua.be/"))
     assert seen and set(seen) == {"MonOutil/2.0 (+https://example.org/c)"}
+
+
+async def test_a_robots_fetch_left_behind_is_cancelled_quietly(
+        farm: Farm, caplog: pytest.LogCaptureFixture) -> None:
+    """A shop that times out while its robots.txt is still coming: closing the crawler
+    cancels that fetch, and nothing is logged as 'Task exception was never retrieved'."""
+    def handler(req: FarmRequest) -> FarmResponse:
+        if req.path == "/robots.txt":
+            time.sleep(1.5)
+        return FarmResponse(200, page("Lent").encode())
+
+    farm.add_host("robots-lent.be", handler)
+    settings = replace(FAST, total_timeout_per_shop=0.3)
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        async with Crawler(settings, farm.http_context(True)) as crawler:
+            site = await crawler.crawl_site(Shop(name="L", website="http://robots-lent.be/"))
+        left = [t for t in asyncio.all_tasks() if "RobotsCache._load" in repr(t.get_coro())]
+        assert all(t.done() for t in left), left  # nothing still fetching after the close
+        await asyncio.sleep(0.3)
+        gc.collect()
+        await asyncio.sleep(0)
+    assert site.errors and site.errors[-1].kind == "timeout"
+    assert not [r for r in caplog.records if "never retrieved" in r.getMessage()
+                or "destroyed but it is pending" in r.getMessage()]

@@ -43,10 +43,12 @@ def test_bad_rows_are_reported_and_import_goes_on(tmp_path: Path) -> None:
             "Chez Mail,info@chezmail.be,,\n"
             "Bon,https://bon.be,50.1,\"5,2\"\n")
     result = read_shop_list(write(tmp_path / "l.csv", text))
-    assert [s.name for s in result.shops] == ["Bon"]
-    assert result.shops[0].lon == pytest.approx(5.2)
-    assert [(e.row_number, e.message.split(" ")[0]) for e in result.errors] == [
-        (2, "nom"), (3, "adresse"), (4, "latitude"), (5, "adresse")]
+    # a bad website or coordinate loses that cell, never the shop; no name, no shop
+    assert [(s.name, s.website, s.lat, s.lon) for s in result.shops] == [
+        ("Chez Paul", None, None, None), ("Au Coin", None, None, None),
+        ("Chez Mail", None, None, None), ("Bon", "https://bon.be", 50.1, pytest.approx(5.2))]
+    assert [(e.row_number, e.message.split(" ")[0], e.kept) for e in result.errors] == [
+        (2, "nom", False), (3, "adresse", True), (4, "latitude", True), (5, "adresse", True)]
 
 
 def test_missing_name_column_names_the_columns_found(tmp_path: Path) -> None:
