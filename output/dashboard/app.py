@@ -133,11 +133,12 @@ class Dashboard:
 
     # -- plumbing -----------------------------------------------------------------------------
     def warm_up(self) -> None:
-        """Compile the templates and count the territory's changes once, before the first
-        visitor (a store problem is shown by the pages themselves, not here)."""
+        """Compile the templates, read the rubric and count the territory's changes once,
+        before the first visitor (a store problem is shown by the pages themselves, not here)."""
         for name in ("territory.html.j2", "commune.html.j2", "shop.html.j2",
-                     "compare.html.j2", "error.html.j2"):
+                     "compare.html.j2", "error.html.j2", "report/_commune_ecosystem.html.j2"):
             self.env.get_template(name)
+        commune_view.scan_rubric({})  # the built-in rubric, parsed once
         with contextlib.suppress(StoreError, sa.exc.SQLAlchemyError):
             views.territory(self.store, self.changes, "", dashboard_messages(self.default_lang),
                             Formatter(self.default_lang))
