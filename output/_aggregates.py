@@ -4,7 +4,7 @@
 changes, so neither do these rows):
 - `shop_levels`: each shop's measured level per step, as `output.diff` reads it (a level
   counts only when the step was measured), with its identity key, sector, planned position
-  and its listed result (`listed_result`: what a list of shops reads of it, ~0.5 KB instead
+  and its listed result (`listed_result`: what a list of shops reads of it, ~0.7 KB instead
   of the whole result);
 - `scan_figures`: `output._stats.group_figures` of the commune section, for the whole commune
   (sector "") and for each sector.
