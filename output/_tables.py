@@ -75,7 +75,8 @@ http_validators = sa.Table(
 )
 
 # -- per-scan aggregates for the dashboard (written by finish_scan, see output._aggregates) -----
-# shop_levels  one row per (finished scan, shop): the measured level per step (diff semantics)
+# shop_levels  one row per (finished scan, shop): the measured level per step (diff semantics),
+#              its planned position and what a list of shops reads of its result
 # scan_figures one row per (finished scan, group): the group's figures ("" = every shop)
 LEVEL_COLUMNS = ("lv_web_presence", "lv_google_listing", "lv_online_ordering",
                  "lv_click_and_collect", "lv_reviews")  # in core.steps.STEPS order
@@ -87,6 +88,8 @@ shop_levels = sa.Table(
     sa.Column("identity_key", sa.String(64), nullable=False),
     sa.Column("sector", sa.String(32), nullable=False),
     *(sa.Column(name, sa.SmallInteger, nullable=True) for name in LEVEL_COLUMNS),
+    sa.Column("position", sa.Integer, nullable=True),  # migration 0003
+    sa.Column("listed_json", sa.Text, nullable=True),  # output._aggregates.listed_result
     sa.Index("ix_shop_levels_scan_identity", "scan_id", "identity_key"),
 )
 

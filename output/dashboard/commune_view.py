@@ -1,99 +1,112 @@
-"""The commune page: the report's content (output._html_view) read live, plus what moved.
+"""The commune page: the report's content (output.report_view) read live, plus what moved.
 
-The report's `build_view` also explains every shop (missing criteria, evidence), which this
-page leaves to the shop page; so the view is assembled here from the report's own pieces,
-streaming the scan's results once, with the trend taken from the per-scan figures.
+The report also explains every shop (missing criteria, evidence), which this page leaves to
+the shop page: so a finished scan's shops are listed from `shop_levels.listed_json` (what a
+list reads of a result, written when the scan finished), not from their whole results; a
+running scan's are read from its results. The trend comes from the per-scan figures, the
+ecosystem from the report's own view (`output._ecosystem_view`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 
 from core.steps import STEPS
-from output import _html_view as report_view
 from output import _stats
-from output._svg_map import map_frame
+from output._ecosystem_view import ecosystem_view
+from output._rubric_text import report_rubric
 from output.dashboard import queries as q
 from output.dashboard.bars import distribution_bar
 from output.i18n import Messages
+from output.report_view import ShopTally, commune_summary, shop_row
 from output.store import Store
+from scoring import Rubric
 from scoring.aggregate import street_label
-from scoring.result_view import OUTCOMES, is_measured, shop_outcome
+
+RUBRICS_KEPT = 8  # rubric files kept parsed (one per distinct `settings.rubric_path`)
 
 
 class NotFound(LookupError):
     """The commune, scan or shop asked for is not in the store."""
 
 
-def commune(store: Store, name: str, scan_id: str | None, sector: str | None,
-            street: str | None, msg: Messages) -> dict[str, Any]:
+def scans_of(store: Store, name: str) -> list[dict[str, Any]]:
+    """Every scan of the commune, oldest first (`queries.commune_scans`); NotFound if none."""
     with store.engine.connect() as conn:
         scans = q.commune_scans(conn, name)
-        if not scans:
-            raise NotFound(name)
+    if not scans:
+        raise NotFound(name)
+    return scans
+
+
+def page_key(scans: list[dict[str, Any]], scan_id: str | None) -> tuple[Any, ...] | None:
+    """What the page of a finished scan depends on besides that scan (immutable): the
+    commune's scans as they are now (a new or progressing scan changes the key); None for a
+    running scan, whose page is never kept."""
+    if _chosen_scan(scans, scan_id)["status"] != "finished":
+        return None
+    return tuple((s["id"], s["status"], s["label"], s["started_at"], s["shops_done"],
+                  s["shops_planned"]) for s in scans)
+
+
+def commune(store: Store, scans: list[dict[str, Any]], name: str, scan_id: str | None,
+            sector: str | None, street: str | None, msg: Messages) -> dict[str, Any]:
+    """The page of one scan (the latest finished by default) of the commune's `scans`."""
+    with store.engine.connect() as conn:
         chosen = _chosen_scan(scans, scan_id)
         previous = _previous_finished(scans, chosen)
         before = q.levels_by_identity(conn, previous["id"]) if previous else {}
         trend = _trend(conn, scans, chosen)
+        listed = q.listed_results(conn, chosen["id"]) if chosen["status"] == "finished" \
+            else None
     scan = store.get_scan(chosen["id"])
     if scan is None:
         raise NotFound(chosen["id"])
     section = _stats.commune_section(store, scan)
-    view = _report_view(store, scan, section, msg)
+    results = listed if listed is not None else store.iter_shop_results(scan["id"])
+    view = _report_view(scan, section, results, msg)
     view["trends"] = trend
+    words = CellWords(msg)
     for shop in view["shops"]:
         _mark_moves(shop, before.get(shop["identity_key"] or ""))
-        _label_cells(shop, msg)
+        _label_cells(shop, words)
     shops = [s for s in view["shops"] if (not sector or s["sector"] == sector)
              and (not street or s["street"].casefold() == street.casefold())]
     return {"name": name, "v": view, "scan": scan, "scans": scans, "previous": previous,
             "shops": shops, "sector": sector, "street": street,
-            "ecosystem": section.get("ecosystem")}
+            "eco": ecosystem_view(section, view["shops"], msg)}
 
 
-def _report_view(store: Store, scan: dict[str, Any], commune: dict[str, Any],
-                 msg: Messages) -> dict[str, Any]:
-    """`output._html_view.build_view`'s content without the per-shop explanations (the shop
-    page has them); shops carry their identity key and street."""
+def scan_rubric(scan: dict[str, Any]) -> Rubric | None:
+    """The rubric the scan was scored with, as the report reads it (kept parsed)."""
+    return _rubric_at(_stats.as_dict(scan.get("settings")).get("rubric_path"))
+
+
+@lru_cache(maxsize=RUBRICS_KEPT)
+def _rubric_at(path: str | None) -> Rubric | None:
+    return report_rubric({"settings": {"rubric_path": path}})
+
+
+def _report_view(scan: dict[str, Any], commune: dict[str, Any],
+                 results: Iterable[dict[str, Any]], msg: Messages) -> dict[str, Any]:
+    """`output.report_view.commune_summary`, shops without their explanations (the shop page
+    has them) but with their identity key and street, the journey drawn as SVG bars."""
     shops: list[dict[str, Any]] = []
-    crawl: Counter[str] = Counter()
-    places: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
-    for result in store.iter_shop_results(scan["id"]):
-        row = report_view.shop_row(result)
+    tally = ShopTally()
+    for result in results:
+        row = shop_row(result)
         row.update(identity_key=result.get("identity_key"), street=street_label(result))
         shops.append(row)
-        crawl[str(_stats.as_dict(result.get("crawl")).get("status") or "?")] += 1
-        places[str(_stats.as_dict(result.get("places")).get("status") or "?")] += 1
-        outcomes[shop_outcome(result)] += 1
-        outcomes["any_measured"] += is_measured(result)
-    journey = _stats.group_figures(commune)["steps"]
-    enough = report_view._enough_measured(journey)
-    chart = report_view.journey_chart(journey)
-    for row in chart:
-        row["bar"] = distribution_bar(journey[row["step"]]["levels"], row["in_scope"], msg,
-                                      "dist journey")
-    return {
-        "scan": scan, "commune_name": scan.get("commune") or msg("meta.no_commune"),
-        "shops_total": int(commune.get("shops") or len(shops)),
-        "partial": scan.get("status") != "finished", "steps": STEPS, "journey": journey,
-        "chart": chart,
-        "coverage": {"outcomes": [(o, outcomes[o]) for o in OUTCOMES],
-                     "measured_any": outcomes["any_measured"], "total": len(shops),
-                     "low": bool(shops) and outcomes["any_measured"]
-                     < report_view.MIN_MEASURED_SHARE * len(shops)},
-        "weakest": report_view._gate(_stats.weakest_step(commune), enough),
-        "strongest": report_view._gate(
-            _stats.strongest_step({s: journey[s] for s in enough}), enough),
-        "opportunities": report_view.named_opportunities(commune, shops, msg),
-        "sectors": report_view._groups(commune.get("by_sector")),
-        "streets": report_view._streets(commune.get("by_street")),
-        "street_min": report_view.STREET_MIN_SHOPS, "shops": shops, "map": map_frame(shops),
-        "crawl_counts": crawl.most_common(), "places_counts": places.most_common(),
-    }
+        tally.add(result)
+    view = commune_summary(scan, commune, shops, tally, msg, scan_rubric(scan))
+    for row in view["chart"]:
+        row["bar"] = distribution_bar(view["journey"][row["step"]]["levels"], row["in_scope"],
+                                      msg, "dist journey")
+    return view
 
 
 def _mark_moves(shop: dict[str, Any], before: dict[str, int | None] | None) -> None:
@@ -105,20 +118,35 @@ def _mark_moves(shop: dict[str, Any], before: dict[str, int | None] | None) -> N
                         else ("up" if cell["level"] > was else "down"))
 
 
-def _label_cells(shop: dict[str, Any], msg: Messages) -> None:
+class CellWords:
+    """The words of the shop table's cells in one language, looked up once per page."""
+
+    def __init__(self, msg: Messages) -> None:
+        self.msg = msg
+        self.known: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        """`msg(key)`: the key itself when the catalogue lacks it."""
+        word = self.known.get(key)
+        if word is None:
+            word = self.known[key] = self.msg(key)
+        return word
+
+
+def _label_cells(shop: dict[str, Any], words: CellWords) -> None:
     """Words the shop table shows, prepared once here (the table has 5 cells per shop)."""
     key = f"sectors.{shop['sector']}"
-    shop["sector_label"] = msg(key) if msg.has(key) else shop["sector"]
-    shop["data_steps"] = ",".join("n" if shop["levels"][step]["level"] is None
-                                  else str(shop["levels"][step]["level"]) for step in STEPS)
-    for cell in shop["levels"].values():
+    shop["sector_label"] = label if (label := words(key)) != key else shop["sector"]
+    shop["cells"] = cells = [shop["levels"][step] for step in STEPS]  # in the table's order
+    shop["data_steps"] = ",".join("n" if c["level"] is None else str(c["level"]) for c in cells)
+    for cell in cells:
         if cell["level"] is None:
-            cell["title"] = msg(f"status.{cell['status']}")
+            cell["title"] = words(f"status.{cell['status']}")
         else:
             score = f" · {round(cell['score'])}/100" if isinstance(cell["score"], int | float) \
                 else ""
-            cell["title"] = msg(f"levels.{cell['level']}") + score
-        cell["move_title"] = msg("diff.improved" if cell["move"] == "up" else "diff.regressed")
+            cell["title"] = words(f"levels.{cell['level']}") + score
+        cell["move_title"] = words("diff.improved" if cell["move"] == "up" else "diff.regressed")
 
 
 def _trend(conn: sa.Connection, scans: list[dict[str, Any]],

@@ -115,6 +115,18 @@ def levels_by_identity(conn: sa.Connection, scan_id: str) -> dict[str, dict[str,
     return {row[0]: dict(zip(STEPS, row[1:], strict=True)) for row in conn.execute(query)}
 
 
+def listed_results(conn: sa.Connection, scan_id: str) -> list[dict[str, Any]] | None:
+    """What a list of shops reads of each result of a finished scan (see
+    `output._aggregates.listed_result`), in planned order; None when a row lacks it."""
+    table = t.shop_levels
+    query = (sa.select(table.c.listed_json).where(table.c.scan_id == scan_id)
+             .order_by(table.c.position, table.c.shop_id))
+    texts = conn.execute(query).scalars().all()
+    if not all(texts):
+        return None
+    return [json.loads(text) for text in texts]
+
+
 def shop_timeline(conn: sa.Connection, identity_key: str) -> list[dict[str, Any]]:
     """Every stored result of one shop, oldest scan first, with its scan's brief."""
     query = (sa.select(t.scans.c.id, t.scans.c.label, t.scans.c.commune, t.scans.c.status,

@@ -1,12 +1,15 @@
 """What the territory, shop and compare pages show, from the store (no HTML: templates escape).
 
 Finished scans never change, so the change counts between two of them are kept in memory
-(`ChangeCache`); everything else is read on each request.
+(`ChangeCache`), and so are the rendered commune pages of finished scans (`PageCache`);
+everything else is read on each request.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,19 +18,21 @@ from core.steps import STEPS
 from output import _stats
 from output._aggregates import ALL_SHOPS
 from output._format import Formatter, safe_href
-from output._html_view import shop_row
 from output._shop_view import problems, shop_details
 from output.dashboard import queries as q
 from output.dashboard.bars import distribution_bar
-from output.dashboard.commune_view import NotFound
+from output.dashboard.commune_view import NotFound, scan_rubric
 from output.diff import diff_scans
 from output.i18n import Messages
+from output.report_view import shop_row
 from output.store import Store
-from scoring import load_rubric
 from scoring.model import SECTORS
 from scoring.result_view import PLACE_URL
 
 CHANGE_CACHE_SIZE = 20_000  # scan pairs; each entry is a few small lists
+# Rendered commune pages kept, in characters: ~300,000 a page of 300 shops, 2 bytes each in
+# memory (the pages hold ↑ ↓, so Python stores them 2 bytes a character): ~64 MB, ~100 pages.
+PAGE_CACHE_CHARS = 32_000_000
 MAX_SIGNAL_CHANGES = 25  # per scan on the shop page
 
 
@@ -48,6 +53,39 @@ class ChangeCache:
             for older, newer in missing:
                 self._known[(older, newer)] = found.get(newer, {})
             return {newer: self._known.get((older, newer), {}) for older, newer in pairs}
+
+
+class PageCache:
+    """Rendered pages of finished scans, most recently used kept, `max_chars` in all.
+
+    Plain strings: the garbage collector has nothing to walk in them (a cache of the pages'
+    dicts would lengthen its full passes)."""
+
+    def __init__(self, max_chars: int = PAGE_CACHE_CHARS) -> None:
+        self.max_chars = max_chars
+        self._pages: OrderedDict[Hashable, str] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable | None) -> str | None:
+        if key is None:
+            return None
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable | None, page: str) -> None:
+        if key is None or len(page) > self.max_chars:
+            return
+        with self._lock:
+            if key in self._pages:
+                return
+            self._pages[key] = page
+            self._size += len(page)
+            while self._size > self.max_chars:
+                self._size -= len(self._pages.popitem(last=False)[1])
 
 
 # -- territory ------------------------------------------------------------------------------
@@ -100,7 +138,7 @@ def shop(store: Store, identity_key: str, msg: Messages) -> dict[str, Any]:
         timeline = q.shop_timeline(conn, identity_key)
     if not timeline:
         raise NotFound(identity_key)
-    rubric = load_rubric()
+    rubric = scan_rubric({})  # the built-in one: the timeline spans scans
     entries = []
     for index, item in enumerate(timeline):
         before = timeline[index - 1] if index else None

@@ -1,5 +1,8 @@
 """Dashboard: per-scan aggregates (shop levels, group figures) and the indexes its pages use.
 
+The tables are filled for the scans finished before them by 0003 (the newest migration that
+changes them: `output._aggregates.backfill` writes today's columns).
+
 Revision ID: 0002_dashboard_aggregates
 Revises: 0001_initial
 Create Date: 2026-12-01
@@ -7,8 +10,6 @@ Create Date: 2026-12-01
 
 import sqlalchemy as sa
 from alembic import op
-
-from output._aggregates import backfill
 
 revision = "0002_dashboard_aggregates"
 down_revision = "0001_initial"
@@ -37,7 +38,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_scans_commune_started", "scans", ["commune", "started_at"])
     op.create_index("ix_shop_results_scan_position", "shop_results", ["scan_id", "position"])
-    backfill(op.get_bind())
 
 
 def downgrade() -> None:

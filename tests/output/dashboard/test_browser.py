@@ -24,7 +24,9 @@ import uvicorn
 
 from core.shop import Shop
 from core.steps import STEPS
+from output._ecosystem_view import ecosystem_view
 from output.dashboard import create_app
+from output.dashboard.texts import dashboard_messages
 from output.diff import diff_scans
 from output.store import Store
 from scanner.demo import start_demo
@@ -175,7 +177,7 @@ def test_links_from_territory_to_commune_shop_and_compare(browser: Any,
     demo = served["demo"]
     visit.click(f'tr[data-commune="{demo}"] a.commune-link')
     assert visit.page.locator("h1").inner_text() == demo
-    assert visit.page.locator("#ecosystem-counts tr").count() > 0  # the demo's ecosystem
+    assert visit.page.locator("#eco-counts tbody tr").count() > 0  # the demo's ecosystem
     assert visit.page.locator("#shop-table tbody tr").count() == \
         len(list(served["store"].iter_shop_results(served["scans"][demo][-1])))
     visit.click("#shop-table a.shop-link")
@@ -192,6 +194,32 @@ def test_links_from_territory_to_commune_shop_and_compare(browser: Any,
                           for a in visit.page.locator("a.scan-link").all())
     assert all(scan_id in scan_links for scan_id in served["scans"][demo])  # both demo scans
     assert visit.problems == [] and visit.foreign == []
+    visit.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de", "en"])
+def test_ecosystem_findings_are_the_reports(browser: Any, served: dict[str, Any],
+                                            lang: str) -> None:
+    """The commune page says the ecosystem's strengths and weak links in the page's language,
+    word for word as the report written for that scan says them."""
+    visit = Visit(browser, served["base"])
+    demo, scan_id = served["demo"], served["scans"][served["demo"]][-1]
+    visit.open(f"/commune?name={demo}&lang={lang}")
+    shown = {part: visit.page.locator(f"#eco-{part} li").all_inner_texts()
+             for part in ("strengths", "weak-links")}
+    assert shown["strengths"] and shown["weak-links"]  # the demo commune has both
+    assert visit.problems == [] and visit.foreign == []
+    report = visit.context.request.get(f"{served['base']}/export/{scan_id}/html?lang={lang}")
+    assert report.status == 200
+    report_page = visit.context.new_page()  # the report file itself: read its own lists
+    report_page.set_content(report.text())
+    assert {part: report_page.locator(f"#eco-{part} li").all_inner_texts()
+            for part in ("strengths", "weak-links")} == shown
+    eco = (served["store"].get_scan(scan_id) or {})["summary"]["ecosystem"]
+    assert len(shown["strengths"]) + len(shown["weak-links"]) == len(eco["findings"])
+    if lang != "fr":  # not the French texts
+        french = ecosystem_view({"ecosystem": eco}, [], dashboard_messages("fr"))
+        assert not set(shown["strengths"]) & set(french["strengths"])
     visit.close()
 
 

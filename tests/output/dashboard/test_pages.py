@@ -5,17 +5,21 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from markupsafe import escape
 from starlette.testclient import TestClient
 
 from core.steps import STEPS
+from output.dashboard import create_app
+from output.dashboard.views import PageCache
 from output.diff import diff_scans
 from output.store import Store
-from tests.helpers.dashboard import OTHER_COMMUNE
-from tests.output.sample import COMMUNE, HOSTILE_NAME, SHOPS
+from tests.helpers.dashboard import OTHER_COMMUNE, build_territory
+from tests.output.sample import COMMUNE, HOSTILE_NAME, SHOPS, shop_for
 
 
 def territory_moves(page: str) -> dict[str, dict[str, tuple[int, int]]]:
@@ -169,3 +173,55 @@ def test_hostile_shop_name_is_escaped_everywhere(client: TestClient) -> None:
         assert 'href="javascript:' not in page
     assert str(escape(HOSTILE_NAME)) in pages[1]
     assert 'Durbuy &amp; &lt;Co&gt;' in pages[2]
+
+
+def _opportunities(page: str) -> list[str]:
+    section = page.split('id="opportunities"')[1].split("</section>")[0]
+    return re.findall(r"<li><strong>(.*?)</strong>", section)
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "de", "en"])
+def test_commune_page_names_the_opportunities_as_the_report_does(
+        client: TestClient, territory_store: tuple[Store, dict[str, Any]], lang: str) -> None:
+    scan_id = territory_store[1][COMMUNE][-1]
+    page = client.get("/commune", params={"name": COMMUNE, "lang": lang}).text
+    report = client.get(f"/export/{scan_id}/html", params={"lang": lang}).text
+    assert _opportunities(page) and _opportunities(page) == _opportunities(report)
+    if lang != "fr":  # in the page's language, not the French stored with the scan
+        french = client.get("/commune", params={"name": COMMUNE, "lang": "fr"}).text
+        assert set(_opportunities(page)).isdisjoint(_opportunities(french))
+    client.get("/", params={"lang": "fr"})
+
+
+def test_a_finished_scans_page_is_kept_until_the_communes_scans_change(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'kept.db'}")
+    build_territory(store)
+    statements: list[str] = []
+    try:
+        with TestClient(create_app(store)) as client:
+            first = client.get("/commune", params={"name": COMMUNE}).text
+            sa.event.listen(store.engine, "before_cursor_execute",
+                            lambda _c, _cur, statement, *_rest: statements.append(statement))
+            assert client.get("/commune", params={"name": COMMUNE}).text == first
+            assert statements and not [s for s in statements if "shop_levels" in s]
+            nl = client.get("/commune", params={"name": COMMUNE, "lang": "nl"}).text
+            assert nl != first and '<html lang="nl">' in nl
+            client.get("/", params={"lang": "fr"})
+            new = store.begin_scan(label="Nouveau", commune=COMMUNE, settings={},
+                                   shops=[shop_for(0)])
+            again = client.get("/commune", params={"name": COMMUNE}).text
+            assert new in again and new not in first  # the scans list is current
+    finally:
+        store.close()
+
+
+def test_kept_pages_stay_within_their_budget() -> None:
+    pages = PageCache(max_chars=10)
+    pages.put("a", "aaaaaa")
+    pages.put("b", "bbbb")
+    assert pages.get("a") == "aaaaaa"  # now the most recently used
+    pages.put("c", "cc")  # 12 characters: the least recently used ("b") goes
+    assert (pages.get("a"), pages.get("b"), pages.get("c")) == ("aaaaaa", None, "cc")
+    pages.put("big", "x" * 11)
+    pages.put(None, "never kept")
+    assert pages.get("big") is None and pages.get(None) is None
