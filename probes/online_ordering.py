@@ -148,7 +148,7 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     for kind, category, by_url in checks:
         cat = kw.categories[category]
         url_regex = cat.url_regex if by_url else None
-        in_urls = bool(url_regex and cat.url_search(path_blob))
+        in_urls = bool(url_regex and cat.url_search(path_blob, True))  # each path its own line
         in_labels = cat.search(label_blob)
         if not in_urls and not in_labels:
             continue

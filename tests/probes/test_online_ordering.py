@@ -83,3 +83,14 @@ def test_markup_unless_table_is_validated():
                 {"checkout_markup": []}):
         with pytest.raises(DataFileError):
             _markup_unless(bad)
+
+
+@pytest.mark.parametrize("path", ["/panier", "/cart", "/winkelwagen/"])
+def test_a_cart_url_counts_wherever_its_link_stands(path):
+    """A same-site link to exactly /panier is cart evidence also when other links follow it
+    (the paths are searched line by line: `$` ends each path, not only the last)."""
+    html = html_page(f'<a href="{path}">(0)</a><a href="/contact">Contact</a>'
+                     '<a href="/a-propos">Qui sommes-nous</a>')
+    obs = online_ordering.evaluate(context(artifacts(page(html))))
+    patterns = [e.pattern for e in obs.signals["webshop"].evidence]
+    assert "cart link" in patterns, patterns
