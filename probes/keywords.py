@@ -50,23 +50,18 @@ class Category:
     negative: re.Pattern[str] | None
     url_fragments: list[str] = field(default_factory=list)
     url_regex: re.Pattern[str] | None = None  # a fragment that ends a path segment
-    starts: re.Pattern[str] | None = None  # where a term starts (one trie, no word-end check)
     automaton: Any = None  # the terms in one Aho-Corasick automaton (value: length)
     url_tokens: Any = None  # the url fragments (as in url_regex) in one automaton
 
     def search(self, text: str) -> re.Match[str] | None:
         """Same as regex.search(text), faster on long texts: one Aho-Corasick pass over the
-        case-folded text (or the trie) finds where a term starts, the full regex is tried
-        only there, leftmost first."""
-        if self.automaton is not None:
-            folded = case_folded(text)  # same length: IGNORECASE's equal letters made equal
-            if len(folded) == len(text):
-                starts = {end - size + 1 for end, size in self.automaton.iter(folded)}
-                return next(filter(None, (self.regex.match(text, at) for at in sorted(starts))),
-                            None)
-        if self.starts is None:
+        case-folded text finds where a term starts, the full regex is tried only there,
+        leftmost first."""
+        folded = case_folded(text)  # same length: IGNORECASE's equal letters made equal
+        if self.automaton is None or len(folded) != len(text):
             return self.regex.search(text)
-        return self._search_from_starts(text)
+        return _first_match(self.regex, text,
+                            {end - size + 1 for end, size in self.automaton.iter(folded)})
 
     def url_search(self, text: str, each_line: bool = False) -> re.Match[str] | None:
         """url_regex.search(text) (with each_line: as if ^ and $ held at every line too),
@@ -81,17 +76,12 @@ class Category:
         for end, size in self.url_tokens.iter(folded):  # a match starts at [/_-] or a line start
             starts.update((end - size, end - size + 1))
         starts.discard(-1)
-        return next(filter(None, (regex.match(text, at) for at in sorted(starts))), None)
+        return _first_match(regex, text, starts)
 
-    def _search_from_starts(self, text: str) -> re.Match[str] | None:
-        assert self.starts is not None
-        pos = 0
-        while (start := self.starts.search(text, pos)) is not None:
-            m = self.regex.match(text, start.start())
-            if m:
-                return m
-            pos = start.start() + 1
-        return None
+
+def _first_match(regex: re.Pattern[str], text: str, starts: set[int]) -> re.Match[str] | None:
+    """The leftmost match of `regex` starting at one of `starts`."""
+    return next(filter(None, (regex.match(text, at) for at in sorted(starts))), None)
 
 
 @dataclass(slots=True)
@@ -99,7 +89,6 @@ class Keywords:
     categories: dict[str, Category]
     stopwords: dict[str, frozenset[str]]  # language -> words
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
-    text_starts: re.Pattern[str] | None = None  # where any of those terms starts (one trie)
     text_terms: Any = None  # the same terms in one Aho-Corasick automaton (value: length)
 
     def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
@@ -124,30 +113,20 @@ class Keywords:
         return hits
 
     def _text_matches(self, lower: str):
-        """Same matches as text_regex.finditer(lower), faster: one Aho-Corasick pass (or the
-        one-trie regex) finds where a term starts, the per-category regex is tried only there
-        (it checks the word boundaries); a match skips the candidates it covers."""
+        """Same matches as text_regex.finditer(lower), faster: one Aho-Corasick pass finds
+        where a term starts, the per-category regex is tried only there (it checks the word
+        boundaries); a match skips the candidates it covers."""
         regex = self.text_regex
         if regex is None:
             return
-        if self.text_terms is not None:  # every place a term occurs, in one pass
-            pos = 0
-            for start in sorted({end - size + 1 for end, size in self.text_terms.iter(lower)}):
-                if start >= pos and (m := regex.match(lower, start)):
-                    yield m
-                    pos = m.end()
-            return
-        if self.text_starts is None:
+        if self.text_terms is None:
             yield from regex.finditer(lower)
             return
         pos = 0
-        while (start := self.text_starts.search(lower, pos)) is not None:
-            m = regex.match(lower, start.start())
-            if m:
+        for start in sorted({end - size + 1 for end, size in self.text_terms.iter(lower)}):
+            if start >= pos and (m := regex.match(lower, start)):
                 yield m
                 pos = m.end()
-            else:
-                pos = start.start() + 1
 
     def find(self, category: str, text: str, limit: int = 3) -> list[KeywordHit]:
         """Up to `limit` matches of `category` in `text` not cancelled by a negative phrase."""
@@ -211,12 +190,11 @@ def load_keywords(directory: str | None = None) -> Keywords:
             urls[name] += _strings(table, "url", f"{lang}.{name}", required=False)
     cats = {c: Category(c, terms[c], alternation(terms[c]),
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
-                        _url_regex(urls[c]), term_starts(terms[c]), term_automaton(terms[c]),
+                        _url_regex(urls[c]), term_automaton(terms[c]),
                         term_automaton(_url_tokens(urls[c])) if urls[c] else None)
             for c in CATEGORIES if terms[c]}
     text_terms = [t for c in TEXT_CATEGORIES for t in cats[c].terms]
-    return Keywords(cats, stopwords, _text_regex(cats),
-                    re.compile(r"(?<!\w)" + trie_pattern(text_terms)), term_automaton(text_terms))
+    return Keywords(cats, stopwords, _text_regex(cats), term_automaton(text_terms))
 
 
 def term_automaton(terms: list[str]) -> Any:
@@ -232,11 +210,6 @@ def _text_regex(cats: dict[str, Category]) -> re.Pattern[str]:
     """One lower-case regex, one named group per category, each a trie of its terms."""
     groups = [f"(?P<{name}>{trie_pattern(cats[name].terms)})" for name in TEXT_CATEGORIES]
     return re.compile(r"(?<!\w)(?:" + "|".join(groups) + r")(?!\w)")
-
-
-def term_starts(terms: list[str]) -> re.Pattern[str]:
-    """Where one of `terms` starts a word (case-insensitive): candidates for `alternation`."""
-    return re.compile(r"(?<!\w)" + trie_pattern(terms), re.IGNORECASE)
 
 
 def trie_pattern(terms: list[str]) -> str:

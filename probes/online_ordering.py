@@ -148,14 +148,13 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     for kind, category, by_url in checks:
         cat = kw.categories[category]
         url_regex = cat.url_regex if by_url else None
-        in_urls = bool(url_regex and cat.url_search(path_blob, True))  # each path its own line
+        # each path on its own line: as url_regex.search(path), path by path
+        in_urls = cat.url_search(path_blob, True) if url_regex is not None else None
         in_labels = cat.search(label_blob)
         if not in_urls and not in_labels:
             continue
         if one_per_line:
-            first = _first_line(label_blob, in_labels)
-            if in_urls and url_regex is not None:  # as url_regex.search(path), path by path
-                first = min(first, _first_line(path_blob, cat.url_search(path_blob, True)))
+            first = min(_first_line(label_blob, in_labels), _first_line(path_blob, in_urls))
             if first < len(own):
                 link = own[first]
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")

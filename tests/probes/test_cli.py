@@ -8,25 +8,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from core.http import DEFAULT_USER_AGENT
-from scanner.cli.inspect import register
+from tests.helpers.cli import inspect_app
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
 SHOP_HTML = (PAGES / "nl_fietsenwinkel_shopify.html").read_bytes()
-
-
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """Test app."""
-
-    register(app)
-    return app
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -60,7 +48,7 @@ def server() -> Iterator[str]:
 
 def test_inspect_files_as_json_lines():
     files = [str(PAGES / "nl_fietsenwinkel_shopify.html"), str(PAGES / "fr_hotel_reserver.html")]
-    result = CliRunner().invoke(_app(), ["inspect", "--json", *files])
+    result = CliRunner().invoke(inspect_app(), ["inspect", "--json", *files])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [line["signals"]["online_ordering.webshop"] for line in lines] == [True, False]
@@ -68,8 +56,9 @@ def test_inspect_files_as_json_lines():
 
 
 def test_inspect_readable_summary_in_french():
-    result = CliRunner().invoke(_app(), ["inspect", str(PAGES / "fr_boulangerie_woocommerce.html"),
-                                         "--base-url", "https://boulangerie-dupont.example/"])
+    page = str(PAGES / "fr_boulangerie_woocommerce.html")
+    result = CliRunner().invoke(inspect_app(), ["inspect", page,
+                                                "--base-url", "https://boulangerie-dupont.example/"])
     assert result.exit_code == 0, result.output
     assert "Boutique en ligne" in result.output and "woocommerce" in result.output
 
@@ -83,9 +72,9 @@ def test_missing_file_is_a_usage_error():
 
 
 def test_live_url_on_loopback_needs_the_flag(server):
-    refused = CliRunner().invoke(_app(), ["inspect", "--json", server + "/"])
+    refused = CliRunner().invoke(inspect_app(), ["inspect", "--json", server + "/"])
     assert refused.exit_code == 1 and "refusée" in json.loads(refused.stdout)["error"]
-    allowed = CliRunner().invoke(_app(), ["inspect", "--json", "--allow-private-addresses",
+    allowed = CliRunner().invoke(inspect_app(), ["inspect", "--json", "--allow-private-addresses",
                                           server + "/"])
     assert allowed.exit_code == 0, allowed.output
     line = json.loads(allowed.stdout)
@@ -95,7 +84,7 @@ def test_live_url_on_loopback_needs_the_flag(server):
 
 
 def test_http_error_is_a_plain_message(server):
-    result = CliRunner().invoke(_app(), ["inspect", "--json", "--allow-private-addresses",
+    result = CliRunner().invoke(inspect_app(), ["inspect", "--json", "--allow-private-addresses",
                                          server + "/missing"])
     assert result.exit_code == 1 and "404" in json.loads(result.stdout)["error"]
 
@@ -104,7 +93,7 @@ def test_extra_fingerprints_option(tmp_path):
     extra = tmp_path / "extra.json"
     extra.write_text(json.dumps({"technologies": {
         "Velo CMS": {"cats": [1], "html": "Gazelle Ultimate C380"}}}))
-    result = CliRunner().invoke(_app(), ["inspect", "--json", "--fingerprints", str(extra),
+    result = CliRunner().invoke(inspect_app(), ["inspect", "--json", "--fingerprints", str(extra),
                                          str(PAGES / "nl_fietsenwinkel_shopify.html")])
     assert result.exit_code == 0, result.output
     assert "velo-cms" in json.loads(result.stdout)["signals"]["online_ordering.technologies"]
@@ -119,7 +108,7 @@ def test_saved_page_without_base_url_uses_the_address_it_gives(tmp_path, head, s
     page = tmp_path / "saved.html"
     page.write_text(f"<html><head>{head}<title>Vélo</title></head><body>"
                     '<a href="/contact">Contact</a></body></html>', "utf-8")
-    result = CliRunner().invoke(_app(), ["inspect", "--json", str(page)])
+    result = CliRunner().invoke(inspect_app(), ["inspect", "--json", str(page)])
     assert result.exit_code == 0, result.output
     line = json.loads(result.stdout)
     assert line["input"]["url"] == "https://velo.example/fr/"
@@ -131,7 +120,7 @@ def test_saved_page_without_any_address_stays_without(tmp_path):
     page = tmp_path / "saved.html"
     page.write_text('<html><head><link rel="stylesheet" href="https://cdn.example/a.css">'
                     "</head><body>Bonjour</body></html>", "utf-8")
-    result = CliRunner().invoke(_app(), ["inspect", "--json", str(page)])
+    result = CliRunner().invoke(inspect_app(), ["inspect", "--json", str(page)])
     assert result.exit_code == 0, result.output
     line = json.loads(result.stdout)
     assert line["input"]["url"] is None and line["input"]["base_url_from"] is None
@@ -150,7 +139,7 @@ def test_inspect_scores_with_the_rubric_given(tmp_path):
     page = str(PAGES / "nl_fietsenwinkel_shopify.html")  # a webshop without online payment
     levels = []
     for extra in ([], ["--rubric", str(rubric)]):
-        result = CliRunner().invoke(_app(), ["inspect", "--json", page, *extra])
+        result = CliRunner().invoke(inspect_app(), ["inspect", "--json", page, *extra])
         assert result.exit_code == 0, result.output
         levels.append(json.loads(result.output)["steps"]["online_ordering"]["level"])
     assert levels == [2, 1]
@@ -163,7 +152,7 @@ def test_inspect_summary_in_the_language_asked(lang):
     from output.i18n import load_messages
 
     page = str(PAGES / "nl_fietsenwinkel_shopify.html")
-    result = CliRunner().invoke(_app(), ["inspect", page, "--lang", lang])
+    result = CliRunner().invoke(inspect_app(), ["inspect", page, "--lang", lang])
     assert result.exit_code == 0, result.output
     wanted, french = load_messages(lang), load_messages("fr")
     text = " ".join(result.output.split())

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from core.steps import STEPS
-from scanner.cli.inspect import register
 from scoring import load_rubric
+from tests.helpers.cli import inspect_app
 
 PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "probe_pages"
 BAKERY = PAGES / "fr_boulangerie_woocommerce.html"  # webshop with pickup
@@ -20,19 +19,8 @@ PLAIN_PAGE = ("<!doctype html><html lang=\"fr\"><head><title>Boulangerie Martin<
 GOOGLE_STEPS = ("google_listing", "reviews")
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """Test app."""
-
-    register(app)
-    return app
-
-
 def _inspect_json(page: Path) -> dict:
-    result = CliRunner().invoke(_app(), ["inspect", "--json", str(page)])
+    result = CliRunner().invoke(inspect_app(), ["inspect", "--json", str(page)])
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -86,7 +74,7 @@ def test_a_page_without_webshop_is_told_to_open_one(plain: Path) -> None:
 
 
 def test_text_output_shows_levels_and_what_to_improve(plain: Path) -> None:
-    result = CliRunner().invoke(_app(), ["inspect", str(plain)], env={"COLUMNS": "160"})
+    result = CliRunner().invoke(inspect_app(), ["inspect", str(plain)], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     assert "Niveau par étape" in result.output
     assert "non mesuré" in result.output  # the Google steps
