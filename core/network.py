@@ -20,9 +20,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import re
+import select
 import socket
 import ssl
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import httpcore
 import httpx
@@ -119,9 +121,10 @@ class GuardedBackend(AsyncNetworkBackend):
             ip = await self._resolve_name(host, port)
             if not self._allow_private and not is_public_address(ip):
                 raise AddressRefused(f"refused {host} -> {ip}: not a public address")
-        return await self._inner.connect_tcp(
+        stream = await self._inner.connect_tcp(
             ip, port, timeout=timeout, local_address=local_address, socket_options=socket_options
         )
+        return QuickReadableStream(stream)
 
     async def _resolve_name(self, host: str, port: int) -> str:
         try:
@@ -142,6 +145,49 @@ class GuardedBackend(AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
+
+
+class QuickReadableStream(AsyncNetworkStream):
+    """A network stream whose ``is_readable`` is one poll of its socket.
+
+    httpcore asks every idle pooled connection ``is_readable`` on every request (did the
+    server hang up?); anyio answers by building its whole attribute table, getpeername
+    included, each time (9 µs against 1). Everything else goes to the wrapped stream.
+    """
+
+    def __init__(self, inner: AsyncNetworkStream) -> None:
+        self._inner = inner
+        self._socket: socket.socket | None = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                        timeout: float | None = None) -> AsyncNetworkStream:
+        return QuickReadableStream(
+            await self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable" and self._socket is not None:
+            return socket_is_readable(self._socket)
+        return self._inner.get_extra_info(info)
+
+
+def socket_is_readable(sock: socket.socket) -> bool:
+    """Would ``recv`` return at once (data, or b"" from a closed peer)? A closed socket: yes."""
+    if sock.fileno() < 0:
+        return True
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([sock], [], [], 0)[0])
+    poll = select.poll()
+    poll.register(sock, select.POLLIN)
+    return bool(poll.poll(0))
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):

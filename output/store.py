@@ -60,6 +60,8 @@ class Store:
     def __init__(self, url: str = DEFAULT_DB_URL) -> None:
         self.engine = connect_and_migrate(url)
         self.dialect = self.engine.dialect.name
+        # The URLs that have validators, read once (see get_validators); None until then.
+        self._validator_keys: set[int] | None = None
 
     # -- scans -------------------------------------------------------------------------------
     def begin_scan(self, *, label: str, commune: str | None, settings: dict[str, Any],
@@ -173,17 +175,33 @@ class Store:
 
     # -- HTTP validators ---------------------------------------------------------------------
     def get_validators(self, url: str) -> tuple[str | None, str | None, str | None] | None:
-        """(etag, last_modified, html) saved for `url`, or None."""
+        """(etag, last_modified, html) saved for `url`, or None.
+
+        The crawler asks for every page it fetches; most have none. The set of URLs that have
+        validators is read once, so only those cost a query. A URL whose validators another
+        process saves later is fetched in full (no conditional request): never a wrong page.
+        """
+        key = _hash(url)
+        if _short_key(key) not in self._known_validator_keys():
+            return None
         table = t.http_validators
         query = sa.select(table.c.etag, table.c.last_modified, table.c.html).where(
-            table.c.url_hash == _hash(url))
+            table.c.url_hash == key)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         return (row[0], row[1], row[2]) if row else None
 
+    def _known_validator_keys(self) -> set[int]:
+        if self._validator_keys is None:
+            with database_errors("cache HTTP"), self.engine.connect() as conn:
+                hashes = conn.execute(sa.select(t.http_validators.c.url_hash)).scalars()
+                self._validator_keys = {_short_key(h) for h in hashes}
+        return self._validator_keys
+
     def save_validators(self, url: str, etag: str | None, last_modified: str | None,
                         html: str | None) -> None:
         key = _hash(url)
+        self._known_validator_keys().add(_short_key(key))
         with database_errors("cache HTTP"), self.engine.begin() as conn:
             conn.execute(sa.delete(t.http_validators).where(t.http_validators.c.url_hash == key))
             conn.execute(sa.insert(t.http_validators).values(
@@ -241,6 +259,11 @@ class Store:
 
 def _hash(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def _short_key(url_hash: str) -> int:
+    """The first 64 bits of a URL hash: a small set entry (a rare clash costs one query)."""
+    return int(url_hash[:16], 16)
 
 
 def _shop_from_json(text: str) -> Shop:
