@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -10,11 +12,19 @@ import time
 from pathlib import Path
 
 import pytest
+from multiprocessing.reduction import ForkingPickler
 
 from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from core.shop import Shop
 from scanner.judge import judge_shop
-from scanner.probe_pool import PROBE_POOL_MIN_SHOPS, ProbePool, probe_processes_for
+from probes.document import parsed_page_of
+from scanner.probe_pool import (
+    PICKLED_AS_CONSTRUCTOR,
+    PROBE_POOL_MIN_SHOPS,
+    ProbePool,
+    probe_processes_for,
+    register_constructor_pickling,
+)
 from scoring import load_rubric
 
 ROOT = Path(__file__).parents[2]
@@ -32,6 +42,28 @@ def _artifacts() -> ShopArtifacts:
     shop = Shop(name="Boulangerie Dupont", website="https://dupont.be/", category="shop=bakery")
     return ShopArtifacts(shop, site,
                          PlacesArtifact(status="not_measured", reason="test"))
+
+
+def test_parsed_page_travels_whole() -> None:
+    """Links and buttons pickled as constructor calls come back equal, every field kept."""
+    register_constructor_pickling(PICKLED_AS_CONSTRUCTOR)
+    doc = parsed_page_of(_artifacts().site.pages[0])
+    assert doc.links and doc.controls
+    doc.links[0].title = "pris en compte"
+    back = pickle.loads(ForkingPickler.dumps(doc))
+    assert back.links == doc.links and back.controls == doc.controls
+    assert back.links[0].title == "pris en compte"
+
+
+@dataclasses.dataclass(slots=True)
+class _KeywordOnly:
+    first: str
+    second: str = dataclasses.field(default="b", kw_only=True)
+
+
+def test_a_record_not_built_from_its_fields_in_order_keeps_default_pickling() -> None:
+    register_constructor_pickling((_KeywordOnly,))
+    assert pickle.loads(ForkingPickler.dumps(_KeywordOnly("a", second="c"))).second == "c"
 
 
 def test_automatic_choice() -> None:
