@@ -9,15 +9,15 @@ import signal
 import subprocess
 import sys
 import time
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 import pytest
-from multiprocessing.reduction import ForkingPickler
 
 from core.artifacts import FetchedPage, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from core.shop import Shop
-from scanner.judge import judge_shop
 from probes.document import parsed_page_of
+from scanner.judge import judge_shop
 from scanner.probe_pool import (
     PICKLED_AS_CONSTRUCTOR,
     PROBE_POOL_MIN_SHOPS,
