@@ -47,11 +47,14 @@ def charset_from_meta(body: bytes) -> str | None:
 
 
 def detect_encoding(body: bytes, content_type: str | None) -> str:
+    return _detect(body, content_type, _utf8_text(body) is not None)
+
+
+def _detect(body: bytes, content_type: str | None, is_utf8: bool) -> str:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return name
     found = charset_from_header(content_type) or charset_from_meta(body)
-    is_utf8 = _is_utf8(body)
     if found == "utf-8" and not is_utf8 and not _UTF8_SEQUENCE.search(body):
         return LEGACY_FALLBACK  # declared UTF-8, written in a legacy encoding
     if found and not found.startswith("utf-") and is_utf8 and _UTF8_SEQUENCE.search(body):
@@ -61,16 +64,18 @@ def detect_encoding(body: bytes, content_type: str | None) -> str:
     return "utf-8" if is_utf8 else LEGACY_FALLBACK
 
 
-def _is_utf8(body: bytes) -> bool:
+def _utf8_text(body: bytes) -> str | None:
     try:
-        body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
-    encoding = detect_encoding(body, content_type)
+    utf8 = _utf8_text(body)
+    encoding = _detect(body, content_type, utf8 is not None)
+    if encoding == "utf-8" and utf8 is not None:
+        return utf8  # the sniff's decoding is the page: not decoded twice
     if encoding in ("iso8859-1", "ascii"):
         encoding = LEGACY_FALLBACK  # what browsers do (WHATWG encoding standard)
     return body.decode(encoding, errors="replace")
