@@ -52,7 +52,9 @@ def probe_processes_for(setting: int, shops: int) -> int:
     cpus = os.cpu_count() or 1
     if shops < PROBE_POOL_MIN_SHOPS or cpus < 2:
         return 0
-    return min(cpus - 1, MAX_PROBE_PROCESSES)
+    # One per CPU: the scanning process mostly waits on the network. On 2 CPUs, 2 workers
+    # scanned the 300-shop benchmark in 24-34 s against 37-42 s for 1 (bench/README.md).
+    return min(cpus, MAX_PROBE_PROCESSES)
 
 
 class ProbePool:

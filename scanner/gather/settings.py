@@ -90,7 +90,8 @@ DEFAULT_RENDER_TIMEOUT = 20.0
 
 # -- Judging ------------------------------------------------------------------------------------
 #: Worker processes that run the probes (CPU-bound) while the crawler keeps fetching.
-#: -1 = automatic (one per CPU beyond the first, for scans of PROBE_POOL_MIN_SHOPS or more);
+#: -1 = automatic (one per CPU on 2 CPUs or more, at most 4, for scans of
+#: PROBE_POOL_MIN_SHOPS shops or more);
 #: 0 = in the scanning process itself.
 DEFAULT_PROBE_PROCESSES = -1
 

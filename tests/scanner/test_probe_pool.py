@@ -19,6 +19,7 @@ from core.shop import Shop
 from probes.document import parsed_page_of
 from scanner.judge import judge_shop
 from scanner.probe_pool import (
+    MAX_PROBE_PROCESSES,
     PICKLED_AS_CONSTRUCTOR,
     PROBE_POOL_MIN_SHOPS,
     ProbePool,
@@ -70,8 +71,8 @@ def test_automatic_choice() -> None:
     assert probe_processes_for(0, 10_000) == 0
     assert probe_processes_for(3, 1) == 3
     assert probe_processes_for(-1, PROBE_POOL_MIN_SHOPS - 1) == 0
-    expected = 0 if (os.cpu_count() or 1) < 2 else 1
-    assert (probe_processes_for(-1, 5000) > 0) == (expected > 0)
+    cpus = os.cpu_count() or 1
+    assert probe_processes_for(-1, 5000) == (0 if cpus < 2 else min(cpus, MAX_PROBE_PROCESSES))
 
 
 async def test_worker_gives_the_same_record_as_in_process() -> None:
