@@ -6,8 +6,10 @@ from hypothesis import strategies as st
 
 from probes.document import parse_page
 from probes.fingerprints import (
+    BLOB_KEYS,
     FingerprintError,
     build_technology,
+    field_index,
     html_index,
     load_fingerprints,
     parse_pattern,
@@ -166,3 +168,30 @@ def test_html_index_leaves_every_matching_pattern():
         matching = [p for p in index.patterns if p.regex.search(html)]
         assert matching and all(id(p) in candidates for p in matching), html
         assert len(candidates) < len(index.patterns) // 4  # and rules most of them out
+
+
+def test_field_index_holds_every_pattern_once_in_technology_order():
+    """Ranks run technology by technology, html, scriptSrc, links, url, then keyed fields."""
+    techs = tuple(load_fingerprints().values())
+    index = field_index(techs)
+    ranked = [*index.html, *(r for rs in index.blobs.values() for r in rs),
+              *(r for by_name in index.keyed.values() for rs in by_name.values() for r in rs)]
+    expected = [(i, id(p)) for i, tech in enumerate(techs)
+                for p in [*(q for key in ("html", *BLOB_KEYS) for q in tech.patterns.get(key, ())),
+                          *(q for by_name in tech.keyed.values() for ps in by_name.values()
+                            for q in ps)]]
+    assert [(i, id(p)) for _, i, p in sorted(ranked, key=lambda r: r[0])] == expected
+    assert [p for _, _, p in index.html] == list(html_index(techs).patterns)
+
+
+def test_matches_in_several_fields_add_up_and_the_first_in_technology_order_is_named():
+    spec = {"cats": [6], "meta": {"generator": "acme\\;confidence:30"},
+            "scriptSrc": "acme\\.js\\;confidence:30", "html": "acme-cart\\;confidence:30"}
+    other = {"cats": [6], "meta": {"generator": "acme"}}
+    techs = {"Acme": build_technology("Acme", spec, {}),
+             "Other": build_technology("Other", other, {})}
+    page = parse_page('<meta name="generator" content="Acme 2"><script src="/acme.js"></script>'
+                      '<div class="acme-cart"></div>', "https://shop.test/")
+    found = detect_technologies(page, techs)
+    assert [(d.name, d.confidence, d.where) for d in found] == [
+        ("Other", 100, "meta:generator"), ("Acme", 90, "html")]
