@@ -306,7 +306,7 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         else:
             href = _absolute(base, href)
             host = host_of(href)
-        text = " ".join(node.text(separator=" ").split())[:200]
+        text = " ".join(node.text(separator=" ", skip_empty=True).split())[:200]
         links.append(Link(href, text, attrs.get("title") or "", host))
     return links
 
@@ -329,7 +329,7 @@ def _controls(tree: LexborHTMLParser) -> list[Control]:
 
 def _control(node: LexborNode) -> Control:
     attrs = node.attributes
-    text = " ".join(node.text(separator=" ").split())[:MAX_CONTROL_TEXT]
+    text = " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_CONTROL_TEXT]
     if not text:
         text = (attrs.get("value") or attrs.get("title") or attrs.get("alt")
                 or attrs.get("aria-label") or "")
@@ -343,4 +343,4 @@ def _visible_text(tree: LexborHTMLParser) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    return " ".join(root.text(separator=" ").split())[:MAX_TEXT_CHARS]
+    return " ".join(root.text(separator=" ", skip_empty=True).split())[:MAX_TEXT_CHARS]
