@@ -129,17 +129,19 @@ class ParsedPage:
             return None
         if not pattern.prefix_bytes:
             return pattern.regex.search(self.html)
-        return self._search_at_prefixes(pattern.regex, pattern.prefix_bytes)
+        return self._search_at_prefixes(pattern.regex, pattern.prefix_bytes, pattern.prefix_lead)
 
-    def _search_at_prefixes(self, regex: re.Pattern[str], prefix: bytes) -> re.Match[str] | None:
-        """Leftmost match of a regex whose matches all start with `prefix`.
+    def _search_at_prefixes(self, regex: re.Pattern[str], prefix: bytes,
+                            lead: int = 0) -> re.Match[str] | None:
+        """Leftmost match of a regex whose matches all hold `prefix`, starting at most `lead`
+        characters after the match starts (0: every match starts with it).
 
         Tries the regex only where the prefix occurs (a case-insensitive regex search
         scans slowly); after MAX_PREFIX_TRIES occurrences, searches the rest at once.
         """
         low, html = self.lower_bytes(), self.html
         ascii_only = html.isascii()
-        at, char_at, byte_at = low.find(prefix), 0, 0
+        at, char_at, byte_at, untried = low.find(prefix), 0, 0, 0
         for _ in range(MAX_PREFIX_TRIES):
             if at < 0:
                 return None
@@ -148,11 +150,13 @@ class ParsedPage:
             else:  # byte offset -> character offset, counted from the previous one
                 char_at += len(low[byte_at:at].decode("utf-8", "replace"))
                 byte_at = at
-            m = regex.match(html, char_at)
-            if m:
-                return m
+            for start in range(max(untried, char_at - lead), char_at + 1):
+                m = regex.match(html, start)
+                if m:
+                    return m
+            untried = char_at + 1
             at = low.find(prefix, at + 1)
-        return regex.search(html, char_at) if at >= 0 else None
+        return regex.search(html, untried) if at >= 0 else None
 
     @property
     def schema_types(self) -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import re._constants as re_constants  # the regex parser: widths of a pattern's parts
+import re._parser as re_parser
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +43,8 @@ class Pattern:
     source: str
     words: WordCheck | None = None  # conditions on the page's words (probes/words.py)
     literal_bytes: bytes | None = None  # `literal` as UTF-8 when ASCII (searched in bytes)
-    prefix_bytes: bytes | None = None  # ASCII text every match starts with (lower case)
+    prefix_bytes: bytes | None = None  # ASCII text every match starts with (lower case) …
+    prefix_lead: int = 0  # … or has within its first `prefix_lead` characters
 
 
 @dataclass(slots=True, eq=False)  # compared and hashed by identity: keys the index cache
@@ -149,8 +152,37 @@ def parse_pattern(raw: str) -> Pattern:
     runs = required_runs(parts[0])
     ascii_literal = literal.encode() if literal and literal.isascii() else None
     prefix = leading_literal(parts[0]) if runs is not None else ""
+    lead = 0
+    if len(prefix) < MIN_PREFIX and runs is not None:
+        prefix, lead = anchor_literal(parts[0])
     return Pattern(regex, confidence, literal, parts[0], word_check(runs) if runs else None,
-                   ascii_literal, prefix.encode() if len(prefix) >= MIN_PREFIX else None)
+                   ascii_literal, prefix.encode() if len(prefix) >= MIN_PREFIX else None, lead)
+
+
+def anchor_literal(pattern: str) -> tuple[str, int]:
+    """(lower-case ASCII text, n): every match of `pattern` holds the text, starting at most
+    n characters after the match starts ("xt[:-]?Commerce" gives ("commerce", 3)); ("", 0)
+    when there is no such text. The longest such text of the top-level sequence is taken.
+    """
+    try:
+        items = list(re_parser.parse(pattern, re.IGNORECASE | re.MULTILINE))
+    except re.error:
+        return "", 0
+    best, best_lead, lead, run = "", 0, 0, ""  # lead: most characters before the item
+    for op, arg in [*items, (None, None)]:
+        if op is re_constants.LITERAL and chr(arg).isascii():
+            run += chr(arg)
+            continue
+        if len(run) > len(best):
+            best, best_lead = run, lead
+        lead += len(run)
+        run = ""
+        if op is None:
+            break
+        lead += re_parser.SubPattern(re_parser.State(), [(op, arg)]).getwidth()[1]
+        if lead >= re_constants.MAXREPEAT:
+            break  # later text may start anywhere
+    return best.lower(), best_lead
 
 
 def leading_literal(pattern: str) -> str:

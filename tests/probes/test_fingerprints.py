@@ -8,6 +8,7 @@ from probes.document import parse_page
 from probes.fingerprints import (
     BLOB_KEYS,
     FingerprintError,
+    anchor_literal,
     build_technology,
     field_index,
     html_index,
@@ -195,3 +196,24 @@ def test_matches_in_several_fields_add_up_and_the_first_in_technology_order_is_n
     found = detect_technologies(page, techs)
     assert [(d.name, d.confidence, d.where) for d in found] == [
         ("Other", 100, "meta:generator"), ("Acme", 90, "html")]
+
+
+@pytest.mark.parametrize(("pattern", "anchor"), [
+    ("xt[:-]?Commerce", ("commerce", 3)), ("a(?:bc)?defg", ("defg", 3)),
+    ("ab{2,5}cdef", ("cdef", 6)), ("<img[^>]+paypal", ("<img", 0)), ("a|bcd", ("", 0))])
+def test_anchor_literal_bounds_where_the_text_starts(pattern, anchor):
+    assert anchor_literal(pattern) == anchor
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["xt", "XT", ":", "-", "commerce", "Commerce", "é", "ſ", " ",
+                                 "<", "x", "t"]), max_size=30),
+       st.sampled_from(["xt[:-]?Commerce", r"t-?-?commerce\b", "(?:é|x)?t:commerce"]))
+def test_search_from_an_anchor_finds_the_leftmost_match(parts, source):
+    """A pattern searched from its anchor text gives the plain regex search's match."""
+    pattern = parse_pattern(source)
+    assert pattern.prefix_lead > 0
+    html = "".join(parts)
+    found = parse_page(html).search_html(pattern, words_checked=True)
+    expected = pattern.regex.search(html)
+    assert (found and found.span()) == (expected and expected.span())
