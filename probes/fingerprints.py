@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from probes.keywords import term_automaton
 from probes.words import CombinedChecks, PageWords, WordCheck, word_check
 
 DEFAULT_FINGERPRINTS = Path(__file__).parent / "data" / "fingerprints.json"
@@ -98,6 +99,36 @@ Ranked = tuple[int, int, Pattern]
 
 
 @dataclass(frozen=True, slots=True)
+class BlobIndex:
+    """The patterns searched in one blob (links, script sources), by required literal.
+
+    One Aho-Corasick pass over a page's blob tells which literals occur; only their
+    patterns, and those without a literal, are searched.
+    """
+
+    by_literal: dict[str, tuple[Ranked, ...]]
+    always: tuple[Ranked, ...]  # patterns without a literal
+    literals: Any  # the literals' automaton (keywords.term_automaton: value = length), or None
+
+    @classmethod
+    def of(cls, ranked: list[Ranked]) -> BlobIndex:
+        by_literal: dict[str, list[Ranked]] = {}
+        for entry in ranked:
+            if entry[2].literal:
+                by_literal.setdefault(entry[2].literal, []).append(entry)
+        return cls({k: tuple(v) for k, v in by_literal.items()},
+                   tuple(e for e in ranked if not e[2].literal),
+                   term_automaton(list(by_literal)) if by_literal else None)
+
+    def candidates(self, blob: str) -> list[Ranked]:
+        """The patterns whose literal occurs in `blob` (lower case), and those without one."""
+        if self.literals is None:
+            return list(self.always)
+        found = {blob[end - size + 1:end + 1] for end, size in self.literals.iter(blob)}
+        return [*self.always, *(e for literal in found for e in self.by_literal[literal])]
+
+
+@dataclass(frozen=True, slots=True)
 class FieldIndex:
     """Every pattern of a technology set, grouped by the field it searches.
 
@@ -106,7 +137,7 @@ class FieldIndex:
     """
 
     html: tuple[Ranked, ...]  # in the order of html_index(techs).patterns
-    blobs: dict[str, tuple[Ranked, ...]]  # "scriptSrc", "links", "url"
+    blobs: dict[str, BlobIndex]  # "scriptSrc", "links", "url"
     keyed: dict[str, dict[str, tuple[Ranked, ...]]]  # "meta" -> "generator" -> patterns
 
 
@@ -129,7 +160,7 @@ def field_index(techs: tuple[Technology, ...]) -> FieldIndex:
             for pattern in patterns:
                 place.append((rank, i, pattern))
                 rank += 1
-    return FieldIndex(tuple(html), {key: tuple(v) for key, v in blobs.items() if v},
+    return FieldIndex(tuple(html), {key: BlobIndex.of(v) for key, v in blobs.items() if v},
                       {key: {name: tuple(v) for name, v in by_name.items()}
                        for key, by_name in keyed.items()})
 

@@ -42,9 +42,9 @@ def _matches_by_technology(page: ParsedPage, techs: tuple[Technology, ...]):
                      html[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]))
     blobs = {"scriptSrc": page.scripts_blob, "links": page.links_blob,
              "url": (page.url or "").lower()}
-    for key, ranked in index.blobs.items():
+    for key, blob_index in index.blobs.items():
         blob = blobs[key]
-        for rank, i, pattern in ranked:
+        for rank, i, pattern in blob_index.candidates(blob) if blob else ():
             hit = _search_lines(pattern, blob)
             if hit:
                 hits.append((rank, i, key, pattern, hit))

@@ -175,7 +175,8 @@ def test_field_index_holds_every_pattern_once_in_technology_order():
     """Ranks run technology by technology, html, scriptSrc, links, url, then keyed fields."""
     techs = tuple(load_fingerprints().values())
     index = field_index(techs)
-    ranked = [*index.html, *(r for rs in index.blobs.values() for r in rs),
+    ranked = [*index.html, *(r for blob in index.blobs.values()
+                             for rs in [blob.always, *blob.by_literal.values()] for r in rs),
               *(r for by_name in index.keyed.values() for rs in by_name.values() for r in rs)]
     expected = [(i, id(p)) for i, tech in enumerate(techs)
                 for p in [*(q for key in ("html", *BLOB_KEYS) for q in tech.patterns.get(key, ())),
@@ -217,3 +218,12 @@ def test_search_from_an_anchor_finds_the_leftmost_match(parts, source):
     found = parse_page(html).search_html(pattern, words_checked=True)
     expected = pattern.regex.search(html)
     assert (found and found.span()) == (expected and expected.span())
+
+
+def test_blob_patterns_without_a_literal_are_always_searched():
+    techs = {"Acme": build_technology("Acme", {"cats": [6], "scriptSrc": r"\d+x\.js"}, {}),
+             "Beta": build_technology("Beta", {"cats": [6], "scriptSrc": ["(?:a|b)z",
+                                                                         "beta\\.js"]}, {})}
+    page = parse_page('<script src="/12x.js"></script><script src="/beta.js"></script>')
+    assert [(d.name, d.snippet) for d in detect_technologies(page, techs)] == [
+        ("Acme", "/12x.js"), ("Beta", "/beta.js")]
