@@ -184,9 +184,9 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page.schema = structured_data(tree, page)
     page.links = _links(tree, _base_href(tree, url))
     page.controls = _controls(tree)
-    page.form_actions = [_absolute(url, a) for a in _attrs(tree, "form[action]", "action")]
-    page.form_names = [" ".join(f.attributes.get(k) or "" for k in ("name", "id", "class"))
-                       for f in tree.css("form")]
+    forms = [f.attributes for f in tree.css("form")]
+    page.form_actions = [_absolute(url, a) for f in forms if (a := (f.get("action") or "").strip())]
+    page.form_names = [" ".join(f.get(k) or "" for k in ("name", "id", "class")) for f in forms]
     page.text = _visible_text(tree)
     page.links_blob = "\n".join(link.href for link in page.links).lower()
     page.scripts_blob = "\n".join(page.script_srcs).lower()
@@ -249,7 +249,7 @@ def _folder_of(base: str) -> str:
 
 
 def _html_lang(tree: LexborHTMLParser) -> str | None:
-    node = tree.css_first("html")
+    node = tree.root  # the <html> element, which the parser always makes
     raw = (node.attributes.get("lang") or node.attributes.get("xml:lang") or "") if node else ""
     primary = raw.strip().lower().replace("_", "-").split("-")[0]
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
