@@ -7,16 +7,15 @@ import re
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
-import phonenumbers
-
 from core.hosts import social_network
 from core.result import Evidence, Signal, StepObservation
+from probes import phone_numbers
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import host_of
 from probes.language import detect_language
 from probes.opening_hours import load_hours_finder
 from probes.rules import StepMeta, evidence, flag, run_rules
-from probes.settings import FRESH_YEARS, MAX_PHONE_TEXT, PHONE_REGION
+from probes.settings import FRESH_YEARS, MAX_PHONE_TEXT
 
 META = StepMeta(
     id="web_presence",
@@ -133,34 +132,25 @@ def opening_hours(ctx: ProbeContext) -> Signal:
 def phone(ctx: ProbeContext) -> Signal | None:
     for page in ctx.pages:
         for link in page.links:
-            if link.href.lower().startswith("tel:"):
-                number = _e164(link.href[4:])
+            if link.href[:4].lower() == "tel:":  # lower-casing only the scheme: many links
+                number = phone_numbers.e164(link.href[4:])
                 if number:
                     return Signal(number, 1.0, [evidence(page.url, link.href, "tel: link")])
     for page in ctx.pages:
         text = page.text[-MAX_PHONE_TEXT:]  # contact details sit in the footer
         if not PHONE_LIKE.search(text):
             continue  # cheap check before the (slow) phone matcher
-        for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, max_tries=20):
-            number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            return Signal(number, 0.8, [evidence(page.url, match.raw_string, "phone in text", 0.8)])
+        found = phone_numbers.first_in_text(text)
+        if found:
+            number, raw = found
+            return Signal(number, 0.8, [evidence(page.url, raw, "phone in text", 0.8)])
     return Signal(None, 1.0)
-
-
-def _e164(raw: str) -> str | None:
-    try:
-        number = phonenumbers.parse(raw.strip(), PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def email(ctx: ProbeContext) -> Signal:
     for page in ctx.pages:
         for link in page.links:
-            if link.href.lower().startswith("mailto:") and "@" in link.href:
+            if link.href[:7].lower() == "mailto:" and "@" in link.href:
                 return flag(True, [evidence(page.url, link.href, "mailto: link")])
     for page in ctx.pages:
         at = page.text.find("@")
