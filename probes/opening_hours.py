@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+
+import numpy as np
 
 from core.text import case_folded
 
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
+ASCII_LAST = 0x7F
+ZERO = np.uint32(ord("0"))
 DAYS_LOOKBACK = 90  # characters before a time range searched for its day (range)
 BARE_DASH_RANGE = re.compile(r"\d{1,2}\s*[-–—]\s*\d{1,2}")
 BARE_NUMBER = re.compile(r"\d+")
@@ -60,7 +65,8 @@ class HoursFinder:
         """The first hours of `text` that are not a service line's, or None."""
         bad_until = -1
         any_range = False
-        for tr in self.time_range.finditer(text):
+        starts = digit_run_starts(text)
+        for tr in self._time_ranges(text, starts):
             any_range = True
             if not _plausible(tr.group(0)):
                 continue
@@ -73,7 +79,7 @@ class HoursFinder:
                 bad_until = tr.end() + self.continuation
                 continue
             return text[start:tr.end()]
-        found = self._day_cells(text) or self._appointment(text)
+        found = self._day_cells(text, starts) or self._appointment(text)
         if found:
             return found.group(0)
         closed = self.closed.search(text) if any_range else None
@@ -87,15 +93,32 @@ class HoursFinder:
             return self.appointment.search(text)
         return None
 
-    def _day_cells(self, text: str) -> re.Match[str] | None:
+    def _time_ranges(self, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+        """time_range.finditer(text), tried only where a run of digits starts (a time range
+        starts with a digit that follows no letter or digit): the same matches."""
+        if starts is None:
+            yield from self.time_range.finditer(text)
+            return
+        end = 0
+        for at in starts:
+            if at >= end and (found := self.time_range.match(text, at)):
+                yield found
+                end = found.end()
+
+    def _day_cells(self, text: str, starts: list[int] | None) -> re.Match[str] | None:
         """day_cells.search(text), tried only just before each pair of clock times.
 
         Same leftmost match: days hold no digit, so a match's day cannot reach over an
-        earlier pair. One character past the pair lets the final lookahead see it.
+        earlier pair. One character past the pair lets the final lookahead see it. A pair
+        starts where a run of digits does (`starts`); without them, the whole text is searched.
         """
-        if not CLOCK_CORE.search(text):
-            return None  # no clock time at all: no pair of them
-        for pair in self.cell_times.finditer(text):
+        if starts is None:
+            if not CLOCK_CORE.search(text):
+                return None  # no clock time at all: no pair of them
+            pairs: Iterable[re.Match[str]] = self.cell_times.finditer(text)
+        else:
+            pairs = filter(None, map(partial(self.cell_times.match, text), starts))
+        for pair in pairs:
             found = self.day_cells.search(text, max(0, pair.start() - self.cell_reach),
                                           pair.end(1) + 1)
             if found:
@@ -115,6 +138,19 @@ class HoursFinder:
             lo = text.find(" ", lo, at) + 1  # a whole word first
         m = self.days_before.search(text, lo, at) or self.heading_before.search(text, lo, at)
         return m.start() if m else None
+
+
+def digit_run_starts(text: str) -> list[int] | None:
+    r"""Where each run of ASCII digits of `text` starts, or None when it holds another digit
+    ("٣", "𝟙": a regex \d matches them too, so the caller searches the whole text instead).
+    Found with numpy: a regex over a long text tries every position (0.5-1 ms on 50 KB)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if not text.isascii():
+        others = np.unique(codes[codes > ASCII_LAST]).tolist()
+        if any(chr(code).isnumeric() for code in others):  # isnumeric: a superset of \d
+            return None
+    digits = np.flatnonzero(codes - ZERO <= 9)  # unsigned: a code below "0" wraps round
+    return digits[np.diff(digits, prepend=-2) > 1].tolist()
 
 
 def _plausible(time_range: str) -> bool:
