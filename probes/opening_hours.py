@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.text import case_folded
+from core.text import case_folded, occurrences
 
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
@@ -56,6 +56,7 @@ class HoursFinder:
     cell_times: re.Pattern[str]  # where two clock times start (group 1: both), cheap to find
     cell_reach: int  # longest day and gap that day_cells puts before its clock times
     closed: re.Pattern[str]  # a closing day ("fermé le dimanche", "Ruhetag: Montag")
+    closed_words: tuple[str, ...]  # where a `closed` match starts, in lower case
     service: re.Pattern[str]
     remote_after: re.Pattern[str]  # a time zone right after a time range (case-sensitive)
     price_after: re.Pattern[str]  # a currency sign right after a time range
@@ -79,19 +80,26 @@ class HoursFinder:
                 bad_until = tr.end() + self.continuation
                 continue
             return text[start:tr.end()]
-        found = self._day_cells(text, starts) or self._appointment(text)
+        lower = case_folded(text)  # lower case as re.IGNORECASE compares (ſ, ı, İ)
+        found = self._day_cells(text, starts) or self._appointment(text, lower)
         if found:
             return found.group(0)
-        closed = self.closed.search(text) if any_range else None
+        closed = self._closed(text, lower) if any_range else None
         return closed.group(0) if closed else None
 
-    def _appointment(self, text: str) -> re.Match[str] | None:
+    def _appointment(self, text: str, lower: str) -> re.Match[str] | None:
         """appointment.search(text), only on a text that holds one of its phrases (a plain
-        substring test; the regex over every page cost 0.5 ms, and the phrases are rare)."""
-        lower = case_folded(text)  # lower case as re.IGNORECASE compares (ſ, ı, İ)
+        substring test on `lower`, the case-folded text; the regex over every page cost
+        0.5 ms, and the phrases are rare)."""
         if any(word in lower for word in self.appointment_words):
             return self.appointment.search(text)
         return None
+
+    def _closed(self, text: str, lower: str) -> re.Match[str] | None:
+        """closed.search(text), tried only where one of its words is in `lower` (the
+        case-folded text): the same leftmost match, without trying every position."""
+        starts = sorted(at for word in self.closed_words for at in occurrences(lower, word))
+        return next(filter(None, map(partial(self.closed.match, text), starts)), None)
 
     def _time_ranges(self, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
         """time_range.finditer(text), tried only where a run of digits starts (a time range
@@ -213,6 +221,7 @@ def _compile(data: dict) -> HoursFinder:
         cell_reach=max(map(len, data["days"])) + len(".") + len(" : "),
         closed=re.compile(rf"(?<!\w)(?:{_words(data['closed_words'])})\W{{1,6}}(?:\w+\W+)?"
                           rf"{day}", flags),
+        closed_words=tuple(word.lower() for word in data["closed_words"]),
         service=re.compile(rf"(?<!\w)(?:{_words(data['service_words'])})(?!\w)", flags),
         remote_after=re.compile(rf"[\s(]{{1,3}}(?:{_words(data['time_zones'])})(?![A-Za-z])"
                                 rf"(?!(?i:\s*(?:de\s+)?{timed}))"),  # "9H-12H ET 14H-18H": French

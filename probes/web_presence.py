@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from core.hosts import social_network
 from core.result import Evidence, Signal, StepObservation
-from core.text import case_folded
+from core.text import case_folded, occurrences
 from probes import phone_numbers
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import host_of
@@ -232,20 +232,12 @@ def _copyright_notices(text: str) -> Iterator[re.Match[str]]:
     """COPYRIGHT.finditer(text), tried only where "©", "(c)" or "copyright" is (any case):
     the same matches, without the regex trying every position of the text."""
     folded = case_folded(text)  # same length, lower case as re.IGNORECASE compares
-    starts = sorted(at for mark in COPYRIGHT_MARKS for at in _places(folded, mark))
+    starts = sorted(at for mark in COPYRIGHT_MARKS for at in occurrences(folded, mark))
     end = 0
     for at in starts:
         if at >= end and (found := COPYRIGHT.match(text, at)):
             yield found
             end = found.end()
-
-
-def _places(text: str, part: str) -> Iterator[int]:
-    """Where `part` occurs in `text`, overlaps included."""
-    at = text.find(part)
-    while at >= 0:
-        yield at
-        at = text.find(part, at + 1)
 
 
 def last_modified(ctx: ProbeContext) -> Signal | None:

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from core.text import case_folded
 from probes import inspect_html
 from probes.opening_hours import digit_run_starts, load_hours_finder
 
@@ -118,7 +119,23 @@ def test_time_ranges_found_at_digit_runs_as_a_full_search_finds_them(parts):
 def test_appointment_searched_only_where_its_phrase_is_as_the_full_search(text):
     finder = load_hours_finder()
     full = finder.appointment.search(text)
-    fast = finder._appointment(text)
+    fast = finder._appointment(text, case_folded(text))
+    assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
+
+
+@pytest.mark.parametrize("text", [
+    "Fermé le dimanche",
+    "9h-18h. FERMÉ: lundi, gesloten op zondag",
+    "Closed Sunday, ruhetag montag",
+    "closedclosed sunday",  # no closing word on its own: no match there
+    "Nous sommes fermés. Fermeture annuelle, fermé le lundi",
+    "Geschloſſen",  # ſ: compared as s by re.IGNORECASE, and in the case-folded text
+    "Nothing closed here",
+])
+def test_closing_day_searched_only_where_its_words_are_as_the_full_search(text):
+    finder = load_hours_finder()
+    full = finder.closed.search(text)
+    fast = finder._closed(text, case_folded(text))
     assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
 
 
