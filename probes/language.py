@@ -89,7 +89,9 @@ def _by_stopwords(text: str, words: list[str], keywords: Keywords,
     letters = sum(map(len, words))
     if not letters or _latin_letters(text, letters) < MIN_LATIN_SHARE * letters:
         return None, ""
-    seen = Counter(w for w in words if len(w) > 1)  # "s" of "Member's", "a" of "A-Z"
+    seen = Counter(words)
+    for letter in [w for w in seen if len(w) == 1]:  # "s" of "Member's", "a" of "A-Z"
+        del seen[letter]
     distinct = frozenset(seen)
     lists = {**data.markers, **keywords.stopwords}
     totals = {lang: _count(seen, stop & distinct) for lang, stop in lists.items()}

@@ -31,7 +31,8 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import add, and_
+from itertools import compress
+from operator import add, and_, not_
 
 import numpy as np
 from langdetect.detector import Detector
@@ -98,14 +99,16 @@ def ngrams(text: str) -> list[str]:
     spanning two words ("a b") or only spaces is listed too and never found in a profile.
     """
     padded = " " + text
+    bigrams = list(map(add, padded, padded[1:]))  # the one ending at j: padded[j-1:j+1]
+    trigrams = list(map(add, bigrams, padded[2:]))  # ending at 2, 3…
     if not padded.islower():  # some upper-case letter: maybe two in a row
         upper = list(map(str.isupper, padded))
-        if any(map(and_, upper, upper[1:])):
-            ends = [j for j in range(1, len(padded)) if not (upper[j] and upper[j - 1])]
-            return [padded[j + 1 - n:j + 1]
-                    for n in range(1, MAX_N + 1) for j in ends if j >= n - 1]
-    bigrams = list(map(add, padded, padded[1:]))  # the one ending at j: padded[j-1:j+1]
-    return [*padded[1:], *bigrams, *map(add, bigrams, padded[2:])]
+        inside = list(map(and_, upper[1:], upper))  # ending at 1, 2…: in a word in capitals
+        if any(inside):
+            keep = list(map(not_, inside))
+            return [*compress(padded[1:], keep), *compress(bigrams, keep),
+                    *compress(trigrams, keep[1:])]
+    return [*padded[1:], *bigrams, *trigrams]
 
 
 @lru_cache(maxsize=1)
