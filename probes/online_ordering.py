@@ -95,18 +95,18 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
     A checkout word that is a whole word of the visible text is evidence of its own kind.
     """
     words, low = page.words().words, page.lower_bytes()
-    text: bytes | None = None  # the visible text, lower case
-    not_markup = b""  # the visible text and somebody else's shop links
+    text: bytes | None = None  # the visible text (ASCII letters lower-cased, as `low`)
+    external = b""  # somebody else's shop links do not count either
     unless = ctx.webshop_rules.markup_unless  # e.g. "checkout" beside "checkin": a hotel stay
     for kind, wanted in ctx.webshop_rules.markup_words.items():
         candidates = wanted & words
         if not candidates or not unless.get(kind, frozenset()).isdisjoint(words):
             continue
         if text is None:
-            text = page.text.lower().encode()
-            not_markup = b"\n".join([text, *(link.href.lower().encode() for link, own in zip(
-                page.links, ctx.same_site_links(page), strict=True) if not own)])
-        found = [w for w in candidates if low.count(w) > not_markup.count(w)]
+            text = page.text.encode("utf-8", "replace").lower()
+            external = "\n".join(link.href for link, own in zip(
+                page.links, ctx.same_site_links(page), strict=True) if not own).encode().lower()
+        found = [w for w in candidates if low.count(w) > text.count(w) + external.count(w)]
         if found:
             word = min(found)
             at = low.find(word)
