@@ -55,7 +55,8 @@ class SchemaVocabulary:
 # Kinds of webshop evidence found in visible labels, links, schema.org and fingerprints.
 EVIDENCE_KINDS = ("add_to_cart_control", "add_to_cart_form", "cart_link", "checkout_link",
                   "schema_offer", "og_product_price", "ecommerce_platform_strong",
-                  "ecommerce_platform_weak", "prices", "payment_method", "shop_link")
+                  "ecommerce_platform_weak", "prices", "payment_method", "shop_link",
+                  "checkout_text")
 # Kinds found as whole words of the raw markup (class names, ids, URLs, scripts): they work
 # whatever the page's language. Their words are listed in webshop.toml [markup_words].
 MARKUP_KINDS = ("cart_url", "cart_markup", "checkout_markup", "quantity_markup", "account_markup")
