@@ -1,6 +1,7 @@
 """Micro-benchmark: CPU time of all probes (parse once + five steps) per page, by stage.
 
 Usage: python bench/bench_probes.py [DIR ...] [--repeat N] [--limit N] [--farm SHOPS]
+                                    [--against CHECKOUT]
 Default: ../shared/corpus/pages (all 680 pages, each with the address it was saved from and
 decoded as the crawler decodes it) when present, else fixtures/probe_pages. The issue's budget
 is a median of 5 ms per page on the corpus. --farm N: instead, the 7 pages of each of the
@@ -17,13 +18,17 @@ and two parts timed apart, already counted above:
   structured     JSON-LD, microdata, RDFa on a fresh tree (part of parse)
   language       probes.language.detect_language (part of web_presence)
 CPU time (process_time), not wall time, so that other processes on a shared machine distort
-the figures less; compare runs made side by side.
+the figures less; compare runs made side by side. --against CHECKOUT (e.g. a worktree of main
+that has this option too) benches each page here and there in turn, so that both see the
+same load, and prints both summaries.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -100,18 +105,56 @@ def farm_pages(shops: int) -> list[tuple[str, str | None]]:
 
 
 def bench_folder(folder: Path | str, repeat: int, limit: int | None,
-                 pages: list[tuple[str, str | None]] | None = None) -> None:
+                 pages: list[tuple[str, str | None]] | None = None,
+                 against: Path | None = None, selection: list[str] | None = None) -> None:
+    """Bench the pages and print the figures; with `against`, the same pages alternately
+    here and in that checkout (see --against), two summaries."""
     if pages is None:
         assert isinstance(folder, Path)
         pages = pages_of(folder, limit)
-    runs = [bench_page(html, url, repeat) for html, url in pages]
+    if against is None:
+        summarise(str(folder), [bench_page(html, url, repeat) for html, url in pages], repeat)
+        return
+    mine, theirs = bench_alternately(pages, repeat, against, selection or [])
+    summarise(f"{folder}, this checkout", mine, repeat)
+    summarise(f"{folder}, {against}", theirs, repeat)
+
+
+def bench_alternately(pages: list[tuple[str, str | None]], repeat: int, other: Path,
+                      selection: list[str]) -> tuple[list[Stages], list[Stages]]:
+    """Each page benched here, then in `other` (a worker running its bench_probes.py --serve
+    on the same selection): both see the same load on a shared machine."""
+    command = [sys.executable, str(other / "bench" / "bench_probes.py"), "--serve",
+               "--repeat", str(repeat), *selection]
+    mine: list[Stages] = []
+    theirs: list[Stages] = []
+    with subprocess.Popen(command, cwd=other, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          text=True) as worker:
+        assert worker.stdin is not None and worker.stdout is not None
+        for i, (html, url) in enumerate(pages):
+            mine.append(bench_page(html, url, repeat))
+            worker.stdin.write(f"{i}\n")
+            worker.stdin.flush()
+            theirs.append(json.loads(worker.stdout.readline()))
+        worker.stdin.close()
+    return mine, theirs
+
+
+def serve(pages: list[tuple[str, str | None]], repeat: int) -> None:
+    """--serve: bench the page of each index read on stdin, one JSON line of stages each."""
+    for line in sys.stdin:
+        html, url = pages[int(line)]
+        print(json.dumps(bench_page(html, url, repeat)), flush=True)
+
+
+def summarise(label: str, runs: list[Stages], repeat: int) -> None:
     if not runs:
-        print(f"{folder}: no pages")
+        print(f"{label}: no pages")
         return
     totals = [r["total"] for r in runs]
     median = statistics.median(totals)
     verdict = "OK" if median <= BUDGET_MS else "OVER BUDGET"
-    print(f"{folder}: {len(runs)} pages, CPU ms per page (best of {repeat})")
+    print(f"{label}: {len(runs)} pages, CPU ms per page (best of {repeat})")
     print(f"  median {median:.2f}  p90 {p90(totals):.2f}  mean {statistics.fmean(totals):.2f}"
           f"  ({verdict}, budget {BUDGET_MS} ms median)")
     print(f"  {'stage':16} {'median':>7} {'mean':>7} {'p90':>7}")
@@ -129,14 +172,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each folder")
     parser.add_argument("--farm", type=int, default=0, metavar="SHOPS",
                         help="bench the synthetic farm's pages of this many shops instead")
+    parser.add_argument("--against", type=Path, default=None, metavar="CHECKOUT",
+                        help="also bench another checkout (with this option too), page by "
+                             "page in turn with this one, e.g. a worktree of main")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    against = args.against.resolve() if args.against else None
     if args.farm:
-        bench_folder(f"synthetic farm, {args.farm} shops", args.repeat, None,
-                     farm_pages(args.farm))
+        pages = farm_pages(args.farm)
+        if args.serve:
+            serve(pages, args.repeat)
+            return 0
+        bench_folder(f"synthetic farm, {args.farm} shops", args.repeat, None, pages, against,
+                     ["--farm", str(args.farm)])
         return 0
     default = CORPUS_PAGES if CORPUS_PAGES.is_dir() else FIXTURE_PAGES
     for folder in args.dirs or [default]:
-        bench_folder(folder, args.repeat, args.limit)
+        if args.serve:
+            serve(pages_of(folder, args.limit), args.repeat)
+            return 0
+        limit = ["--limit", str(args.limit)] if args.limit else []
+        bench_folder(folder, args.repeat, args.limit, None, against,
+                     [str(folder.resolve()), *limit])
     return 0
 
 

@@ -2,13 +2,15 @@
 
 Usage:
   python bench/eval_detection.py --pages ../shared/corpus/pages \\
-      --labels fixtures/corpus_labels.csv --cv 5 [--heldout] [--verbose]
+      --labels fixtures/corpus_labels.csv --cv 5 [--seed N | --seeds 0-5] [--heldout] [--verbose]
 
 Every page is judged as a scan judges it: with the address it was saved from
 (provenance.csv `url`, or the labels' `url_if_known`). With --cv K the webshop decision
 of each page comes from weights fitted on the other K-1 folds (folds grouped by host);
 without it, from the weights shipped in probes/data/webshop.toml. --heldout adds the
 same figures on ../shared/samples/pages (never used for fitting) with the shipped weights.
+--seeds A-B prints the cross-validated webshop figures for each fold drawing A..B, then their
+mean and range (the fold drawing moves the F1 by about one point: compare means).
 Then the opening-hours finder on the real snippets of fixtures/hours_snippets/ (public pages
 and public repositories, not written by us; see the file's header).
 """
@@ -16,6 +18,7 @@ and public repositories, not written by us; see the file's header).
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 from pathlib import Path
 
@@ -49,13 +52,32 @@ def judge_corpus(pages_dir: Path, labels_csv: Path):
 
 
 def evaluate(pages_dir: Path, labels_csv: Path, cv: int, seed: int = 0):
-    pages, outcomes = judge_corpus(pages_dir, labels_csv)
+    return evaluate_judged(*judge_corpus(pages_dir, labels_csv), cv, seed)
+
+
+def evaluate_judged(pages, outcomes, cv: int, seed: int = 0):
     labels = [p.labels for p in pages]
     if cv > 1:
         decided = cross_validated_webshop(outcomes, labels, [p.group for p in pages], cv, seed)
     else:
         decided = [o.webshop for o in outcomes]
     return score_outcomes([p.file for p in pages], labels, outcomes, decided)
+
+
+def print_seed_spread(pages_dir: Path, labels_csv: Path, cv: int, seeds: range) -> None:
+    """Cross-validated webshop P/R/F1 for each fold drawing, then the mean and the range."""
+    pages, outcomes = judge_corpus(pages_dir, labels_csv)
+    print(f"{pages_dir} (webshop, cross-validated, {cv} folds grouped by host, per fold seed)")
+    scores = []
+    for seed in seeds:
+        s = evaluate_judged(pages, outcomes, cv, seed)["webshop"]
+        scores.append(s)
+        print(f"  seed {seed}: P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f}  "
+              f"tp {s.tp} fp {s.fp} fn {s.fn}")
+    for name in ("precision", "recall", "f1"):
+        values = [getattr(s, name) for s in scores]
+        print(f"  {name:9} mean {statistics.mean(values):.4f}  "
+              f"range {min(values):.3f}-{max(values):.3f}")
 
 
 def print_results(title: str, results: dict, verbose: bool) -> None:
@@ -101,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", required=True, type=Path)
     parser.add_argument("--cv", type=int, default=5, help="folds (grouped by host); 1 = none")
     parser.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
+    parser.add_argument("--seeds", help="A-B: webshop figures for fold seeds A..B, then "
+                                        "their mean and range (and nothing else)")
     parser.add_argument("--heldout", action="store_true",
                         help="also measure on ../shared/samples/pages (shipped weights)")
     parser.add_argument("--verbose", action="store_true", help="list every mistake")
@@ -108,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.pages.is_dir() or not args.labels.is_file():
         print(f"error: no pages in {args.pages} or no labels {args.labels}", file=sys.stderr)
         return 2
+    if args.seeds:
+        first, _, last = args.seeds.partition("-")
+        print_seed_spread(args.pages, args.labels, max(args.cv, 2),
+                          range(int(first), int(last or first) + 1))
+        return 0
     how = f"cross-validated, {args.cv} folds grouped by host" if args.cv > 1 else "shipped weights"
     print_results(f"{args.pages} ({how})", evaluate(args.pages, args.labels, args.cv, args.seed),
                   args.verbose)

@@ -5,8 +5,8 @@ Usage:
       --labels fixtures/corpus_labels.csv [--write]
 
 Logistic regression over the evidence kinds (probes/fitting.py: Newton's method, L2
-penalty, deterministic). Prints the fitted weights and the cross-validated figures
-(5 folds grouped by host); --write stores the weights and threshold in
+penalty, balanced class weights, deterministic). Prints the fitted weights and the
+cross-validated figures (5 folds grouped by host); --write stores the weights and threshold in
 probes/data/webshop.toml (the rest of the file is kept as it is).
 """
 

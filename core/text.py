@@ -2,6 +2,7 @@
 
     fold("  À  Propos ")                       -> "a propos"
     "sur rendez-vous" in case_folded("ſur RENDEZ-VOUS")  -> True (as re.IGNORECASE sees it)
+    list(occurrences("9h-18h, 9h", "9h"))       -> [0, 8]
     registrable_domain("https://www.shop.be/x") -> "shop.be"
     shop_domain("https://www.facebook.com/x")   -> None   (a host shared by many shops)
 
@@ -11,6 +12,7 @@ The public-suffix list is the one bundled with tldextract: nothing is ever fetch
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -34,6 +36,14 @@ def case_folded(text: str) -> str:
     if any(c in text for c in IGNORECASE_TO_ASCII):  # rare: translate() is slow on long text
         text = text.translate(IGNORECASE_TABLE)
     return text.lower()
+
+
+def occurrences(text: str, part: str) -> Iterator[int]:
+    """Where `part` occurs in `text`, overlapping ones too: ("aaa", "aa") -> 0, 1."""
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
 
 
 def fold(text: str) -> str:

@@ -129,17 +129,19 @@ class ParsedPage:
             return None
         if not pattern.prefix_bytes:
             return pattern.regex.search(self.html)
-        return self._search_at_prefixes(pattern.regex, pattern.prefix_bytes)
+        return self._search_at_prefixes(pattern.regex, pattern.prefix_bytes, pattern.prefix_lead)
 
-    def _search_at_prefixes(self, regex: re.Pattern[str], prefix: bytes) -> re.Match[str] | None:
-        """Leftmost match of a regex whose matches all start with `prefix`.
+    def _search_at_prefixes(self, regex: re.Pattern[str], prefix: bytes,
+                            lead: int = 0) -> re.Match[str] | None:
+        """Leftmost match of a regex whose matches all hold `prefix`, starting at most `lead`
+        characters after the match starts (0: every match starts with it).
 
         Tries the regex only where the prefix occurs (a case-insensitive regex search
         scans slowly); after MAX_PREFIX_TRIES occurrences, searches the rest at once.
         """
         low, html = self.lower_bytes(), self.html
         ascii_only = html.isascii()
-        at, char_at, byte_at = low.find(prefix), 0, 0
+        at, char_at, byte_at, untried = low.find(prefix), 0, 0, 0
         for _ in range(MAX_PREFIX_TRIES):
             if at < 0:
                 return None
@@ -148,11 +150,13 @@ class ParsedPage:
             else:  # byte offset -> character offset, counted from the previous one
                 char_at += len(low[byte_at:at].decode("utf-8", "replace"))
                 byte_at = at
-            m = regex.match(html, char_at)
-            if m:
-                return m
+            for start in range(max(untried, char_at - lead), char_at + 1):
+                m = regex.match(html, start)
+                if m:
+                    return m
+            untried = char_at + 1
             at = low.find(prefix, at + 1)
-        return regex.search(html, char_at) if at >= 0 else None
+        return regex.search(html, untried) if at >= 0 else None
 
     @property
     def schema_types(self) -> list[str]:
@@ -180,9 +184,9 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page.schema = structured_data(tree, page)
     page.links = _links(tree, _base_href(tree, url))
     page.controls = _controls(tree)
-    page.form_actions = [_absolute(url, a) for a in _attrs(tree, "form[action]", "action")]
-    page.form_names = [" ".join(f.attributes.get(k) or "" for k in ("name", "id", "class"))
-                       for f in tree.css("form")]
+    forms = [f.attributes for f in tree.css("form")]
+    page.form_actions = [_absolute(url, a) for f in forms if (a := (f.get("action") or "").strip())]
+    page.form_names = [" ".join(f.get(k) or "" for k in ("name", "id", "class")) for f in forms]
     page.text = _visible_text(tree)
     page.links_blob = "\n".join(link.href for link in page.links).lower()
     page.scripts_blob = "\n".join(page.script_srcs).lower()
@@ -245,7 +249,7 @@ def _folder_of(base: str) -> str:
 
 
 def _html_lang(tree: LexborHTMLParser) -> str | None:
-    node = tree.css_first("html")
+    node = tree.root  # the <html> element, which the parser always makes
     raw = (node.attributes.get("lang") or node.attributes.get("xml:lang") or "") if node else ""
     primary = raw.strip().lower().replace("_", "-").split("-")[0]
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
@@ -306,7 +310,7 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         else:
             href = _absolute(base, href)
             host = host_of(href)
-        text = " ".join(node.text(separator=" ").split())[:200]
+        text = " ".join(node.text(separator=" ", skip_empty=True).split())[:200]
         links.append(Link(href, text, attrs.get("title") or "", host))
     return links
 
@@ -329,7 +333,7 @@ def _controls(tree: LexborHTMLParser) -> list[Control]:
 
 def _control(node: LexborNode) -> Control:
     attrs = node.attributes
-    text = " ".join(node.text(separator=" ").split())[:MAX_CONTROL_TEXT]
+    text = " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_CONTROL_TEXT]
     if not text:
         text = (attrs.get("value") or attrs.get("title") or attrs.get("alt")
                 or attrs.get("aria-label") or "")
@@ -343,4 +347,4 @@ def _visible_text(tree: LexborHTMLParser) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    return " ".join(root.text(separator=" ").split())[:MAX_TEXT_CHARS]
+    return " ".join(root.text(separator=" ", skip_empty=True).split())[:MAX_TEXT_CHARS]

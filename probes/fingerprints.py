@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+import re._constants as re_constants  # the regex parser: widths of a pattern's parts
+import re._parser as re_parser
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from probes.keywords import term_automaton
 from probes.words import CombinedChecks, PageWords, WordCheck, word_check
 
 DEFAULT_FINGERPRINTS = Path(__file__).parent / "data" / "fingerprints.json"
@@ -41,7 +44,8 @@ class Pattern:
     source: str
     words: WordCheck | None = None  # conditions on the page's words (probes/words.py)
     literal_bytes: bytes | None = None  # `literal` as UTF-8 when ASCII (searched in bytes)
-    prefix_bytes: bytes | None = None  # ASCII text every match starts with (lower case)
+    prefix_bytes: bytes | None = None  # ASCII text every match starts with (lower case) …
+    prefix_lead: int = 0  # … or has within its first `prefix_lead` characters
 
 
 @dataclass(slots=True, eq=False)  # compared and hashed by identity: keys the index cache
@@ -89,6 +93,78 @@ def html_index(techs: tuple[Technology, ...]) -> HtmlIndex:
     return HtmlIndex(patterns, CombinedChecks([p.words for p in patterns]))
 
 
+# One pattern of a technology set: (its rank, the index of its technology, the pattern).
+# Ranks follow the technologies, and within one the order its matches are reported in.
+Ranked = tuple[int, int, Pattern]
+
+
+@dataclass(frozen=True, slots=True)
+class BlobIndex:
+    """The patterns searched in one blob (links, script sources), by required literal.
+
+    One Aho-Corasick pass over a page's blob tells which literals occur; only their
+    patterns, and those without a literal, are searched.
+    """
+
+    by_literal: dict[str, tuple[Ranked, ...]]
+    always: tuple[Ranked, ...]  # patterns without a literal
+    literals: Any  # the literals' automaton (keywords.term_automaton: value = length), or None
+
+    @classmethod
+    def of(cls, ranked: list[Ranked]) -> BlobIndex:
+        by_literal: dict[str, list[Ranked]] = {}
+        for entry in ranked:
+            if entry[2].literal:
+                by_literal.setdefault(entry[2].literal, []).append(entry)
+        return cls({k: tuple(v) for k, v in by_literal.items()},
+                   tuple(e for e in ranked if not e[2].literal),
+                   term_automaton(list(by_literal)) if by_literal else None)
+
+    def candidates(self, blob: str) -> list[Ranked]:
+        """The patterns whose literal occurs in `blob` (lower case), and those without one."""
+        if self.literals is None:
+            return list(self.always)
+        found = {blob[end - size + 1:end + 1] for end, size in self.literals.iter(blob)}
+        return [*self.always, *(e for literal in found for e in self.by_literal[literal])]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIndex:
+    """Every pattern of a technology set, grouped by the field it searches.
+
+    A page's fields are searched pattern by pattern, without a loop per technology; the
+    ranks put the matches back in the order of a search technology by technology.
+    """
+
+    html: tuple[Ranked, ...]  # in the order of html_index(techs).patterns
+    blobs: dict[str, BlobIndex]  # "scriptSrc", "links", "url"
+    keyed: dict[str, dict[str, tuple[Ranked, ...]]]  # "meta" -> "generator" -> patterns
+
+
+BLOB_KEYS = ("scriptSrc", "links", "url")  # searched in this order within a technology
+
+
+@lru_cache(maxsize=8)
+def field_index(techs: tuple[Technology, ...]) -> FieldIndex:
+    """The FieldIndex of `techs` (cached by the technologies' identity)."""
+    html: list[Ranked] = []
+    blobs: dict[str, list[Ranked]] = {key: [] for key in BLOB_KEYS}
+    keyed: dict[str, dict[str, list[Ranked]]] = {}
+    rank = 0
+    for i, tech in enumerate(techs):
+        groups = [(html, tech.patterns.get("html", ()))]
+        groups += [(blobs[key], tech.patterns.get(key, ())) for key in BLOB_KEYS]
+        groups += [(keyed.setdefault(key, {}).setdefault(name, []), patterns)
+                   for key, by_name in tech.keyed.items() for name, patterns in by_name.items()]
+        for place, patterns in groups:
+            for pattern in patterns:
+                place.append((rank, i, pattern))
+                rank += 1
+    return FieldIndex(tuple(html), {key: BlobIndex.of(v) for key, v in blobs.items() if v},
+                      {key: {name: tuple(v) for name, v in by_name.items()}
+                       for key, by_name in keyed.items()})
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
@@ -107,8 +183,37 @@ def parse_pattern(raw: str) -> Pattern:
     runs = required_runs(parts[0])
     ascii_literal = literal.encode() if literal and literal.isascii() else None
     prefix = leading_literal(parts[0]) if runs is not None else ""
+    lead = 0
+    if len(prefix) < MIN_PREFIX and runs is not None:
+        prefix, lead = anchor_literal(parts[0])
     return Pattern(regex, confidence, literal, parts[0], word_check(runs) if runs else None,
-                   ascii_literal, prefix.encode() if len(prefix) >= MIN_PREFIX else None)
+                   ascii_literal, prefix.encode() if len(prefix) >= MIN_PREFIX else None, lead)
+
+
+def anchor_literal(pattern: str) -> tuple[str, int]:
+    """(lower-case ASCII text, n): every match of `pattern` holds the text, starting at most
+    n characters after the match starts ("xt[:-]?Commerce" gives ("commerce", 3)); ("", 0)
+    when there is no such text. The longest such text of the top-level sequence is taken.
+    """
+    try:
+        items = list(re_parser.parse(pattern, re.IGNORECASE | re.MULTILINE))
+    except re.error:
+        return "", 0
+    best, best_lead, lead, run = "", 0, 0, ""  # lead: most characters before the item
+    for op, arg in [*items, (None, None)]:
+        if op is re_constants.LITERAL and chr(arg).isascii():
+            run += chr(arg)
+            continue
+        if len(run) > len(best):
+            best, best_lead = run, lead
+        lead += len(run)
+        run = ""
+        if op is None:
+            break
+        lead += re_parser.SubPattern(re_parser.State(), [(op, arg)]).getwidth()[1]
+        if lead >= re_constants.MAXREPEAT:
+            break  # later text may start anywhere
+    return best.lower(), best_lead
 
 
 def leading_literal(pattern: str) -> str:

@@ -30,6 +30,9 @@ DECIMAL = re.compile(r"\d[.,]\d\d")
 NON_WORD = re.compile(rb"[^a-z0-9]+")  # every price regex match contains one
 PRICE_MARGIN = 16  # characters a price (currency, space, "euro", a word end) may span around it
 LODGING_MIN_WORDS = 3  # room/night/hotel words that make a page a lodging page
+# Markup kinds whose words, written in the visible text, are evidence of their own kind
+# ("Secure checkout" is shop text in any language that borrows the word).
+TEXT_KINDS = {"checkout_markup": "checkout_text"}
 
 
 def evaluate(ctx: ProbeContext) -> StepObservation:
@@ -85,23 +88,45 @@ def _page_evidence(ctx: ProbeContext, page: ParsedPage):
 
 
 def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
-    """Shop words in the raw markup (class names, ids, URLs): any language."""
+    """Shop words in the markup only (class names, ids, URLs, scripts): any language.
+
+    A word counts when the raw HTML holds it more often than the visible text (link texts
+    included: "a basket of currencies" is prose) and other sites' link addresses together.
+    A checkout word that is a whole word of the visible text is evidence of its own kind.
+    """
     words, low = page.words().words, page.lower_bytes()
-    external: bytes | None = None  # somebody else's shop links do not count
+    text: bytes | None = None  # the visible text (ASCII letters lower-cased, as `low`)
+    external = b""  # somebody else's shop links do not count either
     unless = ctx.webshop_rules.markup_unless  # e.g. "checkout" beside "checkin": a hotel stay
     for kind, wanted in ctx.webshop_rules.markup_words.items():
         candidates = wanted & words
-        if candidates and not unless.get(kind, frozenset()).isdisjoint(words):
+        if not candidates or not unless.get(kind, frozenset()).isdisjoint(words):
             continue
-        if candidates and external is None:
+        if text is None:
+            text = page.text.encode("utf-8", "replace").lower()
             external = "\n".join(link.href for link, own in zip(
-                page.links, ctx.same_site_links(page), strict=True) if not own).lower().encode()
-        found = [w for w in candidates if low.count(w) > (external or b"").count(w)]
+                page.links, ctx.same_site_links(page), strict=True) if not own).encode().lower()
+        found = [w for w in candidates if low.count(w) > text.count(w) + external.count(w)]
         if found:
             word = min(found)
             at = low.find(word)
             snippet = low[max(0, at - 40):at + 40].decode("utf-8", "replace")
             yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the markup")
+        if kind in TEXT_KINDS:
+            yield from _text_word_evidence(page, text, candidates, TEXT_KINDS[kind])
+
+
+def _text_word_evidence(page: ParsedPage, text: bytes, candidates: frozenset[bytes], kind: str):
+    """`kind` when one of `candidates` is a whole word of the visible text (lower-case bytes)."""
+    for word in sorted(candidates):
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not (text[at - 1:at].isalnum() or text[end:end + 1].isalnum()):
+                snippet = text[max(0, at - 40):end + 40].decode("utf-8", "replace")
+                yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the text")
+                return
+            at = text.find(word, end)
 
 
 def first_matches_near_decimals(regex: re.Pattern[str], text: str, limit: int) -> list[str]:

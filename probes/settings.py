@@ -14,9 +14,7 @@ DATA_DIR = Path(__file__).parent / "data"
 FRESH_YEARS = 2  # copyright year or Last-Modified this recent counts as "fresh"
 PHONE_REGION = "BE"  # default region for numbers written without +32
 MAX_PHONE_TEXT = 6_000  # last characters of visible text scanned for phone numbers
-LANGDETECT_SEED = 0
-LANGDETECT_CHARS = 600  # characters given to langdetect when stopwords do not decide
-LANGDETECT_TRIALS = 3  # langdetect's random restarts (its default, 7, costs twice the time)
+LANGDETECT_CHARS = 600  # characters given to langdetect's profiles when stopwords do not decide
 LANG_MIN_STOPWORDS = 8  # stopword hits needed to decide without langdetect
 LANG_MIN_STOPWORDS_ALONE = 3  # enough when no other language has a single stopword
 LANG_DOMINANCE = 3.0  # top language must beat every other one (markers too) by this factor
@@ -57,7 +55,8 @@ class SchemaVocabulary:
 # Kinds of webshop evidence found in visible labels, links, schema.org and fingerprints.
 EVIDENCE_KINDS = ("add_to_cart_control", "add_to_cart_form", "cart_link", "checkout_link",
                   "schema_offer", "og_product_price", "ecommerce_platform_strong",
-                  "ecommerce_platform_weak", "prices", "payment_method", "shop_link")
+                  "ecommerce_platform_weak", "prices", "payment_method", "shop_link",
+                  "checkout_text")
 # Kinds found as whole words of the raw markup (class names, ids, URLs, scripts): they work
 # whatever the page's language. Their words are listed in webshop.toml [markup_words].
 MARKUP_KINDS = ("cart_url", "cart_markup", "checkout_markup", "quantity_markup", "account_markup")

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import re
+from itertools import groupby
+from operator import itemgetter
 
 from probes.document import ParsedPage
-from probes.fingerprints import Detection, Pattern, Technology, html_index
+from probes.fingerprints import Detection, Pattern, Ranked, Technology, field_index, html_index
 
 COOKIE_NAME = re.compile(r"(?:^|[,;]\s*)([^=;,\s]+)=")
 SNIPPET_RADIUS = 60
-Blob = tuple[str, str]  # key ("links"...), lower-case text with one item a line
-HtmlHits = dict[int, re.Match[str]]  # id(pattern) -> its match in the raw HTML
 
 
 def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[Detection]:
     """Every technology whose patterns add up to some confidence, best first."""
+    ordered = tuple(techs.values())
     found: dict[str, Detection] = {}
-    cookies = {c.lower() for c in COOKIE_NAME.findall(page.headers.get("set-cookie", ""))}
-    blobs = [("scriptSrc", page.scripts_blob), ("links", page.links_blob),
-             ("url", (page.url or "").lower())]
-    sources = {"meta": page.meta, "headers": page.headers, "cookies": dict.fromkeys(cookies, "")}
-    html_hits = _html_hits(page, tuple(techs.values()))
-    for tech in techs.values():
-        detection = _detect_one(page, tech, sources, blobs, html_hits)
+    for i, matches in _matches_by_technology(page, ordered):
+        detection = _detection(ordered[i], matches)
         if detection:
-            found[tech.name] = detection
+            found[detection.name] = detection
     for detection in list(found.values()):
         for implied in techs[detection.name].implies:
             if implied in techs and implied not in found:
@@ -34,57 +30,59 @@ def detect_technologies(page: ParsedPage, techs: dict[str, Technology]) -> list[
     return sorted(found.values(), key=lambda d: -d.confidence)
 
 
-def _html_hits(page: ParsedPage, techs: tuple[Technology, ...]) -> HtmlHits:
-    """Every html pattern of `techs` that matches the page, with its match.
+def _matches_by_technology(page: ParsedPage, techs: tuple[Technology, ...]):
+    """(technology index, [(where, pattern, snippet), ...]) of every technology with a
+    matching pattern, in technology order; the matches in the technology's own order
+    (html, scriptSrc, links, url, then meta, headers and cookies as listed)."""
+    hits: list[tuple[int, int, str, Pattern, str]] = []  # rank, technology, match
+    index = field_index(techs)
+    html = page.html
+    for (rank, i, pattern), m in _html_hits(page, techs, index.html):
+        hits.append((rank, i, "html", pattern,
+                     html[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]))
+    blobs = {"scriptSrc": page.scripts_blob, "links": page.links_blob,
+             "url": (page.url or "").lower()}
+    for key, blob_index in index.blobs.items():
+        blob = blobs[key]
+        for rank, i, pattern in blob_index.candidates(blob) if blob else ():
+            hit = _search_lines(pattern, blob)
+            if hit:
+                hits.append((rank, i, key, pattern, hit))
+    cookies = {c.lower() for c in COOKIE_NAME.findall(page.headers.get("set-cookie", ""))}
+    sources = {"meta": page.meta, "headers": page.headers, "cookies": dict.fromkeys(cookies, "")}
+    for key, by_name in index.keyed.items():
+        values = sources.get(key, {})
+        for name, ranked in by_name.items():
+            value = values.get(name)
+            if value is not None:
+                hits += [(rank, i, f"{key}:{name}", pattern, f"{name}: {value}")
+                         for rank, i, pattern in ranked if pattern.regex.search(value)]
+    hits.sort(key=itemgetter(0))
+    for i, group in groupby(hits, key=itemgetter(1)):
+        yield i, [hit[2:] for hit in group]
+
+
+def _html_hits(page: ParsedPage, techs: tuple[Technology, ...], ranked: tuple[Ranked, ...]):
+    """(ranked pattern, match) of every html pattern of `techs` that matches the page.
 
     Only the patterns whose word checks the page passes are searched (fingerprints.HtmlIndex).
     """
-    hits: HtmlHits = {}
-    for pattern in html_index(techs).candidates(page.words()):
-        m = page.search_html(pattern, words_checked=True)
-        if m:
-            hits[id(pattern)] = m
-    return hits
+    allowed = html_index(techs).checks.allowed(page.words())
+    for entry, ok in zip(ranked, allowed, strict=True):
+        if ok:
+            m = page.search_html(entry[2], words_checked=True)
+            if m:
+                yield entry, m
 
 
-def _detect_one(page: ParsedPage, tech: Technology, sources: dict[str, dict[str, str]],
-                blobs: list[Blob], html_hits: HtmlHits) -> Detection | None:
-    total, first = 0, None
-    for where, pattern, snippet in _matches(page, tech, sources, blobs, html_hits):
-        total += pattern.confidence
-        first = first or (where, pattern, snippet)
-    if not first or total <= 0:
+def _detection(tech: Technology, matches: list[tuple[str, Pattern, str]]) -> Detection | None:
+    """`tech` detected by its matches (the first one named), None when they add up to none."""
+    total = sum(pattern.confidence for _, pattern, _ in matches)
+    if total <= 0:
         return None
-    where, pattern, snippet = first
+    where, pattern, snippet = matches[0]
     return Detection(tech.name, tech.slug, tech.roles, min(total, 100), where, snippet,
                      f"{tech.name}:{where}:{pattern.source}")
-
-
-def _matches(page: ParsedPage, tech: Technology, sources: dict[str, dict[str, str]],
-             blobs: list[Blob], html_hits: HtmlHits):
-    """(where, pattern, snippet) of every pattern of `tech` that matches the page.
-
-    `sources`: the page's meta tags, headers and cookie names ({name: ""}), by key;
-    `html_hits`: the html patterns that match (see _html_hits).
-    """
-    for pattern in tech.patterns.get("html", ()):
-        m = html_hits.get(id(pattern))
-        if m:
-            html = page.html
-            yield "html", pattern, html[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]
-    for key, blob in blobs:
-        for pattern in tech.patterns.get(key, ()):
-            hit = _search_lines(pattern, blob)
-            if hit:
-                yield key, pattern, hit
-    for key, by_name in tech.keyed.items():
-        for name, patterns in by_name.items():
-            value = sources[key].get(name)
-            if value is None:
-                continue
-            for pattern in patterns:
-                if pattern.regex.search(value):
-                    yield f"{key}:{name}", pattern, f"{name}: {value}"
 
 
 def _search_lines(pattern: Pattern, blob: str) -> str | None:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
-import phonenumbers
-
 from core.hosts import social_network
 from core.result import Evidence, Signal, StepObservation
+from core.text import case_folded, occurrences
+from probes import phone_numbers
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import host_of
 from probes.language import detect_language
 from probes.opening_hours import load_hours_finder
 from probes.rules import StepMeta, evidence, flag, run_rules
-from probes.settings import FRESH_YEARS, MAX_PHONE_TEXT, PHONE_REGION
+from probes.settings import FRESH_YEARS, MAX_PHONE_TEXT
 
 META = StepMeta(
     id="web_presence",
@@ -28,6 +29,7 @@ META = StepMeta(
 # Social links that do not point to the shop's own page (share buttons, plugins).
 SOCIAL_NOISE = re.compile(r"/sharer|/share\?|/intent/|/plugins/|/dialog/|shareArticle|"
                           r"/pin/create|/hashtag/", re.IGNORECASE)
+COPYRIGHT_MARKS = ("©", "(c)", "copyright")  # where a COPYRIGHT match starts (lower case)
 COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\w+\s){0,3}?(?:(?:19|20)\d{2}\s*[-–/]\s*)?"
                        r"((?:19|20)\d{2})", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[a-z]{2,}", re.IGNORECASE)
@@ -133,34 +135,25 @@ def opening_hours(ctx: ProbeContext) -> Signal:
 def phone(ctx: ProbeContext) -> Signal | None:
     for page in ctx.pages:
         for link in page.links:
-            if link.href.lower().startswith("tel:"):
-                number = _e164(link.href[4:])
+            if link.href[:4].lower() == "tel:":  # lower-casing only the scheme: many links
+                number = phone_numbers.e164(link.href[4:])
                 if number:
                     return Signal(number, 1.0, [evidence(page.url, link.href, "tel: link")])
     for page in ctx.pages:
         text = page.text[-MAX_PHONE_TEXT:]  # contact details sit in the footer
         if not PHONE_LIKE.search(text):
             continue  # cheap check before the (slow) phone matcher
-        for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, max_tries=20):
-            number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            return Signal(number, 0.8, [evidence(page.url, match.raw_string, "phone in text", 0.8)])
+        found = phone_numbers.first_in_text(text)
+        if found:
+            number, raw = found
+            return Signal(number, 0.8, [evidence(page.url, raw, "phone in text", 0.8)])
     return Signal(None, 1.0)
-
-
-def _e164(raw: str) -> str | None:
-    try:
-        number = phonenumbers.parse(raw.strip(), PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def email(ctx: ProbeContext) -> Signal:
     for page in ctx.pages:
         for link in page.links:
-            if link.href.lower().startswith("mailto:") and "@" in link.href:
+            if link.href[:7].lower() == "mailto:" and "@" in link.href:
                 return flag(True, [evidence(page.url, link.href, "mailto: link")])
     for page in ctx.pages:
         at = page.text.find("@")
@@ -228,11 +221,23 @@ def copyright_year(ctx: ProbeContext) -> Signal:
 def _copyright_year(ctx: ProbeContext) -> Signal:
     best, proof = None, []
     for page in ctx.pages:
-        for m in COPYRIGHT.finditer(page.text[-5000:] + " " + page.text[:2000]):
+        for m in _copyright_notices(page.text[-5000:] + " " + page.text[:2000]):
             year = int(m.group(1))
             if year <= ctx.today.year + 1 and (best is None or year > best):
                 best, proof = year, [evidence(page.url, m.group(0), "copyright notice")]
     return Signal(value=best, evidence=proof)
+
+
+def _copyright_notices(text: str) -> Iterator[re.Match[str]]:
+    """COPYRIGHT.finditer(text), tried only where "©", "(c)" or "copyright" is (any case):
+    the same matches, without the regex trying every position of the text."""
+    folded = case_folded(text)  # same length, lower case as re.IGNORECASE compares
+    starts = sorted(at for mark in COPYRIGHT_MARKS for at in occurrences(folded, mark))
+    end = 0
+    for at in starts:
+        if at >= end and (found := COPYRIGHT.match(text, at)):
+            yield found
+            end = found.end()
 
 
 def last_modified(ctx: ProbeContext) -> Signal | None:

@@ -18,9 +18,17 @@ from core.text import (
     case_folded,
     fold,
     listed_domain,
+    occurrences,
     registrable_domain,
     shop_domain,
 )
+
+
+@pytest.mark.parametrize(("text", "part", "places"), [
+    ("9h-18h, 9h", "9h", [0, 8]), ("aaa", "aa", [0, 1]), ("abc", "x", []), ("", "a", []),
+])
+def test_occurrences(text: str, part: str, places: list[int]) -> None:
+    assert list(occurrences(text, part)) == places
 
 
 @pytest.mark.parametrize(("text", "folded"), [

@@ -6,8 +6,11 @@ from hypothesis import strategies as st
 
 from probes.document import parse_page
 from probes.fingerprints import (
+    BLOB_KEYS,
     FingerprintError,
+    anchor_literal,
     build_technology,
+    field_index,
     html_index,
     load_fingerprints,
     parse_pattern,
@@ -166,3 +169,61 @@ def test_html_index_leaves_every_matching_pattern():
         matching = [p for p in index.patterns if p.regex.search(html)]
         assert matching and all(id(p) in candidates for p in matching), html
         assert len(candidates) < len(index.patterns) // 4  # and rules most of them out
+
+
+def test_field_index_holds_every_pattern_once_in_technology_order():
+    """Ranks run technology by technology, html, scriptSrc, links, url, then keyed fields."""
+    techs = tuple(load_fingerprints().values())
+    index = field_index(techs)
+    ranked = [*index.html, *(r for blob in index.blobs.values()
+                             for rs in [blob.always, *blob.by_literal.values()] for r in rs),
+              *(r for by_name in index.keyed.values() for rs in by_name.values() for r in rs)]
+    expected = [(i, id(p)) for i, tech in enumerate(techs)
+                for p in [*(q for key in ("html", *BLOB_KEYS) for q in tech.patterns.get(key, ())),
+                          *(q for by_name in tech.keyed.values() for ps in by_name.values()
+                            for q in ps)]]
+    assert [(i, id(p)) for _, i, p in sorted(ranked, key=lambda r: r[0])] == expected
+    assert [p for _, _, p in index.html] == list(html_index(techs).patterns)
+
+
+def test_matches_in_several_fields_add_up_and_the_first_in_technology_order_is_named():
+    spec = {"cats": [6], "meta": {"generator": "acme\\;confidence:30"},
+            "scriptSrc": "acme\\.js\\;confidence:30", "html": "acme-cart\\;confidence:30"}
+    other = {"cats": [6], "meta": {"generator": "acme"}}
+    techs = {"Acme": build_technology("Acme", spec, {}),
+             "Other": build_technology("Other", other, {})}
+    page = parse_page('<meta name="generator" content="Acme 2"><script src="/acme.js"></script>'
+                      '<div class="acme-cart"></div>', "https://shop.test/")
+    found = detect_technologies(page, techs)
+    assert [(d.name, d.confidence, d.where) for d in found] == [
+        ("Other", 100, "meta:generator"), ("Acme", 90, "html")]
+
+
+@pytest.mark.parametrize(("pattern", "anchor"), [
+    ("xt[:-]?Commerce", ("commerce", 3)), ("a(?:bc)?defg", ("defg", 3)),
+    ("ab{2,5}cdef", ("cdef", 6)), ("<img[^>]+paypal", ("<img", 0)), ("a|bcd", ("", 0))])
+def test_anchor_literal_bounds_where_the_text_starts(pattern, anchor):
+    assert anchor_literal(pattern) == anchor
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["xt", "XT", ":", "-", "commerce", "Commerce", "é", "ſ", " ",
+                                 "<", "x", "t"]), max_size=30),
+       st.sampled_from(["xt[:-]?Commerce", r"t-?-?commerce\b", "(?:é|x)?t:commerce"]))
+def test_search_from_an_anchor_finds_the_leftmost_match(parts, source):
+    """A pattern searched from its anchor text gives the plain regex search's match."""
+    pattern = parse_pattern(source)
+    assert pattern.prefix_lead > 0
+    html = "".join(parts)
+    found = parse_page(html).search_html(pattern, words_checked=True)
+    expected = pattern.regex.search(html)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_blob_patterns_without_a_literal_are_always_searched():
+    techs = {"Acme": build_technology("Acme", {"cats": [6], "scriptSrc": r"\d+x\.js"}, {}),
+             "Beta": build_technology("Beta", {"cats": [6], "scriptSrc": ["(?:a|b)z",
+                                                                         "beta\\.js"]}, {})}
+    page = parse_page('<script src="/12x.js"></script><script src="/beta.js"></script>')
+    assert [(d.name, d.snippet) for d in detect_technologies(page, techs)] == [
+        ("Acme", "/12x.js"), ("Beta", "/beta.js")]

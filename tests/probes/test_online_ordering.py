@@ -94,3 +94,24 @@ def test_a_cart_url_counts_wherever_its_link_stands(path):
     obs = online_ordering.evaluate(context(artifacts(page(html))))
     patterns = [e.pattern for e in obs.signals["webshop"].evidence]
     assert "cart link" in patterns, patterns
+
+
+def _kinds(html: str) -> set[str]:
+    return set(online_ordering.webshop_evidence(context(artifacts(page(html)))))
+
+
+def test_shop_words_count_as_markup_only_in_the_markup():
+    """A cart word of the prose or of a link text is not markup; in a class or an id it is."""
+    prose = html_page('<p>The renminbi joins the basket of reserve currencies.</p>'
+                      '<a href="/news/sdr">The basket of currencies</a>')
+    assert "cart_markup" not in _kinds(prose)
+    markup = html_page('<div class="mini-basket" id="header-basket"><span>0</span></div>')
+    assert "cart_markup" in _kinds(markup)
+
+
+def test_a_checkout_word_of_the_visible_text_is_evidence_of_its_own_kind():
+    kinds = _kinds(html_page("<p>Create an account for a faster checkout.</p>"))
+    assert "checkout_text" in kinds and "checkout_markup" not in kinds
+    assert "checkout_text" not in _kinds(html_page("<p>Check out our new blog post.</p>"))
+    kinds = _kinds(html_page('<form action="/checkout"><button>Pay</button></form>'))
+    assert "checkout_markup" in kinds and "checkout_text" not in kinds

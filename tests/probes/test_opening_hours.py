@@ -1,9 +1,12 @@
 """Opening hours as people write them, FR, NL, DE, EN, IT (probes/opening_hours.py)."""
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from core.text import case_folded
 from probes import inspect_html
-from probes.opening_hours import load_hours_finder
+from probes.opening_hours import digit_run_starts, load_hours_finder
 
 WRITTEN = [
     "Openingsuren: ma t/m vr 9.00–17.30",
@@ -73,12 +76,37 @@ def test_one_row_per_day_in_a_table():
     "Lundi 9h00 Mardi 10h00 18h00 Mercredi 10h00 18h00",
     "x" * 100 + " samedi : 10.00 17.30 dimanche 10.00 12.00",
     "Page 12h00 18h00 without a day",
+    "Lundi ٣ 9h00 Mardi 10h00 18h00",  # another digit: the whole text is searched
 ])
 def test_day_cells_found_near_clock_times_as_a_full_search_finds_them(text):
     finder = load_hours_finder()
     full = finder.day_cells.search(text)
-    fast = finder._day_cells(text)
+    fast = finder._day_cells(text, digit_run_starts(text))
     assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("ab 12 c3 x456_7", [3, 7, 10, 14]),
+    ("9h-18h", [0, 3]),
+    ("", []),
+    ("Lundi 9h ١٢", None),  # Arabic-Indic digits: a regex \d matches them, so no shortcut
+    ("Prix ² ½", None),  # not \d, but numeric: the shortcut stays on the safe side
+])
+def test_digit_run_starts(text, starts):
+    assert digit_run_starts(text) == starts
+
+
+@settings(max_examples=300, deadline=None)
+@example(["9", "-", "18", "-", "20"])  # a run of digits inside a match starts none of its own
+@example(["lundi", " ", "9", "h", "-", "12", "h", "-", "14", "h", "٣"])
+@given(st.lists(st.sampled_from(["9", "18", "h", "u", ":", "30", ".", " ", "-", "–", "à",
+                                 "de", "tot", "lundi", "ma", "x", "_", "é", "٣", "\n"]),
+                max_size=30))
+def test_time_ranges_found_at_digit_runs_as_a_full_search_finds_them(parts):
+    text = "".join(parts)
+    finder = load_hours_finder()
+    full = [m.span() for m in finder.time_range.finditer(text)]
+    assert [m.span() for m in finder._time_ranges(text, digit_run_starts(text))] == full
 
 
 @pytest.mark.parametrize("text", [
@@ -91,7 +119,23 @@ def test_day_cells_found_near_clock_times_as_a_full_search_finds_them(text):
 def test_appointment_searched_only_where_its_phrase_is_as_the_full_search(text):
     finder = load_hours_finder()
     full = finder.appointment.search(text)
-    fast = finder._appointment(text)
+    fast = finder._appointment(text, case_folded(text))
+    assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
+
+
+@pytest.mark.parametrize("text", [
+    "Fermé le dimanche",
+    "9h-18h. FERMÉ: lundi, gesloten op zondag",
+    "Closed Sunday, ruhetag montag",
+    "closedclosed sunday",  # no closing word on its own: no match there
+    "Nous sommes fermés. Fermeture annuelle, fermé le lundi",
+    "Geschloſſen",  # ſ: compared as s by re.IGNORECASE, and in the case-folded text
+    "Nothing closed here",
+])
+def test_closing_day_searched_only_where_its_words_are_as_the_full_search(text):
+    finder = load_hours_finder()
+    full = finder.closed.search(text)
+    fast = finder._closed(text, case_folded(text))
     assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
 
 

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from core.artifacts import PlacesArtifact
 from core.shop import Shop
@@ -92,3 +94,15 @@ def test_belgian_phone_numbers_in_text_national_and_international(written, e164)
 def test_belgian_tel_links_national_and_international(href):
     obs = _observe(page(html_page(f'<a href="{href}">Bel ons</a>')))
     assert obs.signals["phone"].value == "+3263421122"
+
+
+@settings(max_examples=300, deadline=None)
+@example(["©", " ", "2019", "-", "2024", "©", "2025"])
+@example(["(C)", "Copyright", " ", "2023", " ", "COPYRIGHT", "2024"])
+@given(st.lists(st.sampled_from(["©", "(c)", "(C)", "Copyright", "COPYRİGHT", "copy", "right",
+                                 " ", "-", "–", "/", "2019", "2024", "1999", "19", "shop", "İ",
+                                 "ſ", "\n"]), max_size=25))
+def test_copyright_notices_as_a_full_search_finds_them(parts):
+    text = "".join(parts)
+    full = [m.span() for m in web_presence.COPYRIGHT.finditer(text)]
+    assert [m.span() for m in web_presence._copyright_notices(text)] == full

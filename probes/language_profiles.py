@@ -1,0 +1,160 @@
+"""Deterministic naive Bayes over langdetect's own n-gram profiles (its full ~55 languages).
+
+langdetect (Shuyo's language-detection) draws n-grams of the text at random and multiplies
+the probabilities of the languages by each draw's, over a few seeded random restarts. The
+answer it converges to is the naive Bayes answer over all the text's n-grams; this module
+computes that answer directly, in one pass:
+
+1. The text is cleaned and normalised as langdetect does (`Detector.append`,
+   `Detector.cleaning_text`, `NGram.normalize` per character: digits and punctuation become
+   spaces, kana, hangul and CJK ideographs fold to one representative…). Per character,
+   normalisation is a pure function: its table is built once for the Basic Multilingual
+   Plane (no character above it is changed) and applied with `str.translate`.
+2. Its 1-, 2- and 3-grams are the substrings of " " + text of those lengths, ending
+   anywhere but inside a word written in capitals (`NGram.capitalword`: an upper-case letter
+   after an upper-case letter). A substring that spans two words ("a b") or is only spaces
+   is never a profile key, so it finds no row.
+3. Each known n-gram is one row of a dense float32 matrix (n-grams x languages) holding
+   log(alpha / BASE_FREQ + P(n-gram | language)), langdetect's smoothing with its default
+   alpha; the text's score per language is the sum of its n-grams' rows (with repeats), and
+   the best score names the language. A uniform prior, as langdetect's default.
+
+No randomness: the same text always gets the same answer ("seeded" holds trivially).
+langdetect stays the dependency that ships the profiles and the normalisation rules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
+from operator import add, and_, not_
+
+import numpy as np
+from langdetect.detector import Detector
+from langdetect.detector_factory import PROFILES_DIRECTORY
+from langdetect.utils.ngram import NGram
+from langdetect.utils.unicode_block import UNICODE_LATIN_EXTENDED_ADDITIONAL
+from langdetect.utils.unicode_block import _unicode_blocks as UNICODE_BLOCKS
+
+BMP = 0x10000  # langdetect's normalisation changes no character at or above this one
+MAX_N = NGram.N_GRAM  # 3
+SMOOTHING = Detector.ALPHA_DEFAULT / Detector.BASE_FREQ  # langdetect's alpha / BASE_FREQ
+NON_LATIN_FROM = 0x0300  # langdetect's cleaning_text counts characters from here on as non-Latin
+LATIN_RUNS = re.compile("[A-z]+")  # cleaning_text's Latin: 'A' <= ch <= 'z', [\\]^_` included
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """langdetect's profiles as one matrix: row of an n-gram -> log-probability per language."""
+
+    langs: tuple[str, ...]  # langdetect's codes: "fr", "zh-cn"…
+    rows: dict[str, int]  # n-gram -> row of log_probs
+    log_probs: np.ndarray  # float32, len(rows) x len(langs)
+    normalise: dict[int, str]  # str.translate table: langdetect's NGram.normalize per char
+    non_latin_runs: re.Pattern[str]  # cleaning_text's non-Latin: from U+0300, but Vietnamese
+
+
+def detect(text: str) -> str | None:
+    """The langdetect code ("fr", "zh-cn"…) most likely to have written `text`, or None."""
+    profiles = load_profiles()
+    row_of = profiles.rows.get
+    rows = [row for row in map(row_of, ngrams(normalised(text, profiles))) if row is not None]
+    if not rows:
+        return None
+    scores = profiles.log_probs.take(rows, axis=0).sum(axis=0)
+    return profiles.langs[int(np.argmax(scores))]
+
+
+def normalised(text: str, profiles: Profiles) -> str:
+    """`text` as langdetect's detector sees it: no URL or e-mail, cleaned, each char normalised."""
+    text = Detector.URL_RE.sub(" ", text)
+    text = Detector.MAIL_RE.sub(" ", text)
+    text = NGram.normalize_vi(text)
+    text = _without_latin_if_minor(text, profiles)
+    return text.translate(profiles.normalise)
+
+
+def _without_latin_if_minor(text: str, profiles: Profiles) -> str:
+    """langdetect's cleaning_text: drop 'A'..'z' when non-Latin letters are over twice as many."""
+    if text.isascii():
+        return text  # nothing at or above U+0300
+    latin = sum(map(len, LATIN_RUNS.findall(text)))
+    if latin * 2 >= len(text) - latin:
+        return text  # even if every other character were non-Latin
+    non_latin = sum(map(len, profiles.non_latin_runs.findall(text)))
+    return LATIN_RUNS.sub("", text) if latin * 2 < non_latin else text
+
+
+def ngrams(text: str) -> list[str]:
+    """The 1- to 3-grams langdetect's NGram buffer yields over normalised `text`, in repeats.
+
+    The buffer starts with a space; every substring of " " + text of 1 to 3 characters
+    ending after that space counts, but those ending inside a word in capitals
+    (NGram.capitalword: an upper-case letter right after another). A lone space, a substring
+    spanning two words ("a b") or only spaces is listed too and never found in a profile.
+    """
+    padded = " " + text
+    bigrams = list(map(add, padded, padded[1:]))  # the one ending at j: padded[j-1:j+1]
+    trigrams = list(map(add, bigrams, padded[2:]))  # ending at 2, 3…
+    if not padded.islower():  # some upper-case letter: maybe two in a row
+        upper = list(map(str.isupper, padded))
+        inside = list(map(and_, upper[1:], upper))  # ending at 1, 2…: in a word in capitals
+        if any(inside):
+            keep = list(map(not_, inside))
+            return [*compress(padded[1:], keep), *compress(bigrams, keep),
+                    *compress(trigrams, keep[1:])]
+    return [*padded[1:], *bigrams, *trigrams]
+
+
+@lru_cache(maxsize=1)
+def load_profiles() -> Profiles:
+    """langdetect's profiles from PROFILES_DIRECTORY, read once (about 88 000 n-grams).
+
+    One profile at a time, each kept as two small arrays (rows, log-probabilities) until the
+    matrix is filled: about 20 MB in all, where langdetect's own tables take 65 MB."""
+    langs: list[str] = []
+    rows: dict[str, int] = {}
+    columns: list[tuple[np.ndarray, np.ndarray]] = []
+    for name in sorted(os.listdir(PROFILES_DIRECTORY)):
+        path = os.path.join(PROFILES_DIRECTORY, name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as file:
+            profile = json.load(file)
+        totals = profile["n_words"]  # n-grams of each length in the training text
+        grams = [(g, n / totals[len(g) - 1]) for g, n in profile["freq"].items()
+                 if 1 <= len(g) <= MAX_N]
+        langs.append(profile["name"])
+        at = np.fromiter((rows.setdefault(g, len(rows)) for g, _ in grams), dtype=np.int64)
+        probs = np.fromiter((p for _, p in grams), dtype=np.float64)
+        columns.append((at, np.log(probs + SMOOTHING).astype(np.float32)))
+    log_probs = np.full((len(rows), len(langs)), np.log(SMOOTHING), dtype=np.float32)
+    for column, (at, values) in enumerate(columns):
+        log_probs[at, column] = values
+    return Profiles(tuple(langs), rows, log_probs, _normalise_table(), _non_latin_runs())
+
+
+def _normalise_table() -> dict[int, str]:
+    """NGram.normalize of every BMP character it changes, as a str.translate table."""
+    table = {}
+    for code in range(BMP):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates: never in a decoded str
+        folded = NGram.normalize(ch)
+        if folded != ch:
+            table[code] = folded
+    return table
+
+
+def _non_latin_runs() -> re.Pattern[str]:
+    """Runs of what cleaning_text counts as non-Latin: U+0300 on, less Latin Extended Additional."""
+    start, end = next((start, end) for block, start, end in UNICODE_BLOCKS
+                      if block == UNICODE_LATIN_EXTENDED_ADDITIONAL)
+    ranges = [(NON_LATIN_FROM, start - 1), (end + 1, sys.maxunicode)]
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]+")
