@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import multiprocessing
 import os
@@ -25,7 +26,6 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import cache
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
@@ -90,20 +90,13 @@ def register_constructor_pickling(classes: tuple[type, ...]) -> None:
     """Send these dataclasses to the workers as ``cls(*field values)``; a class whose
     constructor does not take every field in order (init=False, kw_only) keeps the default."""
     for cls in classes:
-        if _constructor_fields(cls) is not None:
-            ForkingPickler.register(cls, _as_constructor_call)
+        fields = dataclasses.fields(cls)
+        if all(f.init and not f.kw_only for f in fields):
+            names = tuple(f.name for f in fields)
+            ForkingPickler.register(cls, functools.partial(_as_constructor_call, names))
 
 
-@cache
-def _constructor_fields(cls: type) -> tuple[str, ...] | None:
-    fields = dataclasses.fields(cls)
-    if not all(f.init and not f.kw_only for f in fields):
-        return None
-    return tuple(f.name for f in fields)
-
-
-def _as_constructor_call(obj: Any) -> tuple[type, tuple[Any, ...]]:
-    names = _constructor_fields(type(obj)) or ()
+def _as_constructor_call(names: tuple[str, ...], obj: Any) -> tuple[type, tuple[Any, ...]]:
     return type(obj), tuple(getattr(obj, name) for name in names)
 
 
