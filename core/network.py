@@ -18,12 +18,14 @@ TLS still verifies the certificate against the original host name (SNI), as with
 from __future__ import annotations
 
 import asyncio
+import inspect
 import ipaddress
 import re
 import select
 import socket
 import ssl
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 import httpcore
@@ -235,6 +237,20 @@ class LeanConnectionPool(httpcore.AsyncConnectionPool):
         return closing
 
 
+QUADRATIC_COUNT = "len([connection.is_idle() for connection in self._connections])"
+
+
+@lru_cache(maxsize=1)
+def connection_pool_class() -> type[httpcore.AsyncConnectionPool]:
+    """LeanConnectionPool while httpcore's method still holds the count it replaces, else
+    httpcore's own pool: a newer httpcore is never second-guessed with an old copy."""
+    try:
+        source = inspect.getsource(httpcore.AsyncConnectionPool._assign_requests_to_connections)
+    except (OSError, TypeError):  # no source shipped
+        return httpcore.AsyncConnectionPool
+    return LeanConnectionPool if QUADRATIC_COUNT in source else httpcore.AsyncConnectionPool
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """An httpx transport whose connections all go through ``GuardedBackend``."""
 
@@ -245,7 +261,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     ) -> None:
         ssl_context = _ssl_context(verify)
         super().__init__(verify=ssl_context, http2=http2)
-        self._pool = LeanConnectionPool(
+        self._pool = connection_pool_class()(
             ssl_context=ssl_context, max_connections=max_connections,
             max_keepalive_connections=max_connections, keepalive_expiry=keepalive_expiry,
             http1=True, http2=http2, network_backend=GuardedBackend(resolve, allow_private),

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 
 import httpcore
 
-from core.network import GuardedBackend, LeanConnectionPool
+from core.network import (
+    QUADRATIC_COUNT,
+    GuardedBackend,
+    GuardedTransport,
+    LeanConnectionPool,
+    connection_pool_class,
+)
 
 
 @dataclass
@@ -112,10 +118,22 @@ def test_lean_pool_decides_as_httpcore_does() -> None:
         assert _decide(lean, state, max_connections, keepalive) == expected
 
 
-def test_httpcore_still_has_the_quadratic_count_the_lean_pool_replaces() -> None:
-    """When httpcore changes this method, LeanConnectionPool must be looked at again."""
+def test_the_lean_pool_only_replaces_the_httpcore_method_it_was_written_for(monkeypatch) -> None:
+    """When httpcore changes this method, its own pool is used until ours is looked at again."""
     source = inspect.getsource(httpcore.AsyncConnectionPool._assign_requests_to_connections)
-    assert "len([connection.is_idle() for connection in self._connections])" in source
+    expected = LeanConnectionPool if QUADRATIC_COUNT in source else httpcore.AsyncConnectionPool
+    connection_pool_class.cache_clear()
+    assert connection_pool_class() is expected
+    assert type(GuardedTransport(resolve={})._pool) is expected
+
+    def changed(self):  # httpcore's method after some upgrade
+        return []
+
+    monkeypatch.setattr(httpcore.AsyncConnectionPool, "_assign_requests_to_connections", changed)
+    connection_pool_class.cache_clear()
+    assert connection_pool_class() is httpcore.AsyncConnectionPool
+    monkeypatch.undo()
+    connection_pool_class.cache_clear()
 
 
 async def test_quick_readable_stream_sees_the_peer_hang_up() -> None:
