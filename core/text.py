@@ -11,8 +11,9 @@ The public-suffix list is the one bundled with tldextract: nothing is ever fetch
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -38,6 +39,22 @@ def case_folded(text: str) -> str:
     return text.lower()
 
 
+def matches_at(regex: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """regex.finditer(text) when every match starts at one of `starts` (ascending): the regex
+    is tried only there, not at every position of the text."""
+    end = 0
+    for at in starts:
+        if at >= end and (found := regex.match(text, at)):
+            yield found
+            end = found.end()
+
+
+def first_match_at(regex: re.Pattern[str], text: str,
+                   starts: Iterable[int]) -> re.Match[str] | None:
+    """The leftmost match of `regex` starting at one of `starts` (any order)."""
+    return next(filter(None, (regex.match(text, at) for at in sorted(starts))), None)
+
+
 def occurrences(text: str, part: str) -> Iterator[int]:
     """Where `part` occurs in `text`, overlapping ones too: ("aaa", "aa") -> 0, 1."""
     at = text.find(part)
@@ -48,6 +65,8 @@ def occurrences(text: str, part: str) -> Iterator[int]:
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, collapse spaces: 'Écaussinnes ' -> 'ecaussinnes'."""
+    if text.isascii():  # nothing to decompose or unaccent
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.lower().split())

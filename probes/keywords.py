@@ -17,7 +17,7 @@ from typing import Any
 
 import ahocorasick
 
-from core.text import case_folded
+from core.text import case_folded, first_match_at
 
 KEYWORDS_DIR = Path(__file__).parent / "data" / "keywords"
 LANGUAGES = ("fr", "nl", "de", "en", "it")
@@ -60,7 +60,7 @@ class Category:
         folded = case_folded(text)  # same length: IGNORECASE's equal letters made equal
         if self.automaton is None or len(folded) != len(text):
             return self.regex.search(text)
-        return _first_match(self.regex, text,
+        return first_match_at(self.regex, text,
                             {end - size + 1 for end, size in self.automaton.iter(folded)})
 
     def url_search(self, text: str, each_line: bool = False) -> re.Match[str] | None:
@@ -76,12 +76,7 @@ class Category:
         for end, size in self.url_tokens.iter(folded):  # a match starts at [/_-] or a line start
             starts.update((end - size, end - size + 1))
         starts.discard(-1)
-        return _first_match(regex, text, starts)
-
-
-def _first_match(regex: re.Pattern[str], text: str, starts: set[int]) -> re.Match[str] | None:
-    """The leftmost match of `regex` starting at one of `starts`."""
-    return next(filter(None, (regex.match(text, at) for at in sorted(starts))), None)
+        return first_match_at(regex, text, starts)
 
 
 @dataclass(slots=True)

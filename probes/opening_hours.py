@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.text import case_folded, occurrences
+from core.text import case_folded, first_match_at, matches_at, occurrences
 
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
@@ -98,20 +98,15 @@ class HoursFinder:
     def _closed(self, text: str, lower: str) -> re.Match[str] | None:
         """closed.search(text), tried only where one of its words is in `lower` (the
         case-folded text): the same leftmost match, without trying every position."""
-        starts = sorted(at for word in self.closed_words for at in occurrences(lower, word))
-        return next(filter(None, map(partial(self.closed.match, text), starts)), None)
+        return first_match_at(self.closed, text,
+                              [at for word in self.closed_words for at in occurrences(lower, word)])
 
     def _time_ranges(self, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
         """time_range.finditer(text), tried only where a run of digits starts (a time range
         starts with a digit that follows no letter or digit): the same matches."""
         if starts is None:
-            yield from self.time_range.finditer(text)
-            return
-        end = 0
-        for at in starts:
-            if at >= end and (found := self.time_range.match(text, at)):
-                yield found
-                end = found.end()
+            return self.time_range.finditer(text)
+        return matches_at(self.time_range, text, starts)
 
     def _day_cells(self, text: str, starts: list[int] | None) -> re.Match[str] | None:
         """day_cells.search(text), tried only just before each pair of clock times.

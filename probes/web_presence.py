@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from core.hosts import social_network
 from core.result import Evidence, Signal, StepObservation
-from core.text import case_folded, occurrences
+from core.text import case_folded, matches_at, occurrences
 from probes import phone_numbers
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import host_of
@@ -232,12 +232,8 @@ def _copyright_notices(text: str) -> Iterator[re.Match[str]]:
     """COPYRIGHT.finditer(text), tried only where "©", "(c)" or "copyright" is (any case):
     the same matches, without the regex trying every position of the text."""
     folded = case_folded(text)  # same length, lower case as re.IGNORECASE compares
-    starts = sorted(at for mark in COPYRIGHT_MARKS for at in occurrences(folded, mark))
-    end = 0
-    for at in starts:
-        if at >= end and (found := COPYRIGHT.match(text, at)):
-            yield found
-            end = found.end()
+    return matches_at(COPYRIGHT, text,
+                      sorted(at for mark in COPYRIGHT_MARKS for at in occurrences(folded, mark)))
 
 
 def last_modified(ctx: ProbeContext) -> Signal | None:

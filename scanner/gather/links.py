@@ -39,11 +39,10 @@ class LinkKeywordsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class RoleKeywords:
-    text: tuple[re.Pattern[str], ...]
-    path: tuple[str, ...]
-    # The same words searched at once: one search per link and role instead of one per word.
-    text_any: re.Pattern[str]
-    path_any: re.Pattern[str]
+    """A role's words, each list searched at once (one search per link and role)."""
+
+    text_any: re.Pattern[str]  # a whole word of the link text
+    path_any: re.Pattern[str]  # a part of the link path
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +68,7 @@ class KeyPage:
 
 def normalize(text: str) -> str:
     """Lower case, no accents, single spaces: "À  Propos" -> "a propos"."""
-    text = text.replace("’", "'")
-    if text.isascii():  # nothing to unaccent: fold's result without its per-character pass
-        return " ".join(text.lower().split())
-    return fold(text)
+    return fold(text.replace("’", "'"))
 
 
 @functools.lru_cache(maxsize=4)
@@ -97,12 +93,9 @@ def _role_keywords(path: Path, name: str, spec: dict[str, Any]) -> RoleKeywords:
     text, url_words = spec.get("text", []), spec.get("path", [])
     if not _str_list(text) or not _str_list(url_words) or set(spec) - {"text", "path"}:
         raise LinkKeywordsError(f"{path}: [roles.{name}] needs non-empty lists text and path")
-    words = [re.escape(normalize(w)) for w in text]
-    patterns = tuple(re.compile(rf"(?<!\w){w}(?!\w)") for w in words)
-    path_words = tuple(normalize(w) for w in url_words)
-    return RoleKeywords(patterns, path_words,
-                        text_any=re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)"),
-                        path_any=re.compile("|".join(map(re.escape, path_words))))
+    words = "|".join(re.escape(normalize(w)) for w in text)
+    return RoleKeywords(text_any=re.compile(rf"(?<!\w)(?:{words})(?!\w)"),
+                        path_any=re.compile("|".join(re.escape(normalize(w)) for w in url_words)))
 
 
 def _str_list(value: object) -> bool:
