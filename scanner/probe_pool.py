@@ -2,16 +2,19 @@
 
 The judge step (scanner/judge.py: probes, score, record) is pure and CPU-bound (parsing,
 regexes); the crawler waits on the network. On a machine with several CPUs, a small process
-pool lets both go at full speed. Each worker receives the rubric once, when it starts. The
-artifacts
-travel to the worker with their shared parse (``FetchedPage.parsed``), so no page is parsed
-twice. A worker exits on its own when the scanning process dies (a killed scan leaves no
-orphans), and a broken pool falls back on running the probes in-process.
+pool lets both go at full speed. Each worker receives the rubric once, when it starts.
 
-A home page's parse holds hundreds of small records (links, buttons); they travel as their
-constructor call (``ForkingPickler.register``), about three times faster both ways than the
-field-by-field state of ``dataclass(slots=True)`` (2.9 -> 1.0 ms per shop to pickle, 2.3 ->
-1.0 to unpickle, measured on the benchmark farm's pages).
+The pages travel as html: the scanning process reads only the home page's links
+(scanner.gather.links.page_links) and the worker parses each page, once. A page that the
+scanning process did parse (the rendering decision) travels with its parse
+(``FetchedPage.parsed``), so no page is parsed twice. A worker exits on its own when the
+scanning process dies (a killed scan leaves no orphans), and a broken pool falls back on
+running the probes in-process.
+
+A parse holds hundreds of small records (links, buttons); they travel as their constructor
+call (``ForkingPickler.register``), about three times faster both ways than the field-by-field
+state of ``dataclass(slots=True)`` (2.9 -> 1.0 ms per shop to pickle, 2.3 -> 1.0 to unpickle,
+measured on the benchmark farm's pages).
 """
 
 from __future__ import annotations

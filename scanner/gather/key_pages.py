@@ -8,14 +8,13 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from core.artifacts import FetchedPage
-from probes.document import parsed_page_of
 from scanner.gather.fetch import Fetcher, FetchFailure
 from scanner.gather.links import (
     THIN_HOME_LINKS,
     KeyPage,
     LinkKeywords,
     links_from_sitemap,
-    links_of,
+    page_links,
     rank_key_pages,
     same_site_links,
     sitemap_urls,
@@ -36,7 +35,7 @@ async def find_key_pages(
 
     Links that robots.txt disallows are dropped before ranking, so they never take a slot.
     """
-    links = links_of(parsed_page_of(home))
+    links = page_links(home)
     social = social_links(links)
     if max_pages <= 0:
         return [], social

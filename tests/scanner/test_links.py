@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from core.artifacts import FetchedPage
 from core.shop import Shop
 from fixtures.farm import Farm
+from probes.document import parse_page, parsed_page_of
 from scanner.gather.links import (
     LinkKeywordsError,
+    anchors_of,
     extract_links,
     load_link_keywords,
+    page_links,
     rank_key_pages,
     same_site_links,
     sitemap_urls,
@@ -73,6 +77,37 @@ def test_same_site_only_and_files_skipped() -> None:
 def test_base_href_and_fragments() -> None:
     html = '<head><base href="https://x.be/fr/"></head><body><a href="contact#form">C</a></body>'
     assert [link.url for link in extract_links(html, "https://x.be/")] == ["https://x.be/fr/contact"]
+
+
+TRICKY_HOME = """<html><head><base href="https://x.be/fr/"><title>T</title>
+<script type="application/ld+json">{"@type": "Store"}</script></head><body>
+<nav><a href="/contact" title="Nous écrire"> Contact <b>ici</b> </a><a href="#top">Haut</a>
+<a href="javascript:void(0)">Menu</a><a href="//cdn.x.be/a.pdf">PDF</a>
+<a href="panier?x=1#f" aria-label="Panier">🛒</a><a href="HTTPS://X.BE/Horaires/">Horaires</a>
+<a href="mailto:info@x.be">Mail</a><a href="../a-propos">À propos</a></nav>
+<div>""" + "<div>" * 2600 + '<a href="/trop-profond">Perdu</a>' + "</div>" * 2601 + \
+    "</body></html>"
+
+
+def test_links_read_alone_are_the_parse_s_links() -> None:
+    """The scanning process reads only the links; they must be the probes' own, field by field
+    (base href, relative forms, texts and titles, the depth cut of a too deeply nested page)."""
+    doc = parse_page(TRICKY_HOME, "https://x.be/")
+    alone = anchors_of(TRICKY_HOME, "https://x.be/")
+    assert alone == doc.links
+    assert [link.href for link in alone][:3] == [
+        "https://x.be/contact", "https://cdn.x.be/a.pdf", "https://x.be/fr/panier?x=1#f"]
+    assert alone[0].text == "Contact ici" and alone[0].title == "Nous écrire"
+    assert "https://x.be/trop-profond" not in {link.href for link in alone}
+
+
+def test_page_links_parse_only_when_already_parsed() -> None:
+    page = FetchedPage(url="https://x.be/", final_url="https://x.be/", status=200, headers={},
+                       html=TRICKY_HOME)
+    alone = page_links(page)
+    assert page.parsed is None  # the probe worker parses it, once
+    parsed_page_of(page)  # e.g. by the rendering decision
+    assert page_links(page) == alone
 
 
 def test_sitemap_parsing() -> None:
