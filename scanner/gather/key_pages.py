@@ -15,7 +15,7 @@ from scanner.gather.links import (
     LinkKeywords,
     links_from_sitemap,
     page_links,
-    rank_key_pages,
+    rank_same_site,
     same_site_links,
     sitemap_urls,
     social_links,
@@ -39,11 +39,12 @@ async def find_key_pages(
     social = social_links(links)
     if max_pages <= 0:
         return [], social
-    if len(same_site_links(links, home.final_url, keywords)) < THIN_HOME_LINKS:
+    candidates = same_site_links(links, home.final_url, keywords)
+    if len(candidates) < THIN_HOME_LINKS:
         urls = await read_sitemaps(home.final_url, robots.sitemaps, fetcher)
-        links += links_from_sitemap(urls)
-    allowed = [link for link in links if robots.allows(link.url, robots_token)]
-    return rank_key_pages(allowed, home.final_url, keywords, max_pages), social
+        candidates += same_site_links(links_from_sitemap(urls), home.final_url, keywords)
+    allowed = [link for link in candidates if robots.allows(link.url, robots_token)]
+    return rank_same_site(allowed, keywords, max_pages), social
 
 
 async def read_sitemaps(home_url: str, hints: tuple[str, ...], fetcher: Fetcher) -> list[str]:

@@ -181,9 +181,14 @@ def score_link(link: Link, keywords: LinkKeywords) -> tuple[PageRole, float]:
 def rank_key_pages(links: list[Link], home_url: str, keywords: LinkKeywords,
                    max_pages: int) -> list[KeyPage]:
     """The best link of each role first (in the order of KEY_ROLES), then the next best ones."""
+    return rank_same_site(same_site_links(links, home_url, keywords), keywords, max_pages)
+
+
+def rank_same_site(links: list[Link], keywords: LinkKeywords, max_pages: int) -> list[KeyPage]:
+    """``rank_key_pages`` of links that ``same_site_links`` already kept."""
     scored = [
         KeyPage(link.url, role, score)
-        for link in same_site_links(links, home_url, keywords)
+        for link in links
         for role, score in [score_link(link, keywords)] if score > 0
     ]
     by_score = sorted(scored, key=lambda k: -k.score)  # stable: page order breaks ties
