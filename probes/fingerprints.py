@@ -3,8 +3,8 @@
 Supported keys per technology: cats, html, scriptSrc, meta, headers, cookies,
 url, implies, plus two of ours: slug (the name used in signals) and links
 (regexes on <a href>). Patterns may carry ``\\;confidence:NN`` and
-``\\;version:...`` suffixes. Regexes are compiled once at load; cheap word
-checks (probes/words.py) skip most html regexes. See docs/fingerprints.md.
+``\\;version:...`` suffixes. Regexes are compiled once at load; one hyperscan pass
+over the page (probes/prefilter.py) skips most html regexes. See docs/fingerprints.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from probes.keywords import term_automaton
-from probes.words import CombinedChecks, PageWords, WordCheck, word_check
 
 DEFAULT_FINGERPRINTS = Path(__file__).parent / "data" / "fingerprints.json"
 KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", "implies",
@@ -42,7 +41,6 @@ class Pattern:
     confidence: int
     literal: str | None  # lower-case text that must occur for the regex to match
     source: str
-    words: WordCheck | None = None  # conditions on the page's words (probes/words.py)
     literal_bytes: bytes | None = None  # `literal` as UTF-8 when ASCII (searched in bytes)
     prefix_bytes: bytes | None = None  # ASCII text every match starts with (lower case) …
     prefix_lead: int = 0  # … or has within its first `prefix_lead` characters
@@ -67,30 +65,6 @@ class Detection:
     where: str  # html | scriptSrc | meta:generator | headers:x-shopid | ...
     snippet: str
     pattern: str
-
-
-@dataclass(frozen=True, slots=True)
-class HtmlIndex:
-    """Every html pattern of a technology set, with their word checks combined.
-
-    One pass over a page's distinct words (words.CombinedChecks) tells which patterns'
-    word checks the page passes; only those are searched.
-    """
-
-    patterns: tuple[Pattern, ...]
-    checks: CombinedChecks
-
-    def candidates(self, page_words: PageWords) -> list[Pattern]:
-        """The patterns whose word checks `page_words` passes, in order."""
-        allowed = self.checks.allowed(page_words)
-        return [p for p, ok in zip(self.patterns, allowed, strict=True) if ok]
-
-
-@lru_cache(maxsize=8)
-def html_index(techs: tuple[Technology, ...]) -> HtmlIndex:
-    """The HtmlIndex of `techs` (cached by the technologies' identity)."""
-    patterns = tuple(p for tech in techs for p in tech.patterns.get("html", ()))
-    return HtmlIndex(patterns, CombinedChecks([p.words for p in patterns]))
 
 
 # One pattern of a technology set: (its rank, the index of its technology, the pattern).
@@ -136,7 +110,8 @@ class FieldIndex:
     ranks put the matches back in the order of a search technology by technology.
     """
 
-    html: tuple[Ranked, ...]  # in the order of html_index(techs).patterns
+    html: tuple[Ranked, ...]  # every html pattern, in technology order …
+    html_patterns: tuple[Pattern, ...]  # … and the same patterns alone
     blobs: dict[str, BlobIndex]  # "scriptSrc", "links", "url"
     keyed: dict[str, dict[str, tuple[Ranked, ...]]]  # "meta" -> "generator" -> patterns
 
@@ -160,7 +135,8 @@ def field_index(techs: tuple[Technology, ...]) -> FieldIndex:
             for pattern in patterns:
                 place.append((rank, i, pattern))
                 rank += 1
-    return FieldIndex(tuple(html), {key: BlobIndex.of(v) for key, v in blobs.items() if v},
+    return FieldIndex(tuple(html), tuple(p for _, _, p in html),
+                      {key: BlobIndex.of(v) for key, v in blobs.items() if v},
                       {key: {name: tuple(v) for name, v in by_name.items()}
                        for key, by_name in keyed.items()})
 
@@ -186,8 +162,8 @@ def parse_pattern(raw: str) -> Pattern:
     lead = 0
     if len(prefix) < MIN_PREFIX and runs is not None:
         prefix, lead = anchor_literal(parts[0])
-    return Pattern(regex, confidence, literal, parts[0], word_check(runs) if runs else None,
-                   ascii_literal, prefix.encode() if len(prefix) >= MIN_PREFIX else None, lead)
+    return Pattern(regex, confidence, literal, parts[0], ascii_literal,
+                   prefix.encode() if len(prefix) >= MIN_PREFIX else None, lead)
 
 
 def anchor_literal(pattern: str) -> tuple[str, int]:
