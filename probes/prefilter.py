@@ -4,14 +4,15 @@ A `Prefilter` compiles a set of Python regexes into one hyperscan database in pr
 mode: hyperscan reports a superset of each regex's matches (constructs it cannot run
 exactly are widened), each regex at most once (SINGLEMATCH). The page is scanned once, as
 UTF-8 with ASCII letters lower-cased (`ParsedPage.lower_bytes`); only the regexes it names
-are then searched with `re`. Sound: a regex that matches the page is always named, because
+are then searched with `re`. A regex that matches the page is named, because
 - only case-insensitive regexes are compiled (the text is lower-cased), with hyperscan's
   caseless, UTF-8 and Unicode-property modes (Python's str regexes are Unicode-aware);
 - `.` also matches a newline (DOTALL: a wider set);
-- a regex hyperscan cannot compile, even widened, or that uses syntax Python reads
-  differently ("{,3}"), is named on every page (`always`).
-The one known gap: Python's `\\s` also matches the separators U+001C-U+001F, which
-hyperscan's does not (control characters inside a fingerprint's whitespace).
+- a regex hyperscan cannot compile, even widened, or that holds non-ASCII text or syntax
+  Python reads differently ("{,3}", "[[:digit:]]"), is named on every page (`always`).
+Known gaps, all outside the ASCII markup these regexes look for: hyperscan's Unicode tables
+are older than Python's, so a letter or digit added to Unicode since is not `\\w` or `\\d`
+for it; Python also equates the Turkish ı and İ with i, and its `\\s` takes U+001C-U+001F.
 
 `whole_words` answers "which of these words are words of the page" ([a-z0-9] runs of
 the lower-cased bytes) with one exact scan.
@@ -28,7 +29,8 @@ import hyperscan
 
 # Flags of a Python regex that hyperscan reads the same way (any other: always searched).
 KNOWN_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.ASCII
-PYTHON_ONLY = re.compile(r"(?<!\\)\{,")  # "{,3}": a repeat in Python, literal text in PCRE
+# "{,3}": a repeat in Python, literal text in PCRE; "[:digit:]": a POSIX class in PCRE only
+PYTHON_ONLY = re.compile(r"(?<!\\)\{,|\[:\w+:\]")
 WIDENED = (hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
            | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
            | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_DOTALL)
@@ -90,11 +92,10 @@ def regex_prefilter(regexes: tuple[re.Pattern[str], ...]) -> Prefilter:
     """The Prefilter of `regexes`, to be scanned over lower-cased UTF-8 text (cached)."""
     always = frozenset(i for i, r in enumerate(regexes)
                        if not r.flags & re.IGNORECASE or r.flags & ~KNOWN_FLAGS
-                       or PYTHON_ONLY.search(r.pattern))
+                       or not r.pattern.isascii() or PYTHON_ONLY.search(r.pattern))
     flags = [WIDENED | (hyperscan.HS_FLAG_MULTILINE if r.flags & re.MULTILINE else 0)
              for r in regexes]
-    return Prefilter([r.pattern.encode("utf-8", "surrogatepass") for r in regexes], flags,
-                     always)
+    return Prefilter([r.pattern.encode("ascii", "replace") for r in regexes], flags, always)
 
 
 @lru_cache(maxsize=16)

@@ -70,11 +70,13 @@ def test_regexes_hyperscan_cannot_read_as_python_does_are_always_candidates():
     regexes = (re.compile("ab{,3}c", re.I),  # "{,3}" is literal text for hyperscan
                re.compile("Case-Sensitive"),  # the scanned text is lower-cased
                re.compile(r"\u00e9t\u00e9", re.I),  # an escape hyperscan rejects
+               re.compile("x[:digit:]", re.I),  # a POSIX class for hyperscan only
+               re.compile("café", re.I),  # non-ASCII text (Unicode tables differ)
                re.compile("plain", re.I))
     prefilter = regex_prefilter(regexes)
-    assert prefilter.always == {0, 1, 2}
-    assert prefilter.candidates(b"nothing here") == {0, 1, 2}
-    assert prefilter.candidates(b"a plain page") == {0, 1, 2, 3}
+    assert prefilter.always == {0, 1, 2, 3, 4}
+    assert prefilter.candidates(b"nothing here") == {0, 1, 2, 3, 4}
+    assert prefilter.candidates(b"a plain page") == {0, 1, 2, 3, 4, 5}
 
 
 def test_widened_constructs_still_find_their_matches():
