@@ -17,8 +17,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.artifacts import FetchedPage
-from probes.fingerprints import Pattern, parse_pattern
-from probes.prefilter import regex_prefilter
+from probes.fingerprints import Pattern, parse_pattern, patterns_prefilter
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 
 # Elements whose text a visitor never reads.
@@ -114,7 +113,7 @@ class ParsedPage:
         """(index, match) of each of `patterns` found in the raw HTML, in order. One hyperscan
         pass (probes/prefilter.py) names the few that may match; only those are searched."""
         low = self.lower_bytes()
-        found = regex_prefilter(tuple(p.regex for p in patterns)).candidates(low)
+        found = patterns_prefilter(patterns).candidates(low)
         for i in sorted(found):
             m = self.search_html(patterns[i])
             if m:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from probes.keywords import term_automaton
+from probes.prefilter import Prefilter, regex_prefilter
 
 DEFAULT_FINGERPRINTS = Path(__file__).parent / "data" / "fingerprints.json"
 KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", "implies",
@@ -35,7 +35,7 @@ class FingerprintError(ValueError):
     """A fingerprint file is malformed."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared and hashed by identity: keys the prefilter cache
 class Pattern:
     regex: re.Pattern[str]
     confidence: int
@@ -67,6 +67,12 @@ class Detection:
     pattern: str
 
 
+@lru_cache(maxsize=64)
+def patterns_prefilter(patterns: tuple[Pattern, ...]) -> Prefilter:
+    """The Prefilter of `patterns`' regexes (cached by the patterns' identity)."""
+    return regex_prefilter(tuple(p.regex for p in patterns))
+
+
 # One pattern of a technology set: (its rank, the index of its technology, the pattern).
 # Ranks follow the technologies, and within one the order its matches are reported in.
 Ranked = tuple[int, int, Pattern]
@@ -74,32 +80,20 @@ Ranked = tuple[int, int, Pattern]
 
 @dataclass(frozen=True, slots=True)
 class BlobIndex:
-    """The patterns searched in one blob (links, script sources), by required literal.
+    """The patterns searched in one blob (links, script sources): one hyperscan pass over a
+    page's blob names those that may match (probes/prefilter.py); only they are searched."""
 
-    One Aho-Corasick pass over a page's blob tells which literals occur; only their
-    patterns, and those without a literal, are searched.
-    """
-
-    by_literal: dict[str, tuple[Ranked, ...]]
-    always: tuple[Ranked, ...]  # patterns without a literal
-    literals: Any  # the literals' automaton (keywords.term_automaton: value = length), or None
+    ranked: tuple[Ranked, ...]
+    prefilter: Prefilter
 
     @classmethod
     def of(cls, ranked: list[Ranked]) -> BlobIndex:
-        by_literal: dict[str, list[Ranked]] = {}
-        for entry in ranked:
-            if entry[2].literal:
-                by_literal.setdefault(entry[2].literal, []).append(entry)
-        return cls({k: tuple(v) for k, v in by_literal.items()},
-                   tuple(e for e in ranked if not e[2].literal),
-                   term_automaton(list(by_literal)) if by_literal else None)
+        return cls(tuple(ranked), regex_prefilter(tuple(entry[2].regex for entry in ranked)))
 
     def candidates(self, blob: str) -> list[Ranked]:
-        """The patterns whose literal occurs in `blob` (lower case), and those without one."""
-        if self.literals is None:
-            return list(self.always)
-        found = {blob[end - size + 1:end + 1] for end, size in self.literals.iter(blob)}
-        return [*self.always, *(e for literal in found for e in self.by_literal[literal])]
+        """The patterns that may match `blob` (lower case), in order."""
+        found = self.prefilter.candidates(blob.encode("utf-8", "replace"))
+        return [self.ranked[i] for i in sorted(found)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ def _detection(tech: Technology, matches: list[tuple[str, Pattern, str]]) -> Det
 
 def _search_lines(pattern: Pattern, blob: str) -> str | None:
     """The matching line of a lower-case one-item-per-line blob, None when no match
-    (its literal, if any, is known to occur: BlobIndex.candidates)."""
+    (BlobIndex.candidates named it)."""
     m = pattern.regex.search(blob)
     if not m:
         return None

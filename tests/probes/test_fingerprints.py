@@ -132,8 +132,7 @@ def test_field_index_holds_every_pattern_once_in_technology_order():
     """Ranks run technology by technology, html, scriptSrc, links, url, then keyed fields."""
     techs = tuple(load_fingerprints().values())
     index = field_index(techs)
-    ranked = [*index.html, *(r for blob in index.blobs.values()
-                             for rs in [blob.always, *blob.by_literal.values()] for r in rs),
+    ranked = [*index.html, *(r for blob in index.blobs.values() for r in blob.ranked),
               *(r for by_name in index.keyed.values() for rs in by_name.values() for r in rs)]
     expected = [(i, id(p)) for i, tech in enumerate(techs)
                 for p in [*(q for key in ("html", *BLOB_KEYS) for q in tech.patterns.get(key, ())),

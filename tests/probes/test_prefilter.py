@@ -23,7 +23,7 @@ def every_html_pattern():
 def assert_candidates_hold_every_match(html: str, plain: bool = True) -> None:
     """`plain`: each pattern's plain regex search, else the shortcut one (search_html, which
     test_fingerprints holds equal to it: the plain one takes minutes on the corpus)."""
-    page = parse_page(html)
+    page = parse_page(html, "https://shop.example.be/a/")
     for patterns in every_html_pattern():
         candidates = regex_prefilter(tuple(p.regex for p in patterns)).candidates(
             page.lower_bytes())
@@ -31,9 +31,16 @@ def assert_candidates_hold_every_match(html: str, plain: bool = True) -> None:
                     if (p.regex.search(page.html) if plain else page.search_html(p))}
         assert matching <= candidates, [patterns[i].source for i in matching - candidates]
         assert dict(page.html_matches(patterns)).keys() == matching
+    blobs = {"scriptSrc": page.scripts_blob, "links": page.links_blob, "url": page.url or ""}
+    for key, index in field_index(tuple(load_fingerprints().values())).blobs.items():
+        named = {id(entry) for entry in index.candidates(blobs[key])}
+        missed = [p.source for entry in index.ranked if id(entry) not in named
+                  for p in [entry[2]] if p.regex.search(blobs[key])]
+        assert missed == [], key
 
 
-FRAGMENTS = ["shopify", "Shopify", "-section", "cdn.", ".com/", "mollie", "wp-content",
+FRAGMENTS = ["<a href='", "<script src='", "//", "cdn.shopify.com", "js.mollie.com",
+             "shopify", "Shopify", "-section", "cdn.", ".com/", "mollie", "wp-content",
              "/plugins/", "WooCommerce", "id_product", "=", "Mage.Cookies", "x", "2",
              "<img alt='", "PayPal", " ", "\n", "/", "_", "é", "É", "K", "\u212a", "ſ", "typeof=",
              "vocab=", "'", '"', "https://schema.org", "schema:", "<", ">", "ccvshop", ".be",
