@@ -16,6 +16,7 @@ by words only it uses ([distinct]). `<html lang>` is a hint; content wins.
 from __future__ import annotations
 
 import re
+import string
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,7 @@ from probes.settings import (
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # UTF-8 bytes of the lower-cased text with every ASCII byte but a letter made a space; bytes
 # of other characters (0x80 on) are kept, so the text decodes back whole.
+ASCII_LETTERS = string.ascii_letters.encode("ascii")
 ASCII_NON_LETTERS_TO_SPACE = bytes(c if chr(c).isalpha() or c >= 0x80 else 0x20
                                    for c in range(256))
 LATIN_LETTERS = re.compile(r"[a-zA-Z\u00c0-\u024f]+")  # runs: fewer matches than letters
@@ -110,7 +112,7 @@ def _runs_of(letter: re.Pattern[str]) -> re.Pattern[str]:
 
 def _by_stopwords(text: str, words: list[str], letters: int, keywords: Keywords,
                   data: LanguageData) -> tuple[str | None, str]:
-    if not letters or _latin_letters(text, letters) < MIN_LATIN_SHARE * letters:
+    if not letters or not _mostly_latin(text, letters):
         return None, ""
     index = _stopword_index(tuple({**data.markers, **keywords.stopwords}.items()))
     # Each stopword of the page (a word of one letter never counts: "s" of "Member's", "a"
@@ -164,11 +166,18 @@ def _stopword_index(lists: tuple[tuple[str, frozenset[str]], ...]) -> StopwordIn
                          {w: (sum(1 << i for i in at), tuple(at)) for w, at in members.items()})
 
 
-def _latin_letters(text: str, letters: int) -> int:
-    """How many letters of `text` are Latin; `letters`: how many letters it has in all."""
+def _mostly_latin(text: str, letters: int) -> bool:
+    """At least MIN_LATIN_SHARE of the `letters` letters of `text` are Latin ones.
+
+    ASCII letters are counted first (bytes.translate, fast): they are Latin, so when they
+    are enough the answer is known without counting the others (LATIN_LETTERS)."""
+    need = MIN_LATIN_SHARE * letters
     if text.isascii():
-        return letters  # every ASCII letter is Latin
-    return sum(map(len, LATIN_LETTERS.findall(text)))
+        return letters >= need  # every ASCII letter is Latin
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw) - len(raw.translate(None, ASCII_LETTERS)) >= need:
+        return True
+    return sum(map(len, LATIN_LETTERS.findall(text))) >= need
 
 
 def _distinct(code: str, how: str, words: list[str], data: LanguageData) -> tuple[str, str]:
