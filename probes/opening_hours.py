@@ -30,6 +30,9 @@ HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
 ASCII_LAST = 0x7F
 ZERO = np.uint32(ord("0"))
+# Digits a time starts with ("9h", "18:30"): a longer run of digits ("2024", "1000") starts
+# no time range nor clock time (the data file's `time` and the clock of `day_cells`).
+TIME_DIGITS = 2
 DAYS_LOOKBACK = 90  # characters before a time range searched for its day (range)
 BARE_DASH_RANGE = re.compile(r"\d{1,2}\s*[-–—]\s*\d{1,2}")
 BARE_NUMBER = re.compile(r"\d+")
@@ -66,7 +69,7 @@ class HoursFinder:
         """The first hours of `text` that are not a service line's, or None."""
         bad_until = -1
         any_range = False
-        starts = digit_run_starts(text)
+        starts = digit_run_starts(text, TIME_DIGITS)
         for tr in self._time_ranges(text, starts):
             any_range = True
             if not _plausible(tr.group(0)):
@@ -102,8 +105,9 @@ class HoursFinder:
                               [at for word in self.closed_words for at in occurrences(lower, word)])
 
     def _time_ranges(self, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
-        """time_range.finditer(text), tried only where a run of digits starts (a time range
-        starts with a digit that follows no letter or digit): the same matches."""
+        """time_range.finditer(text), tried only where a run of at most TIME_DIGITS digits
+        starts (a time range starts with a time's one or two digits, after no letter or
+        digit): the same matches."""
         if starts is None:
             return self.time_range.finditer(text)
         return matches_at(self.time_range, text, starts)
@@ -113,7 +117,8 @@ class HoursFinder:
 
         Same leftmost match: days hold no digit, so a match's day cannot reach over an
         earlier pair. One character past the pair lets the final lookahead see it. A pair
-        starts where a run of digits does (`starts`); without them, the whole text is searched.
+        starts where a run of one or two digits does (`starts`); without them, the whole
+        text is searched.
         """
         if starts is None:
             if not CLOCK_CORE.search(text):
@@ -143,9 +148,10 @@ class HoursFinder:
         return m.start() if m else None
 
 
-def digit_run_starts(text: str) -> list[int] | None:
-    r"""Where each run of ASCII digits of `text` starts, or None when it holds another digit
-    ("٣", "𝟙": a regex \d matches them too, so the caller searches the whole text instead).
+def digit_run_starts(text: str, longest: int | None = None) -> list[int] | None:
+    r"""Where each run of ASCII digits of `text` starts (only the runs of at most `longest`
+    digits, when given), or None when it holds another digit ("٣", "𝟙": a regex \d matches
+    them too, so the caller searches the whole text instead).
     Found with numpy: a regex over a long text tries every position (0.5-1 ms on 50 KB)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     if not text.isascii():
@@ -153,7 +159,12 @@ def digit_run_starts(text: str) -> list[int] | None:
         if any(chr(code).isnumeric() for code in others):  # isnumeric: a superset of \d
             return None
     digits = np.flatnonzero(codes - ZERO <= 9)  # unsigned: a code below "0" wraps round
-    return digits[np.diff(digits, prepend=-2) > 1].tolist()
+    first = np.diff(digits, prepend=-2) > 1  # the first digit of a run
+    starts = digits[first]
+    if longest is not None and digits.size:
+        ends = digits[np.append(first[1:], True)]  # the last digit of each run
+        starts = starts[ends - starts < longest]
+    return starts.tolist()
 
 
 def _plausible(time_range: str) -> bool:
