@@ -71,12 +71,25 @@ def _by_stopwords_with_sets(text: str, words: list[str]) -> tuple[str | None, st
     "Привет мир, это русский текст и ещё немного слов de la",  # not mostly Latin
     "", "a b c", "Die Räder und die Teile der Marke für den Laden in der Stadt.",
 ])
-def test_stopword_shortcut_as_with_one_set_per_language(text: str) -> None:
+@pytest.mark.parametrize("times", [1, 3])
+def test_stopword_shortcut_as_with_one_set_per_language(text: str, times: int) -> None:
+    text *= times  # three times: long enough for the shortcut to decide
     data, keywords = load_language_data(), load_keywords()
     words = WORD.findall(text.lower())
     letters = sum(map(len, words))
     assert _by_stopwords(text, words, letters, keywords, data) == \
         _by_stopwords_with_sets(text, words)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Le magasin est ouvert et la boutique se trouve dans le centre de la ville. ", "fr"),
+    ("El negocio y los clientes de la ciudad, con las bicicletas para todos los que. ", "es"),
+])
+def test_stopword_shortcut_names_a_clear_winner(text: str, lang: str) -> None:
+    words = WORD.findall((text * 3).lower())
+    found = _by_stopwords(text * 3, words, sum(map(len, words)), load_keywords(),
+                          load_language_data())
+    assert found[0] == lang
 
 
 @pytest.mark.parametrize("text", ["plain ascii", "été à Liège", "Привет мир abc",
