@@ -76,7 +76,8 @@ def test_one_row_per_day_in_a_table():
     "Lundi 9h00 Mardi 10h00 18h00 Mercredi 10h00 18h00",
     "x" * 100 + " samedi : 10.00 17.30 dimanche 10.00 12.00",
     "Page 12h00 18h00 without a day",
-    "Lundi ٣ 9h00 Mardi 10h00 18h00",  # another digit: the whole text is searched
+    "Lundi ٣ 9h00 Mardi 10h00 18h00",  # another digit: a run of its own
+    "Mardi ١٠h٠٠ ١٨h٣٠",  # Arabic-Indic digits are \d too
     "mardi 110h00 18h00 mercredi 10h00 118h00 jeudi 2024 10h00 18h00",  # long runs start none
 ])
 def test_day_cells_found_near_clock_times_as_a_full_search_finds_them(text):
@@ -90,8 +91,8 @@ def test_day_cells_found_near_clock_times_as_a_full_search_finds_them(text):
     ("ab 12 c3 x456_7", [3, 7, 10, 14]),
     ("9h-18h", [0, 3]),
     ("", []),
-    ("Lundi 9h ١٢", None),  # Arabic-Indic digits: a regex \d matches them, so no shortcut
-    ("Prix ² ½", None),  # not \d, but numeric: the shortcut stays on the safe side
+    ("Lundi 9h ١٢", [6, 9]),  # Arabic-Indic digits: a regex \d matches them
+    ("Prix ² ½ 5", [9]),  # numeric, but not \d
 ])
 def test_digit_run_starts(text, starts):
     assert digit_run_starts(text) == starts
@@ -102,7 +103,7 @@ def test_digit_run_starts(text, starts):
     ("ab 12 c3 x456_7 2024", 3, [3, 7, 10, 14]),
     ("9h-18h 1000", 1, [0]),
     ("", 2, []),
-    ("Lundi 9h ١٢", 2, None),
+    ("Lundi 9h ١٢٣", 2, [6]),
 ])
 def test_digit_run_starts_of_short_runs(text, longest, starts):
     assert digit_run_starts(text, longest) == starts
