@@ -117,23 +117,25 @@ def _by_stopwords(text: str, words: list[str], letters: int, keywords: Keywords,
     index = _stopword_index(tuple({**data.markers, **keywords.stopwords}.items()))
     # Each stopword of the page (a word of one letter never counts: "s" of "Member's", "a"
     # of "A-Z"), with the languages that list it and its occurrences.
-    hits = [(*index.lists_of[w], n) for w, n in Counter(filter(index.lists_of.__contains__,
-                                                               words)).items()]
+    hits = [(index.lists_of[w], n) for w, n in Counter(filter(index.lists_of.__contains__,
+                                                             words)).items()]
     totals = [0] * len(index.langs)
-    for _, langs, n in hits:
+    for langs, n in hits:
         for i in langs:
             totals[i] += n
     top = max(range(len(totals)), key=totals.__getitem__)  # the first of equals, as listed
     n1 = totals[top]
+    shared = [0] * len(index.langs)  # occurrences of words both `top` and language i list
+    for langs, n in hits:
+        if top in langs:
+            for i in langs:
+                shared[i] += n
     # Against each other language, only the words one of the two lacks count: a short
     # word both use ("de", "a", "to") says nothing about which of them the page is in.
     mine, theirs = n1, 0
-    top_bit = 1 << top
     for i, total in enumerate(totals):
         if i != top and total:
-            bit = 1 << i
-            own = sum(n for mask, _, n in hits if mask & top_bit and not mask & bit)
-            other = sum(n for mask, _, n in hits if mask & bit and not mask & top_bit)
+            own, other = n1 - shared[i], total - shared[i]
             if other * mine > theirs * own or not theirs:  # the closest rival
                 mine, theirs = own, other
     lang = index.langs[top]
@@ -148,10 +150,10 @@ def _by_stopwords(text: str, words: list[str], letters: int, keywords: Keywords,
 
 @dataclass(frozen=True)
 class StopwordIndex:
-    """Every stopword list at once: which lists hold each word, as a bit mask and indices."""
+    """Every stopword list at once: which lists hold each word."""
 
     langs: tuple[str, ...]  # in the order of the lists: the first of equal counts wins
-    lists_of: dict[str, tuple[int, tuple[int, ...]]]  # word -> (bit i set, indices i)
+    lists_of: dict[str, tuple[int, ...]]  # word -> indices i of the langs that list it
 
 
 @lru_cache(maxsize=8)
@@ -163,7 +165,7 @@ def _stopword_index(lists: tuple[tuple[str, frozenset[str]], ...]) -> StopwordIn
             if len(word) != 1:
                 members.setdefault(word, []).append(i)
     return StopwordIndex(tuple(lang for lang, _ in lists),
-                         {w: (sum(1 << i for i in at), tuple(at)) for w, at in members.items()})
+                         {w: tuple(at) for w, at in members.items()})
 
 
 def _mostly_latin(text: str, letters: int) -> bool:
