@@ -18,6 +18,9 @@ computes that answer directly, in one pass:
    log(alpha / BASE_FREQ + P(n-gram | language)), langdetect's smoothing with its default
    alpha; the text's score per language is the sum of its n-grams' rows (with repeats), and
    the best score names the language. A uniform prior, as langdetect's default.
+4. The lookup is done on numbers (`rows_of`): each normalised character is a number of the
+   profiles' alphabet and an n-gram c1*base^2 + c2*base + c3, found in sorted arrays; the
+   rows come out in the order of the string n-grams, so the sums are the same to the bit.
 
 No randomness: the same text always gets the same answer ("seeded" holds trivially).
 langdetect stays the dependency that ships the profiles and the normalisation rules.
