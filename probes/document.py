@@ -25,6 +25,8 @@ INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
 MAX_CONTROL_TEXT = 160
+MAX_LINK_TEXT = 200
+WEB_SCHEMES = ("http://", "https://")
 # lexbor's parse time grows with the square of the nesting depth (100 000 nested <div>
 # take about a minute). Pages with many tags are checked, and cut where they get too deep.
 DEPTH_CHECK_MIN_TAGS = 5_000
@@ -49,8 +51,11 @@ AUTHORITY = re.compile(r"(?:https?:)?//([^/?#]*)", re.IGNORECASE)  # of web URLs
 MICRODATA_WORD = b"itemscope"  # an attribute name: always a whole word of the page
 # A relative link urljoin would only append to the base's folder ("css/a.css", "p.html?x=1"):
 # no scheme, no empty segment, dot segment, query or fragment, nothing urljoin removes.
-PLAIN_RELATIVE = re.compile(r"[\w%~-][^:/?#\s\\\x00-\x1f]*"
-                            r"(?:/(?!\.\.?(?:[/?#]|$))[^/?#\s\\\x00-\x1f]+)*/?"
+# Nor is a path whose last segment has empty parameters ("c;") or is a dot segment with
+# parameters ("a/.;x"): urljoin drops the first and resolves the second.
+# Put after a "/", the same shape is a site-relative link urljoin only appends to the origin.
+PLAIN_RELATIVE = re.compile(r"/?[\w%~-][^:/?#\s\\\x00-\x1f]*"
+                            r"(?:/(?!\.\.?(?:[/?#;]|$))[^/?#\s\\\x00-\x1f]+)*/?(?<!;)"
                             r"(?:\?[^#\s\\\x00-\x1f]+)?(?:#[^\s\\\x00-\x1f]+)?")
 
 
@@ -232,11 +237,11 @@ def _attrs(tree: LexborHTMLParser, selector: str, name: str) -> list[str]:
 
 
 def _absolute(base: str | None, href: str) -> str:
-    if not base or href.startswith(("http://", "https://")):
+    if not base or href.startswith(WEB_SCHEMES):
         return href
     try:
-        if PLAIN_RELATIVE.fullmatch(href):
-            return _folder_of(base) + href  # what urljoin gives, without its cost
+        if PLAIN_RELATIVE.fullmatch(href):  # what urljoin gives, without its cost
+            return (_root_of(base) if href[0] == "/" else _folder_of(base)) + href
         return urljoin(base, href)
     except ValueError:
         return href
@@ -246,6 +251,12 @@ def _absolute(base: str | None, href: str) -> str:
 def _folder_of(base: str) -> str:
     """urljoin(base, "x") without the "x": where base's plain relative links go."""
     return urljoin(base, "x")[:-1]
+
+
+@lru_cache(maxsize=256)
+def _root_of(base: str) -> str:
+    """urljoin(base, "/") without the "/": where base's plain site-relative links go."""
+    return urljoin(base, "/")[:-1]
 
 
 def _html_lang(tree: LexborHTMLParser) -> str | None:
@@ -303,14 +314,22 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     for node in tree.css("a[href]"):
         attrs = node.attributes
         href = (attrs.get("href") or "").strip()
-        if not href or href[0] == "#" or href[:11].lower() == "javascript:":
+        if not href or href[0] == "#":
             continue
-        if origin and href.startswith("/") and not href.startswith("//"):
-            href, host = origin + href, origin_host  # fast path for site-relative links
+        if href[0] == "/":
+            if origin and href[1:2] != "/":
+                href, host = origin + href, origin_host  # fast path for site-relative links
+            else:
+                href = _absolute(base, href)
+                host = host_of(href)
+        elif href.startswith(WEB_SCHEMES):  # absolute already
+            host = host_of(href)
+        elif href[:11].lower() == "javascript:":
+            continue
         else:
             href = _absolute(base, href)
             host = host_of(href)
-        text = " ".join(node.text(separator=" ", skip_empty=True).split())[:200]
+        text = " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_LINK_TEXT]
         links.append(Link(href, text, attrs.get("title") or "", host))
     return links
 
