@@ -15,6 +15,7 @@ from core.result import Evidence, Signal, StepObservation
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import ParsedPage
 from probes.rules import StepMeta, evidence, flag, run_rules
+from probes.words import WORD_BYTES
 
 META = StepMeta(
     id="online_ordering",
@@ -27,7 +28,6 @@ FOOD_SCHEMA = ("FoodEstablishment", "Restaurant", "FastFoodRestaurant", "Bakery"
                "CafeOrCoffeeShop", "IceCreamShop")
 FOOD_SECTORS = ("horeca", "food_retail")
 DECIMAL = re.compile(r"\d[.,]\d\d")
-NON_WORD = re.compile(rb"[^a-z0-9]+")  # every price regex match contains one
 PRICE_MARGIN = 16  # characters a price (currency, space, "euro", a word end) may span around it
 LODGING_MIN_WORDS = 3  # room/night/hotel words that make a page a lodging page
 # Markup kinds whose words, written in the visible text, are evidence of their own kind
@@ -190,12 +190,17 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
     cart_words = ctx.webshop_rules.markup_words["cart_markup"]
-    if cart_words.isdisjoint(NON_WORD.split(path_blob.lower().encode())):
+    if cart_words.isdisjoint(_words_of(path_blob)):
         return  # no path holds a cart word ("\n" separates words like any non-word byte)
     for link, path in zip(own, paths, strict=True):
-        if not cart_words.isdisjoint(NON_WORD.split(path.lower().encode())):
+        if not cart_words.isdisjoint(_words_of(path)):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
             break
+
+
+def _words_of(text: str) -> list[bytes]:
+    """The [a-z0-9] words of `text`, lower-cased by str.lower() first ("İ" holds an "i")."""
+    return text.lower().encode().translate(WORD_BYTES).split()
 
 
 def _first_line(blob: str, match: re.Match[str] | None) -> int:
