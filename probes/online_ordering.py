@@ -22,6 +22,10 @@ META = StepMeta(
     signals=("webshop", "platform", "payment_methods", "marketplaces", "online_booking",
              "booking_platform", "food_ordering", "food_platforms", "technologies"))
 
+# Link evidence kinds and the keyword category of each (by link text; the first two by URL too)
+LINK_KINDS = ("cart_link", "checkout_link", "add_to_cart_control", "shop_link")
+LINK_CATEGORIES = ("cart", "checkout", "add_to_cart", "shop_link")
+LINK_URL_CATEGORIES = ("cart", "checkout")
 MAX_LABEL_CHARS = 60  # longer link texts are sentences, not labels
 MAX_CONTROL_CHARS = 120  # button labels may name the product ("Put X in the cart")
 FOOD_SCHEMA = ("FoodEstablishment", "Restaurant", "FastFoodRestaurant", "Bakery", "BarOrPub",
@@ -168,14 +172,13 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     paths = [_path_of(link.href) for link in own]
     label_blob, path_blob = "\n".join(labels), "\n".join(paths)
     one_per_line = "\n" not in "".join(paths)  # else each path is searched on its own
-    checks = (("cart_link", "cart", True), ("checkout_link", "checkout", True),
-              ("add_to_cart_control", "add_to_cart", False), ("shop_link", "shop_link", False))
-    for kind, category, by_url in checks:
-        cat = kw.categories[category]
-        url_regex = cat.url_regex if by_url else None
-        # each path on its own line: as url_regex.search(path), path by path
-        in_urls = cat.url_search(path_blob, True) if url_regex is not None else None
-        in_labels = cat.search(label_blob)
+    # each path on its own line: as url_regex.search(path), path by path
+    url_hits = dict(zip(LINK_URL_CATEGORIES, kw.url_search_each(LINK_URL_CATEGORIES, path_blob),
+                        strict=True))
+    label_hits = kw.search_each(LINK_CATEGORIES, label_blob)
+    for kind, category, in_labels in zip(LINK_KINDS, LINK_CATEGORIES, label_hits, strict=True):
+        cat, in_urls = kw.categories[category], url_hits.get(category)
+        url_regex = cat.url_regex
         if not in_urls and not in_labels:
             continue
         if one_per_line:
