@@ -212,8 +212,8 @@ def _first_line(blob: str, match: re.Match[str] | None) -> int:
 
 
 def _path_of(href: str) -> str:
-    rest = href.split("//", 1)[1] if "//" in href else href
-    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+    head, sep, rest = href.partition("//")
+    return "/" + (rest if sep else head).partition("/")[2]
 
 
 def _schema_evidence(page: ParsedPage):
