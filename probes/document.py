@@ -20,6 +20,10 @@ from probes.fingerprints import Pattern, parse_pattern
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 from probes.words import PageWords
 
+# What parse_page reads of these elements is read in one pass over the tree (the first
+# <title> and <base href>, every <meta> and <form>, scripts with a source or JSON-LD).
+JSONLD_SELECTOR = 'script[type*="ld+json"]'  # "type" is matched ignoring ASCII case
+ELEMENTS = f"title, meta, base[href], script[src], {JSONLD_SELECTOR}, form"
 # Elements whose text a visitor never reads.
 INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
@@ -183,13 +187,18 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
                       _lower_bytes=low if html is whole else None, source=whole)
     page.lang = _html_lang(tree)
-    page.title = _title(tree)
-    page.meta = _meta_tags(tree)
-    page.script_srcs = [_absolute(url, s) for s in _attrs(tree, "script[src]", "src")]
-    page.schema = structured_data(tree, page)
-    page.links = _links(tree, _base_href(tree, url))
+    found = _elements(tree)
+    page.title = _title(found["title"])
+    page.meta = _meta_tags(found["meta"])
+    scripts = [node.attributes for node in found["script"]]
+    page.script_srcs = [_absolute(url, src) for a in scripts
+                        if (src := (a.get("src") or "").strip())]
+    jsonld = [node.text(deep=True) for node, a in zip(found["script"], scripts, strict=True)
+              if "ld+json" in (a.get("type") or "").lower()]  # as JSONLD_SELECTOR matches
+    page.schema = structured_data(tree, page, jsonld)
+    page.links = _links(tree, _base_href(found["base"], url))
     page.controls = _controls(tree)
-    forms = [f.attributes for f in tree.css("form")]
+    forms = [f.attributes for f in found["form"]]
     page.form_actions = [_absolute(url, a) for f in forms if (a := (f.get("action") or "").strip())]
     page.form_names = [" ".join(f.get(k) or "" for k in ("name", "id", "class")) for f in forms]
     page.text = _visible_text(tree)
@@ -198,10 +207,12 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     return page
 
 
-def structured_data(tree: LexborHTMLParser, page: ParsedPage) -> list[SchemaItem]:
+def structured_data(tree: LexborHTMLParser, page: ParsedPage,
+                    jsonld: list[str] | None = None) -> list[SchemaItem]:
     """schema.org items of the page: JSON-LD, microdata, then RDFa (before any node of
-    `tree` is removed: JSON-LD sits in <script>)."""
-    jsonld = [n.text(deep=True) for n in tree.css('script[type*="ld+json"]')]
+    `tree` is removed: JSON-LD sits in <script>). `jsonld`: the JSON-LD blocks when known."""
+    if jsonld is None:
+        jsonld = [n.text(deep=True) for n in tree.css(JSONLD_SELECTOR)]
     schema = parse_jsonld_blocks(jsonld)
     if MICRODATA_WORD in page.words().words:
         schema += parse_microdata(tree)
@@ -232,8 +243,23 @@ def cut_too_deep(html: str, lower_bytes: bytes | None = None) -> str:
     return html
 
 
-def _attrs(tree: LexborHTMLParser, selector: str, name: str) -> list[str]:
-    return [v for n in tree.css(selector) if (v := (n.attributes.get(name) or "").strip())]
+def _elements(tree: LexborHTMLParser) -> dict[str, list[LexborNode]]:
+    """The nodes ELEMENTS selects, by tag name, in document order: one pass over the tree.
+
+    lexbor lists a node once for each selector it matches: a script with both a source and
+    JSON-LD comes twice, and is kept once.
+    """
+    found: dict[str, list[LexborNode]] = {"title": [], "meta": [], "base": [], "script": [],
+                                          "form": []}
+    scripts: set[int] = set()
+    for node in tree.css(ELEMENTS):
+        tag = node.tag or ""
+        if tag == "script":
+            if node.mem_id in scripts:
+                continue
+            scripts.add(node.mem_id)
+        found[tag].append(node)
+    return found
 
 
 def _absolute(base: str | None, href: str) -> str:
@@ -266,14 +292,13 @@ def _html_lang(tree: LexborHTMLParser) -> str | None:
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
 
 
-def _title(tree: LexborHTMLParser) -> str:
-    node = tree.css_first("title")
-    return " ".join(node.text().split()) if node else ""
+def _title(titles: list[LexborNode]) -> str:
+    return " ".join(titles[0].text().split()) if titles else ""
 
 
-def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
+def _meta_tags(metas: list[LexborNode]) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for node in tree.css("meta"):
+    for node in metas:
         attrs = node.attributes
         key = attrs.get("name") or attrs.get("property") or attrs.get("http-equiv") or ""
         key = key.strip().lower()
@@ -299,9 +324,8 @@ def parsed_page_of(page: FetchedPage) -> ParsedPage:
     return doc
 
 
-def _base_href(tree: LexborHTMLParser, url: str | None) -> str | None:
-    node = tree.css_first("base[href]")
-    href = (node.attributes.get("href") or "").strip() if node is not None else ""
+def _base_href(bases: list[LexborNode], url: str | None) -> str | None:
+    href = (bases[0].attributes.get("href") or "").strip() if bases else ""
     if not href:
         return url
     return urljoin(url, href) if url else (href if host_of(href) else url)

@@ -1,9 +1,12 @@
+import json
 import re
 from html import escape as html_escape
 from urllib.parse import urljoin
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from core.artifacts import FetchedPage
 from probes.document import (
@@ -167,3 +170,36 @@ def test_a_render_that_changed_nothing_keeps_the_parse():
     page.html = html.replace("Panier", "Winkelwagen")  # the render changed the page
     again = parsed_page_of(page)
     assert again is not first and again.links[0].text == "Winkelwagen"
+
+
+ELEMENT_PAGES = [
+    '<html><head><title> A  b </title><title>second</title><base href="/shop/">'
+    '<meta name="Description" content=" x "><meta property="og:type" content="product">'
+    '<script type="application/LD+JSON">{"@type": "Store"}</script>'
+    '<script src=" /a.js "></script><script src=" "></script></head><body>'
+    '<svg><title>icon</title><script src="s.js"></script></svg>'
+    '<script type="text/ld+json" src="b.js">{"@type": "Bakery"}</script>'
+    '<form action="/cart/add" name="f" class="c"></form><a href="p">p</a></body></html>',
+    '<body><svg><title>only svg</title></svg><meta name=x content=y><base href=""></body>',
+]
+
+
+@pytest.mark.parametrize("html", ELEMENT_PAGES)
+def test_one_pass_reads_what_one_selector_per_element_reads(html):
+    """parse_page reads titles, metas, bases, scripts and forms in one pass over the tree."""
+    url = "https://shop.example.be/fr/"
+    page, tree = parse_page(html, url), LexborHTMLParser(html)
+    title = tree.css_first("title")
+    assert page.title == (" ".join(title.text().split()) if title else "")
+    metas = [n.attributes for n in tree.css("meta")]
+    assert list(page.meta) == [(m.get("name") or m.get("property") or "").lower() for m in metas]
+    srcs = [s for n in tree.css("script[src]") if (s := (n.attributes["src"] or "").strip())]
+    assert page.script_srcs == [urljoin(url, s) for s in srcs]
+    jsonld = [json.loads(n.text()) for n in tree.css('script[type*="ld+json"]')]
+    assert page.schema_types == [item["@type"] for item in jsonld]
+    base = tree.css_first("base[href]")
+    base_url = urljoin(url, base.attributes["href"] or "") if base else url
+    assert [link.href for link in page.links] == [urljoin(base_url, a.attributes["href"] or "")
+                                                  for a in tree.css("a[href]")]
+    assert page.form_names == [" ".join(f.attributes.get(k) or "" for k in ("name", "id", "class"))
+                               for f in tree.css("form")]
