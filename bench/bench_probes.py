@@ -10,7 +10,7 @@ first N shops of the scan benchmark's synthetic farm (bench/synthetic_farm.py, 2
 Per page, the fastest of N fresh runs (a new parse each time) is kept. Prints the median and
 p90 CPU milliseconds per page and, per stage, the median and the mean:
   parse          the lexbor tree and all it gives every probe: links, controls, forms, meta,
-                 visible text, the page's word set, structured data
+                 visible text, structured data
   fingerprints   technologies recognised (probes/technologies.py)
   <step>         each step module's evaluate (web_presence includes the language)
   accessibility  the commune's ecosystem signals (none for a lone page)

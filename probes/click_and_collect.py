@@ -53,12 +53,9 @@ def pickup_platform_option(ctx: ProbeContext) -> Signal:
 
 def _pickup_platform_option(ctx: ProbeContext) -> Signal:
     for page in ctx.pages:
-        for pattern in ctx.webshop_rules.pickup_platform_option:
-            m = page.search_html(pattern)
-            if m:
-                snippet = page.html[max(0, m.start() - 60):m.end() + 60]
-                return flag(True, [evidence(page.url, snippet, f"platform option {m.group(0)}",
-                                            0.9)])
+        for _, m in page.html_matches(ctx.webshop_rules.pickup_platform_option):
+            snippet = page.html[max(0, m.start() - 60):m.end() + 60]
+            return flag(True, [evidence(page.url, snippet, f"platform option {m.group(0)}", 0.9)])
     return flag(False, [])
 
 

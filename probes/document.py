@@ -8,6 +8,7 @@ page carries RDFa markers (``typeof=`` / ``vocab=``), because extruct re-parses.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -16,9 +17,8 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.artifacts import FetchedPage
-from probes.fingerprints import Pattern, parse_pattern
+from probes.fingerprints import Pattern, parse_pattern, patterns_prefilter
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
-from probes.words import PageWords
 
 # What parse_page reads of these elements is read in one pass over the tree (the first
 # <title> and <base href>, every <meta> and <form>, scripts with a source or JSON-LD).
@@ -44,7 +44,6 @@ NESTING_TAG = re.compile(rb"<(/?)(?!(?:" + b"|".join(sorted(t.encode() for t in 
                          + rb")(?![a-z0-9-]))[a-z][a-z0-9-]*")
 DEPTH_STEP = {b"": 1, b"/": -1}
 # RDFa that uses schema.org (other vocabularies, e.g. GoodRelations, are not read at all).
-# Word checks rule most pages out without a regex search (see probes/words.py).
 RDFA_MARKERS = tuple(parse_pattern(p) for p in (
     r"""vocab\s*=\s*["']?https?://(?:www\.)?schema\.org""",
     r"xmlns:schema\s*=",
@@ -52,7 +51,7 @@ RDFA_MARKERS = tuple(parse_pattern(p) for p in (
     r"""typeof\s*=\s*["']?(?:schema:|https?://(?:www\.)?schema\.org)"""))
 MAX_PREFIX_TRIES = 400  # regex attempts at a pattern's leading text before a plain search
 AUTHORITY = re.compile(r"(?:https?:)?//([^/?#]*)", re.IGNORECASE)  # of web URLs only
-MICRODATA_WORD = b"itemscope"  # an attribute name: always a whole word of the page
+MICRODATA_WORD = b"itemscope"  # an attribute name
 # A relative link urljoin would only append to the base's folder ("css/a.css", "p.html?x=1"):
 # no scheme, no empty segment, dot segment, query or fragment, nothing urljoin removes.
 # Nor is a path whose last segment has empty parameters ("c;") or is a dot segment with
@@ -111,7 +110,6 @@ class ParsedPage:
     links_blob: str = ""  # every link href, one per line, lower case (fast regex search)
     scripts_blob: str = ""  # every script src, one per line, lower case
     _lower_bytes: bytes | None = None
-    _words: PageWords | None = None
     source: str = ""  # the html as fetched (before any depth cut): tells whether a parse is stale
 
     def lower_bytes(self) -> bytes:
@@ -120,19 +118,18 @@ class ParsedPage:
             self._lower_bytes = self.html.encode("utf-8", "replace").lower()
         return self._lower_bytes
 
-    def words(self) -> PageWords:
-        """Every ASCII [a-z0-9] word of the raw HTML (built on first use)."""
-        if self._words is None:
-            self._words = PageWords(self.lower_bytes())
-        return self._words
+    def html_matches(self, patterns: tuple[Pattern, ...]) -> Iterator[tuple[int, re.Match[str]]]:
+        """(index, match) of each of `patterns` found in the raw HTML, in order. One hyperscan
+        pass (probes/prefilter.py) names the few that may match; only those are searched."""
+        low = self.lower_bytes()
+        found = patterns_prefilter(patterns).candidates(low)
+        for i in sorted(found):
+            m = self.search_html(patterns[i])
+            if m:
+                yield i, m
 
-    def search_html(self, pattern: Pattern, words_checked: bool = False) -> re.Match[str] | None:
-        """`pattern` searched in the raw HTML, after its cheap word and literal checks.
-
-        `words_checked`: the caller knows the page passes the pattern's word checks.
-        """
-        if not words_checked and not self.words().allow(pattern.words):
-            return None
+    def search_html(self, pattern: Pattern) -> re.Match[str] | None:
+        """`pattern` searched in the raw HTML, after its cheap literal check."""
         low = self.lower_bytes()
         if pattern.literal_bytes and pattern.literal_bytes not in low:
             return None
@@ -214,9 +211,9 @@ def structured_data(tree: LexborHTMLParser, page: ParsedPage,
     if jsonld is None:
         jsonld = [n.text(deep=True) for n in tree.css(JSONLD_SELECTOR)]
     schema = parse_jsonld_blocks(jsonld)
-    if MICRODATA_WORD in page.words().words:
+    if MICRODATA_WORD in page.lower_bytes():
         schema += parse_microdata(tree)
-    if any(page.search_html(marker) for marker in RDFA_MARKERS):
+    if next(page.html_matches(RDFA_MARKERS), None):
         schema += parse_rdfa(page.html, page.url)
     return schema
 

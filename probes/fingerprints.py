@@ -3,8 +3,8 @@
 Supported keys per technology: cats, html, scriptSrc, meta, headers, cookies,
 url, implies, plus two of ours: slug (the name used in signals) and links
 (regexes on <a href>). Patterns may carry ``\\;confidence:NN`` and
-``\\;version:...`` suffixes. Regexes are compiled once at load; cheap word
-checks (probes/words.py) skip most html regexes. See docs/fingerprints.md.
+``\\;version:...`` suffixes. Regexes are compiled once at load; one hyperscan pass
+over the page (probes/prefilter.py) skips most html regexes. See docs/fingerprints.md.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from probes.keywords import term_automaton
-from probes.words import CombinedChecks, PageWords, WordCheck, word_check
+from probes.prefilter import Prefilter, regex_prefilter
 
 DEFAULT_FINGERPRINTS = Path(__file__).parent / "data" / "fingerprints.json"
 KNOWN_KEYS = {"cats", "html", "scriptSrc", "meta", "headers", "cookies", "url", "implies",
@@ -36,13 +35,12 @@ class FingerprintError(ValueError):
     """A fingerprint file is malformed."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared and hashed by identity: keys the prefilter cache
 class Pattern:
     regex: re.Pattern[str]
     confidence: int
     literal: str | None  # lower-case text that must occur for the regex to match
     source: str
-    words: WordCheck | None = None  # conditions on the page's words (probes/words.py)
     literal_bytes: bytes | None = None  # `literal` as UTF-8 when ASCII (searched in bytes)
     prefix_bytes: bytes | None = None  # ASCII text every match starts with (lower case) …
     prefix_lead: int = 0  # … or has within its first `prefix_lead` characters
@@ -69,28 +67,10 @@ class Detection:
     pattern: str
 
 
-@dataclass(frozen=True, slots=True)
-class HtmlIndex:
-    """Every html pattern of a technology set, with their word checks combined.
-
-    One pass over a page's distinct words (words.CombinedChecks) tells which patterns'
-    word checks the page passes; only those are searched.
-    """
-
-    patterns: tuple[Pattern, ...]
-    checks: CombinedChecks
-
-    def candidates(self, page_words: PageWords) -> list[Pattern]:
-        """The patterns whose word checks `page_words` passes, in order."""
-        allowed = self.checks.allowed(page_words)
-        return [p for p, ok in zip(self.patterns, allowed, strict=True) if ok]
-
-
-@lru_cache(maxsize=8)
-def html_index(techs: tuple[Technology, ...]) -> HtmlIndex:
-    """The HtmlIndex of `techs` (cached by the technologies' identity)."""
-    patterns = tuple(p for tech in techs for p in tech.patterns.get("html", ()))
-    return HtmlIndex(patterns, CombinedChecks([p.words for p in patterns]))
+@lru_cache(maxsize=64)
+def patterns_prefilter(patterns: tuple[Pattern, ...]) -> Prefilter:
+    """The Prefilter of `patterns`' regexes (cached by the patterns' identity)."""
+    return regex_prefilter(tuple(p.regex for p in patterns))
 
 
 # One pattern of a technology set: (its rank, the index of its technology, the pattern).
@@ -100,32 +80,20 @@ Ranked = tuple[int, int, Pattern]
 
 @dataclass(frozen=True, slots=True)
 class BlobIndex:
-    """The patterns searched in one blob (links, script sources), by required literal.
+    """The patterns searched in one blob (links, script sources): one hyperscan pass over a
+    page's blob names those that may match (probes/prefilter.py); only they are searched."""
 
-    One Aho-Corasick pass over a page's blob tells which literals occur; only their
-    patterns, and those without a literal, are searched.
-    """
-
-    by_literal: dict[str, tuple[Ranked, ...]]
-    always: tuple[Ranked, ...]  # patterns without a literal
-    literals: Any  # the literals' automaton (keywords.term_automaton: value = length), or None
+    ranked: tuple[Ranked, ...]
+    prefilter: Prefilter
 
     @classmethod
     def of(cls, ranked: list[Ranked]) -> BlobIndex:
-        by_literal: dict[str, list[Ranked]] = {}
-        for entry in ranked:
-            if entry[2].literal:
-                by_literal.setdefault(entry[2].literal, []).append(entry)
-        return cls({k: tuple(v) for k, v in by_literal.items()},
-                   tuple(e for e in ranked if not e[2].literal),
-                   term_automaton(list(by_literal)) if by_literal else None)
+        return cls(tuple(ranked), regex_prefilter(tuple(entry[2].regex for entry in ranked)))
 
     def candidates(self, blob: str) -> list[Ranked]:
-        """The patterns whose literal occurs in `blob` (lower case), and those without one."""
-        if self.literals is None:
-            return list(self.always)
-        found = {blob[end - size + 1:end + 1] for end, size in self.literals.iter(blob)}
-        return [*self.always, *(e for literal in found for e in self.by_literal[literal])]
+        """The patterns that may match `blob` (lower case), in order."""
+        found = self.prefilter.candidates(blob.encode("utf-8", "replace"))
+        return [self.ranked[i] for i in sorted(found)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +104,8 @@ class FieldIndex:
     ranks put the matches back in the order of a search technology by technology.
     """
 
-    html: tuple[Ranked, ...]  # in the order of html_index(techs).patterns
+    html: tuple[Ranked, ...]  # every html pattern, in technology order …
+    html_patterns: tuple[Pattern, ...]  # … and the same patterns alone
     blobs: dict[str, BlobIndex]  # "scriptSrc", "links", "url"
     keyed: dict[str, dict[str, tuple[Ranked, ...]]]  # "meta" -> "generator" -> patterns
 
@@ -160,7 +129,8 @@ def field_index(techs: tuple[Technology, ...]) -> FieldIndex:
             for pattern in patterns:
                 place.append((rank, i, pattern))
                 rank += 1
-    return FieldIndex(tuple(html), {key: BlobIndex.of(v) for key, v in blobs.items() if v},
+    return FieldIndex(tuple(html), tuple(p for _, _, p in html),
+                      {key: BlobIndex.of(v) for key, v in blobs.items() if v},
                       {key: {name: tuple(v) for name, v in by_name.items()}
                        for key, by_name in keyed.items()})
 
@@ -186,8 +156,8 @@ def parse_pattern(raw: str) -> Pattern:
     lead = 0
     if len(prefix) < MIN_PREFIX and runs is not None:
         prefix, lead = anchor_literal(parts[0])
-    return Pattern(regex, confidence, literal, parts[0], word_check(runs) if runs else None,
-                   ascii_literal, prefix.encode() if len(prefix) >= MIN_PREFIX else None, lead)
+    return Pattern(regex, confidence, literal, parts[0], ascii_literal,
+                   prefix.encode() if len(prefix) >= MIN_PREFIX else None, lead)
 
 
 def anchor_literal(pattern: str) -> tuple[str, int]:

@@ -14,6 +14,7 @@ from typing import Any
 from core.result import Evidence, Signal, StepObservation
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import ParsedPage
+from probes.prefilter import whole_words
 from probes.rules import StepMeta, evidence, flag, run_rules
 from probes.words import WORD_BYTES
 
@@ -98,11 +99,12 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
     included: "a basket of currencies" is prose) and other sites' link addresses together.
     A checkout word that is a whole word of the visible text is evidence of its own kind.
     """
-    words, low = page.words().words, page.lower_bytes()
+    rules, low = ctx.webshop_rules, page.lower_bytes()
+    words = whole_words(low, rules.markup_vocabulary)
     text: bytes | None = None  # the visible text (ASCII letters lower-cased, as `low`)
     external = b""  # somebody else's shop links do not count either
-    unless = ctx.webshop_rules.markup_unless  # e.g. "checkout" beside "checkin": a hotel stay
-    for kind, wanted in ctx.webshop_rules.markup_words.items():
+    unless = rules.markup_unless  # e.g. "checkout" beside "checkin": a hotel stay
+    for kind, wanted in rules.markup_words.items():
         candidates = wanted & words
         if not candidates or not unless.get(kind, frozenset()).isdisjoint(words):
             continue

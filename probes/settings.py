@@ -38,6 +38,11 @@ class WebshopRules:
     markup_words: dict[str, frozenset[bytes]]  # kind -> lower-case ASCII words of the markup
     markup_unless: dict[str, frozenset[bytes]]  # kind -> words that cancel it when present
 
+    @property
+    def markup_vocabulary(self) -> frozenset[bytes]:
+        """Every word of `markup_words` and `markup_unless`."""
+        return frozenset().union(*self.markup_words.values(), *self.markup_unless.values())
+
 
 @dataclass(frozen=True, slots=True)
 class SchemaVocabulary:

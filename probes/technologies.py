@@ -7,7 +7,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from probes.document import ParsedPage
-from probes.fingerprints import Detection, Pattern, Ranked, Technology, field_index, html_index
+from probes.fingerprints import Detection, Pattern, Technology, field_index
 
 COOKIE_NAME = re.compile(r"(?:^|[,;]\s*)([^=;,\s]+)=")
 SNIPPET_RADIUS = 60
@@ -37,7 +37,8 @@ def _matches_by_technology(page: ParsedPage, techs: tuple[Technology, ...]):
     hits: list[tuple[int, int, str, Pattern, str]] = []  # rank, technology, match
     index = field_index(techs)
     html = page.html
-    for (rank, i, pattern), m in _html_hits(page, techs, index.html):
+    for at, m in page.html_matches(index.html_patterns):
+        rank, i, pattern = index.html[at]
         hits.append((rank, i, "html", pattern,
                      html[max(0, m.start() - SNIPPET_RADIUS):m.end() + SNIPPET_RADIUS]))
     blobs = {"scriptSrc": page.scripts_blob, "links": page.links_blob,
@@ -62,19 +63,6 @@ def _matches_by_technology(page: ParsedPage, techs: tuple[Technology, ...]):
         yield i, [hit[2:] for hit in group]
 
 
-def _html_hits(page: ParsedPage, techs: tuple[Technology, ...], ranked: tuple[Ranked, ...]):
-    """(ranked pattern, match) of every html pattern of `techs` that matches the page.
-
-    Only the patterns whose word checks the page passes are searched (fingerprints.HtmlIndex).
-    """
-    allowed = html_index(techs).checks.allowed(page.words())
-    for entry, ok in zip(ranked, allowed, strict=True):
-        if ok:
-            m = page.search_html(entry[2], words_checked=True)
-            if m:
-                yield entry, m
-
-
 def _detection(tech: Technology, matches: list[tuple[str, Pattern, str]]) -> Detection | None:
     """`tech` detected by its matches (the first one named), None when they add up to none."""
     total = sum(pattern.confidence for _, pattern, _ in matches)
@@ -87,7 +75,7 @@ def _detection(tech: Technology, matches: list[tuple[str, Pattern, str]]) -> Det
 
 def _search_lines(pattern: Pattern, blob: str) -> str | None:
     """The matching line of a lower-case one-item-per-line blob, None when no match
-    (its literal, if any, is known to occur: BlobIndex.candidates)."""
+    (BlobIndex.candidates named it)."""
     m = pattern.regex.search(blob)
     if not m:
         return None

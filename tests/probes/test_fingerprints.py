@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from probes.document import parse_page
@@ -11,14 +11,12 @@ from probes.fingerprints import (
     anchor_literal,
     build_technology,
     field_index,
-    html_index,
     load_fingerprints,
     parse_pattern,
     required_literal,
     required_runs,
 )
 from probes.technologies import detect_technologies
-from probes.words import CombinedChecks, PageWords, WordCheck, word_check
 
 REQUIRED = ["Shopify", "WooCommerce", "PrestaShop", "Magento 1", "Magento 2", "Lightspeed eCom",
             "Wix Stores", "Squarespace Commerce", "Shopware", "Ecwid", "Odoo", "CCV Shop",
@@ -51,16 +49,8 @@ def test_pattern_suffixes_and_literals():
     assert required_runs("\\x41bc") is None
 
 
-def test_word_checks_rule_out_pages_without_the_words():
-    check = word_check(["mollie.com/"])
-    assert check == WordCheck(whole=(b"com",), ends=(b"mollie",))
-    assert PageWords(b'<script src="https://js.mollie.com/v1">').allow(check)
-    assert PageWords(b'<a href="https://xmollie.com/">').allow(check)  # glued: still allowed
-    assert not PageWords(b'<a href="https://example.com/">').allow(check)
-
-
-def test_word_checks_never_reject_a_matching_page():
-    """On every fingerprint and sample, the checked search equals the plain regex search."""
+def test_html_search_equals_the_plain_regex_search():
+    """On every fingerprint and sample, the shortcut search equals the plain regex search."""
     techs = load_fingerprints()
     pages = ["<div class='shopify-section x'>", "<LINK href='//CDN.Shopify.com/s.css'>",
              "<script src='/wp-content/plugins/woocommerce/assets/js/a.js'>",
@@ -131,59 +121,25 @@ FRAGMENTS = ["shopify", "-section", "cdn.", ".com/", "mollie", "wp-content", "/p
 
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=12).map("".join))
 @settings(max_examples=150, deadline=None)
-def test_checked_search_equals_plain_search(html):
+def test_shortcut_search_equals_plain_search(html):
     page = parse_page(html)
     for tech in load_fingerprints().values():
         for pattern in tech.patterns.get("html", ()):
             assert bool(page.search_html(pattern)) == bool(pattern.regex.search(page.html))
 
 
-RUNS = ["shop", "ify", "cart.js", "/cdn.", "mollie.com/", "x.shop.js", "ab", "b_c", "x", "com",
-        "js"]
-
-
-@given(st.lists(st.sampled_from(["shop", "shopify", "cart", "cartx", "js", "jsx", "ab", "abc",
-                                 "com", "b", "c", "mollie", "xmollie", "mollies", "ify", "cdn"]),
-                max_size=15),
-       st.lists(st.lists(st.sampled_from(RUNS), max_size=3), max_size=8))
-@example(["mollies", "com"], [["mollie.com/"]])  # "mollie" must end a word
-@example(["cart", "xjs"], [["cart.js"]])  # "js" must start one
-@example(["shopify", "js"], [["x.shop.js"]])  # "shop" must be one
-@settings(max_examples=300, deadline=None)
-def test_combined_checks_answer_as_each_check_alone(words, runs):
-    """One Aho-Corasick pass gives PageWords.allow's answer for every check."""
-    page = PageWords(" ".join(words).encode())
-    checks = [word_check(r) for r in runs]
-    assert CombinedChecks(checks).allowed(page) == [page.allow(c) for c in checks]
-
-
-def test_html_index_leaves_every_matching_pattern():
-    """The index's candidates hold every html pattern whose regex matches the page."""
-    techs = load_fingerprints()
-    index = html_index(tuple(techs.values()))
-    for html in ["<div class='shopify-section x'>", "xmage.cookies2 /skin/frontend/",
-                 "<img alt='Bancontact' src='/bancontact-logo.png'> ccvshop.be",
-                 "<link href='//CDN.Shopify.com/s.css'> wp-content/plugins/woocommerce/"]:
-        page = parse_page(html)
-        candidates = {id(p) for p in index.candidates(page.words())}
-        matching = [p for p in index.patterns if p.regex.search(html)]
-        assert matching and all(id(p) in candidates for p in matching), html
-        assert len(candidates) < len(index.patterns) // 4  # and rules most of them out
-
-
 def test_field_index_holds_every_pattern_once_in_technology_order():
     """Ranks run technology by technology, html, scriptSrc, links, url, then keyed fields."""
     techs = tuple(load_fingerprints().values())
     index = field_index(techs)
-    ranked = [*index.html, *(r for blob in index.blobs.values()
-                             for rs in [blob.always, *blob.by_literal.values()] for r in rs),
+    ranked = [*index.html, *(r for blob in index.blobs.values() for r in blob.ranked),
               *(r for by_name in index.keyed.values() for rs in by_name.values() for r in rs)]
     expected = [(i, id(p)) for i, tech in enumerate(techs)
                 for p in [*(q for key in ("html", *BLOB_KEYS) for q in tech.patterns.get(key, ())),
                           *(q for by_name in tech.keyed.values() for ps in by_name.values()
                             for q in ps)]]
     assert [(i, id(p)) for _, i, p in sorted(ranked, key=lambda r: r[0])] == expected
-    assert [p for _, _, p in index.html] == list(html_index(techs).patterns)
+    assert [p for _, _, p in index.html] == list(index.html_patterns)
 
 
 def test_matches_in_several_fields_add_up_and_the_first_in_technology_order_is_named():
@@ -215,7 +171,7 @@ def test_search_from_an_anchor_finds_the_leftmost_match(parts, source):
     pattern = parse_pattern(source)
     assert pattern.prefix_lead > 0
     html = "".join(parts)
-    found = parse_page(html).search_html(pattern, words_checked=True)
+    found = parse_page(html).search_html(pattern)
     expected = pattern.regex.search(html)
     assert (found and found.span()) == (expected and expected.span())
 

@@ -1,0 +1,110 @@
+"""One hyperscan pass over a page's raw HTML tells which of many regexes may match it.
+
+A `Prefilter` compiles a set of Python regexes into one hyperscan database in prefilter
+mode: hyperscan reports a superset of each regex's matches (constructs it cannot run
+exactly are widened), each regex at most once (SINGLEMATCH). The page is scanned once, as
+UTF-8 with ASCII letters lower-cased (`ParsedPage.lower_bytes`); only the regexes it names
+are then searched with `re`. A regex that matches the page is named, because
+- only case-insensitive regexes are compiled (the text is lower-cased), with hyperscan's
+  caseless, UTF-8 and Unicode-property modes (Python's str regexes are Unicode-aware);
+- `.` also matches a newline (DOTALL: a wider set);
+- a regex hyperscan cannot compile, even widened, or that holds non-ASCII text or syntax
+  Python reads differently ("{,3}", "[[:digit:]]"), is named on every page (`always`).
+Known gaps, all outside the ASCII markup these regexes look for: hyperscan's Unicode tables
+are older than Python's, so a letter or digit added to Unicode since is not `\\w` or `\\d`
+for it; Python also equates the Turkish ı and İ with i, and its `\\s` takes U+001C-U+001F.
+
+`whole_words` answers "which of these words are words of the page" ([a-z0-9] runs of
+the lower-cased bytes) with one exact scan.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+
+import hyperscan
+
+# Flags of a Python regex that hyperscan reads the same way (any other: always searched).
+KNOWN_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.ASCII
+# "{,3}": a repeat in Python, literal text in PCRE; "[:digit:]": a POSIX class in PCRE only
+PYTHON_ONLY = re.compile(r"(?<!\\)\{,|\[:\w+:\]")
+WIDENED = (hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
+           | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
+           | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_DOTALL)
+EXACT = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
+
+
+class Prefilter:
+    """The regexes of a set that may match a text (see the module docstring)."""
+
+    __slots__ = ("size", "always", "_database", "_local")
+
+    def __init__(self, expressions: Sequence[bytes], flags: Sequence[int],
+                 always: frozenset[int] = frozenset()) -> None:
+        """`expressions[i]` (hyperscan syntax) with `flags[i]`; the indexes in `always` are
+        not compiled and are named on every text."""
+        self.size = len(expressions)
+        ids = [i for i in range(self.size) if i not in always]
+        try:
+            self._database = _compiled(expressions, ids, flags)
+        except hyperscan.error:  # leave out the regexes that fail alone
+            ids = [i for i in ids if _compiles(expressions[i], flags[i])]
+            self._database = _compiled(expressions, ids, flags)
+        self.always = frozenset(range(self.size)) - frozenset(ids)
+        self._local = threading.local()  # a hyperscan scratch space per thread
+
+    def candidates(self, text: bytes) -> set[int]:
+        """Indexes of the regexes that may match `text` (valid UTF-8)."""
+        found = set(self.always)
+        if self._database is not None:
+            scratch = getattr(self._local, "scratch", None)
+            if scratch is None:
+                scratch = self._local.scratch = hyperscan.Scratch(self._database)
+            self._database.scan(text, match_event_handler=lambda i, *_: found.add(i),
+                                scratch=scratch)
+        return found
+
+
+def _compiled(expressions: Sequence[bytes], ids: list[int],
+              flags: Sequence[int]) -> hyperscan.Database | None:
+    """One database of the expressions at `ids` (None for none)."""
+    if not ids:
+        return None
+    database = hyperscan.Database()
+    database.compile(expressions=[expressions[i] for i in ids], ids=ids, elements=len(ids),
+                     flags=[flags[i] for i in ids])
+    return database
+
+
+def _compiles(expression: bytes, flags: int) -> bool:
+    try:
+        _compiled([expression], [0], [flags])
+    except hyperscan.error:
+        return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def regex_prefilter(regexes: tuple[re.Pattern[str], ...]) -> Prefilter:
+    """The Prefilter of `regexes`, to be scanned over lower-cased UTF-8 text (cached)."""
+    always = frozenset(i for i, r in enumerate(regexes)
+                       if not r.flags & re.IGNORECASE or r.flags & ~KNOWN_FLAGS
+                       or not r.pattern.isascii() or PYTHON_ONLY.search(r.pattern))
+    flags = [WIDENED | (hyperscan.HS_FLAG_MULTILINE if r.flags & re.MULTILINE else 0)
+             for r in regexes]
+    return Prefilter([r.pattern.encode("ascii", "replace") for r in regexes], flags, always)
+
+
+@lru_cache(maxsize=16)
+def _word_finder(words: tuple[bytes, ...]) -> Prefilter:
+    return Prefilter([rb"(?:^|[^a-z0-9])" + re.escape(w) + rb"(?:[^a-z0-9]|$)" for w in words],
+                     [EXACT] * len(words))
+
+
+def whole_words(lower_bytes: bytes, words: frozenset[bytes]) -> frozenset[bytes]:
+    """The `words` (lower-case [a-z0-9] runs) that are whole words of `lower_bytes`."""
+    ordered = tuple(sorted(words))
+    return frozenset(ordered[i] for i in _word_finder(ordered).candidates(lower_bytes))
