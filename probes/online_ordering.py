@@ -16,7 +16,6 @@ from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import ParsedPage
 from probes.prefilter import whole_words
 from probes.rules import StepMeta, evidence, flag, run_rules
-from probes.words import WORD_BYTES
 
 META = StepMeta(
     id="online_ordering",
@@ -195,17 +194,12 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
     cart_words = ctx.webshop_rules.markup_words["cart_markup"]
-    if cart_words.isdisjoint(_words_of(path_blob)):
+    if not whole_words(path_blob.lower().encode(), cart_words):
         return  # no path holds a cart word ("\n" separates words like any non-word byte)
     for link, path in zip(own, paths, strict=True):
-        if not cart_words.isdisjoint(_words_of(path)):
+        if whole_words(path.lower().encode(), cart_words):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
             break
-
-
-def _words_of(text: str) -> list[bytes]:
-    """The [a-z0-9] words of `text`, lower-cased by str.lower() first ("İ" holds an "i")."""
-    return text.lower().encode().translate(WORD_BYTES).split()
 
 
 def _first_line(blob: str, match: re.Match[str] | None) -> int:

@@ -1,12 +1,10 @@
 """Random and mutated HTML and headers: no probe may raise."""
 
-import re
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from probes import run_probes
-from probes.online_ordering import _words_of, first_matches_near_decimals
+from probes.online_ordering import first_matches_near_decimals
 from probes.settings import load_webshop_rules
 from tests.probes.builders import artifacts, page
 
@@ -60,11 +58,3 @@ def test_prices_near_decimals_equal_a_full_scan(text):
     full = [m.group(0) for m in regex.finditer(text)]
     for limit in (1, 3, 50):
         assert first_matches_near_decimals(regex, text, limit) == full[:limit]
-
-
-@given(st.lists(st.one_of(st.sampled_from(["/", "\n", "-", "Cart", "İ", "K", "é", "9", "ß", "_"]),
-                          st.text(max_size=8)), max_size=20).map("".join))
-@settings(max_examples=200, deadline=None)
-def test_path_words_are_the_regex_split(text):
-    expected = [w for w in re.split(rb"[^a-z0-9]+", text.lower().encode()) if w]
-    assert _words_of(text) == expected
