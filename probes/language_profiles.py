@@ -18,6 +18,9 @@ computes that answer directly, in one pass:
    log(alpha / BASE_FREQ + P(n-gram | language)), langdetect's smoothing with its default
    alpha; the text's score per language is the sum of its n-grams' rows (with repeats), and
    the best score names the language. A uniform prior, as langdetect's default.
+4. The lookup is done on numbers (`rows_of`): each normalised character is a number of the
+   profiles' alphabet and an n-gram c1*base^2 + c2*base + c3, found in sorted arrays; the
+   rows come out in the order of the string n-grams, so the sums are the same to the bit.
 
 No randomness: the same text always gets the same answer ("seeded" holds trivially).
 langdetect stays the dependency that ships the profiles and the normalisation rules.
@@ -57,26 +60,72 @@ class Profiles:
     log_probs: np.ndarray  # float32, len(rows) x len(langs)
     normalise: dict[int, str]  # str.translate table: langdetect's NGram.normalize per char
     non_latin_runs: re.Pattern[str]  # cleaning_text's non-Latin: from U+0300, but Vietnamese
+    codes: CharCodes  # the same n-grams as numbers, for `rows_of`
+
+
+@dataclass(frozen=True)
+class CharCodes:
+    """Each BMP character, normalised, as a number 1..base-1 of the profiles' alphabet (0: a
+    character no n-gram holds), so that an n-gram is a number too (c1·base² + c2·base + c3),
+    looked up in a sorted array instead of a dict of strings."""
+
+    base: int
+    code_of: np.ndarray  # int64 per BMP code point: its normalised character's number, or 0
+    upper: np.ndarray  # bool per BMP code point: its normalised character is upper case
+    space: int  # the number of " ", which starts langdetect's buffer
+    keys: tuple[np.ndarray, ...]  # per n-gram length 1..MAX_N: its numbers, sorted
+    key_rows: tuple[np.ndarray, ...]  # the row of log_probs of each of those numbers
 
 
 def detect(text: str) -> str | None:
     """The langdetect code ("fr", "zh-cn"…) most likely to have written `text`, or None."""
     profiles = load_profiles()
-    row_of = profiles.rows.get
-    rows = [row for row in map(row_of, ngrams(normalised(text, profiles))) if row is not None]
-    if not rows:
+    rows = rows_of(_before_normalising(text, profiles), profiles)
+    if not rows.size:
         return None
     scores = profiles.log_probs.take(rows, axis=0).sum(axis=0)
     return profiles.langs[int(np.argmax(scores))]
 
 
+def rows_of(text: str, profiles: Profiles) -> np.ndarray:
+    """The rows of log_probs of the n-grams of `text` (before `str.translate`) that a profile
+    holds, in the order of `ngrams` (all 1-grams, then 2-grams, then 3-grams): the rows of
+    `[profiles.rows[g] for g in ngrams(normalised(text)) if g in profiles.rows]`, computed
+    with numpy on the characters' numbers (a text with a character above the BMP takes
+    that path instead)."""
+    if not text.isascii() and max(text) >= chr(BMP):
+        row_of = profiles.rows.get
+        return np.array([row for row in map(row_of, ngrams(text.translate(profiles.normalise)))
+                         if row is not None], dtype=np.int64)
+    c = profiles.codes
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ids = np.concatenate(([c.space], c.code_of[points]))  # " " + text, as numbers
+    upper = np.concatenate(([False], c.upper[points]))
+    keep = ~(upper[1:] & upper[:-1])  # per end 1, 2…: not inside a word in capitals
+    bigrams = ids[:-1] * c.base + ids[1:]
+    grams = (ids[1:][keep], bigrams[keep], (bigrams[:-1] * c.base + ids[2:])[keep[1:]])
+    found = [_found(q, keys, at) for q, keys, at in zip(grams, c.keys, c.key_rows, strict=True)]
+    rows = np.concatenate(found)
+    return rows[rows >= 0]
+
+
+def _found(numbers: np.ndarray, keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The row of each of `numbers` in (`keys`, `rows`), sorted by key; -1 where absent."""
+    at = np.searchsorted(keys, numbers).clip(max=len(keys) - 1)
+    return np.where(keys[at] == numbers, rows[at], -1)
+
+
 def normalised(text: str, profiles: Profiles) -> str:
     """`text` as langdetect's detector sees it: no URL or e-mail, cleaned, each char normalised."""
+    return _before_normalising(text, profiles).translate(profiles.normalise)
+
+
+def _before_normalising(text: str, profiles: Profiles) -> str:
+    """`normalised` but the last step, each character's NGram.normalize."""
     text = Detector.URL_RE.sub(" ", text)
     text = Detector.MAIL_RE.sub(" ", text)
     text = NGram.normalize_vi(text)
-    text = _without_latin_if_minor(text, profiles)
-    return text.translate(profiles.normalise)
+    return _without_latin_if_minor(text, profiles)
 
 
 def _without_latin_if_minor(text: str, profiles: Profiles) -> str:
@@ -136,7 +185,35 @@ def load_profiles() -> Profiles:
     log_probs = np.full((len(rows), len(langs)), np.log(SMOOTHING), dtype=np.float32)
     for column, (at, values) in enumerate(columns):
         log_probs[at, column] = values
-    return Profiles(tuple(langs), rows, log_probs, _normalise_table(), _non_latin_runs())
+    normalise = _normalise_table()
+    return Profiles(tuple(langs), rows, log_probs, normalise, _non_latin_runs(),
+                    _char_codes(rows, normalise))
+
+
+def _char_codes(rows: dict[str, int], normalise: dict[int, str]) -> CharCodes:
+    """The numbers of the profiles' characters and n-grams (see CharCodes)."""
+    alphabet = sorted({ch for gram in rows for ch in gram} | {" "})
+    number = {ch: i for i, ch in enumerate(alphabet, start=1)}
+    base = len(alphabet) + 1
+    folded = [normalise.get(code, chr(code)) for code in range(BMP)]
+    if any(len(ch) != 1 for ch in folded):
+        raise ValueError("NGram.normalize gave more than one character")
+    code_of = np.array([number.get(ch, 0) for ch in folded], dtype=np.int64)
+    upper = np.array([ch.isupper() for ch in folded], dtype=bool)
+    keys, key_rows = [], []
+    for n in range(1, MAX_N + 1):
+        grams = [(_number_of(g, number, base), row) for g, row in rows.items() if len(g) == n]
+        grams.sort()
+        keys.append(np.array([k for k, _ in grams], dtype=np.int64))
+        key_rows.append(np.array([r for _, r in grams], dtype=np.int64))
+    return CharCodes(base, code_of, upper, number[" "], tuple(keys), tuple(key_rows))
+
+
+def _number_of(gram: str, number: dict[str, int], base: int) -> int:
+    value = 0
+    for ch in gram:
+        value = value * base + number[ch]
+    return value
 
 
 def _normalise_table() -> dict[int, str]:

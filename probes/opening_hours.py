@@ -17,24 +17,22 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-
-import numpy as np
 
 from core.text import case_folded, first_match_at, matches_at, occurrences
 
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
-ASCII_LAST = 0x7F
-ZERO = np.uint32(ord("0"))
+DIGIT_RUN = re.compile(r"\d\d*")  # not \d+: a first single class lets the engine scan for it
+# Digits a time starts with ("9h", "18:30"): a longer run of digits ("2024", "1000") starts
+# no time range nor clock time (the data file's `time` and the clock of `day_cells`).
+TIME_DIGITS = 2
 DAYS_LOOKBACK = 90  # characters before a time range searched for its day (range)
 BARE_DASH_RANGE = re.compile(r"\d{1,2}\s*[-–—]\s*\d{1,2}")
 BARE_NUMBER = re.compile(r"\d+")
-# Every clock time ("10h00", "18:30") holds this; unlike `cell_times`, a fast regex to search.
-CLOCK_CORE = re.compile(r"\d\s?[h:.u]\s?[0-5]\d", re.IGNORECASE)
 LIST_KEYS = ("days", "day_joiners", "time_joiners", "pair_joiners", "closed_words",
              "service_words", "heading_words", "appointment_words", "time_zones",
              "currency_signs")
@@ -66,7 +64,7 @@ class HoursFinder:
         """The first hours of `text` that are not a service line's, or None."""
         bad_until = -1
         any_range = False
-        starts = digit_run_starts(text)
+        starts = digit_run_starts(text, TIME_DIGITS)
         for tr in self._time_ranges(text, starts):
             any_range = True
             if not _plausible(tr.group(0)):
@@ -101,27 +99,20 @@ class HoursFinder:
         return first_match_at(self.closed, text,
                               [at for word in self.closed_words for at in occurrences(lower, word)])
 
-    def _time_ranges(self, text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
-        """time_range.finditer(text), tried only where a run of digits starts (a time range
-        starts with a digit that follows no letter or digit): the same matches."""
-        if starts is None:
-            return self.time_range.finditer(text)
+    def _time_ranges(self, text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+        """time_range.finditer(text), tried only where a run of at most TIME_DIGITS digits
+        starts (a time range starts with a time's one or two digits, after no letter or
+        digit): the same matches."""
         return matches_at(self.time_range, text, starts)
 
-    def _day_cells(self, text: str, starts: list[int] | None) -> re.Match[str] | None:
+    def _day_cells(self, text: str, starts: list[int]) -> re.Match[str] | None:
         """day_cells.search(text), tried only just before each pair of clock times.
 
         Same leftmost match: days hold no digit, so a match's day cannot reach over an
         earlier pair. One character past the pair lets the final lookahead see it. A pair
-        starts where a run of digits does (`starts`); without them, the whole text is searched.
+        starts where a run of one or two digits does (`starts`).
         """
-        if starts is None:
-            if not CLOCK_CORE.search(text):
-                return None  # no clock time at all: no pair of them
-            pairs: Iterable[re.Match[str]] = self.cell_times.finditer(text)
-        else:
-            pairs = filter(None, map(partial(self.cell_times.match, text), starts))
-        for pair in pairs:
+        for pair in filter(None, map(partial(self.cell_times.match, text), starts)):
             found = self.day_cells.search(text, max(0, pair.start() - self.cell_reach),
                                           pair.end(1) + 1)
             if found:
@@ -143,17 +134,13 @@ class HoursFinder:
         return m.start() if m else None
 
 
-def digit_run_starts(text: str) -> list[int] | None:
-    r"""Where each run of ASCII digits of `text` starts, or None when it holds another digit
-    ("٣", "𝟙": a regex \d matches them too, so the caller searches the whole text instead).
-    Found with numpy: a regex over a long text tries every position (0.5-1 ms on 50 KB)."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if not text.isascii():
-        others = np.unique(codes[codes > ASCII_LAST]).tolist()
-        if any(chr(code).isnumeric() for code in others):  # isnumeric: a superset of \d
-            return None
-    digits = np.flatnonzero(codes - ZERO <= 9)  # unsigned: a code below "0" wraps round
-    return digits[np.diff(digits, prepend=-2) > 1].tolist()
+def digit_run_starts(text: str, longest: int | None = None) -> list[int]:
+    r"""Where each run of digits (regex \d: "٣" too) of `text` starts; only the runs of at
+    most `longest` digits, when given. The regex begins with a single character class, so
+    the engine scans for a digit instead of trying the whole pattern at every position."""
+    if longest is None:
+        return [m.start() for m in DIGIT_RUN.finditer(text)]
+    return [m.start() for m in DIGIT_RUN.finditer(text) if m.end() - m.start() <= longest]
 
 
 def _plausible(time_range: str) -> bool:

@@ -4,7 +4,7 @@ import pytest
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
 from probes import language_profiles
-from probes.language_profiles import load_profiles, ngrams, normalised
+from probes.language_profiles import _before_normalising, load_profiles, ngrams, normalised, rows_of
 
 TEXTS = [
     "Bienvenue dans notre boutique : livraison à domicile, retrait en magasin !",
@@ -32,6 +32,14 @@ def test_same_ngrams_as_langdetect(factory: DetectorFactory, text: str) -> None:
     profiles = load_profiles()
     mine = Counter(g for g in ngrams(normalised(text, profiles)) if g in profiles.rows)
     assert mine == theirs
+
+
+@pytest.mark.parametrize("text", [*TEXTS, "𝐀𝐁𝐂 above the BMP: ABC", "ǄEMAL ǅemal İSTANBUL ΣΊΣΥΦΟΣ",
+                                  "x\ud800y lone surrogate"])
+def test_rows_as_numbers_are_the_rows_of_the_ngrams_in_order(text: str) -> None:
+    profiles = load_profiles()
+    by_string = [profiles.rows[g] for g in ngrams(normalised(text, profiles)) if g in profiles.rows]
+    assert rows_of(_before_normalising(text, profiles), profiles).tolist() == by_string
 
 
 def test_capital_words_give_only_their_edges() -> None:

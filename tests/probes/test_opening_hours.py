@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from core.text import case_folded
 from probes import inspect_html
-from probes.opening_hours import digit_run_starts, load_hours_finder
+from probes.opening_hours import TIME_DIGITS, digit_run_starts, load_hours_finder
 
 WRITTEN = [
     "Openingsuren: ma t/m vr 9.00–17.30",
@@ -76,12 +76,14 @@ def test_one_row_per_day_in_a_table():
     "Lundi 9h00 Mardi 10h00 18h00 Mercredi 10h00 18h00",
     "x" * 100 + " samedi : 10.00 17.30 dimanche 10.00 12.00",
     "Page 12h00 18h00 without a day",
-    "Lundi ٣ 9h00 Mardi 10h00 18h00",  # another digit: the whole text is searched
+    "Lundi ٣ 9h00 Mardi 10h00 18h00",  # another digit: a run of its own
+    "Mardi ١٠h٠٠ ١٨h٣٠",  # Arabic-Indic digits are \d too
+    "mardi 110h00 18h00 mercredi 10h00 118h00 jeudi 2024 10h00 18h00",  # long runs start none
 ])
 def test_day_cells_found_near_clock_times_as_a_full_search_finds_them(text):
     finder = load_hours_finder()
     full = finder.day_cells.search(text)
-    fast = finder._day_cells(text, digit_run_starts(text))
+    fast = finder._day_cells(text, digit_run_starts(text, TIME_DIGITS))
     assert (fast and (fast.span(), fast.group(0))) == (full and (full.span(), full.group(0)))
 
 
@@ -89,24 +91,38 @@ def test_day_cells_found_near_clock_times_as_a_full_search_finds_them(text):
     ("ab 12 c3 x456_7", [3, 7, 10, 14]),
     ("9h-18h", [0, 3]),
     ("", []),
-    ("Lundi 9h ١٢", None),  # Arabic-Indic digits: a regex \d matches them, so no shortcut
-    ("Prix ² ½", None),  # not \d, but numeric: the shortcut stays on the safe side
+    ("Lundi 9h ١٢", [6, 9]),  # Arabic-Indic digits: a regex \d matches them
+    ("Prix ² ½ 5", [9]),  # numeric, but not \d
 ])
 def test_digit_run_starts(text, starts):
     assert digit_run_starts(text) == starts
 
 
+@pytest.mark.parametrize(("text", "longest", "starts"), [
+    ("ab 12 c3 x456_7 2024", 2, [3, 7, 14]),
+    ("ab 12 c3 x456_7 2024", 3, [3, 7, 10, 14]),
+    ("9h-18h 1000", 1, [0]),
+    ("", 2, []),
+    ("Lundi 9h ١٢٣", 2, [6]),
+])
+def test_digit_run_starts_of_short_runs(text, longest, starts):
+    assert digit_run_starts(text, longest) == starts
+
+
 @settings(max_examples=300, deadline=None)
 @example(["9", "-", "18", "-", "20"])  # a run of digits inside a match starts none of its own
 @example(["lundi", " ", "9", "h", "-", "12", "h", "-", "14", "h", "٣"])
+@example(["2024", "-", "18", "h"])  # a run too long to be a time starts no range
 @given(st.lists(st.sampled_from(["9", "18", "h", "u", ":", "30", ".", " ", "-", "–", "à",
-                                 "de", "tot", "lundi", "ma", "x", "_", "é", "٣", "\n"]),
+                                 "de", "tot", "lundi", "ma", "x", "_", "é", "٣", "\n", "2024",
+                                 "0"]),
                 max_size=30))
 def test_time_ranges_found_at_digit_runs_as_a_full_search_finds_them(parts):
     text = "".join(parts)
     finder = load_hours_finder()
     full = [m.span() for m in finder.time_range.finditer(text)]
-    assert [m.span() for m in finder._time_ranges(text, digit_run_starts(text))] == full
+    starts = digit_run_starts(text, TIME_DIGITS)
+    assert [m.span() for m in finder._time_ranges(text, starts)] == full
 
 
 @pytest.mark.parametrize("text", [

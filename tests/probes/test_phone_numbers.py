@@ -1,8 +1,16 @@
 import phonenumbers
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from phonenumbers import PhoneMetadata
+from phonenumbers.phonenumbermatcher import _PATTERN
 
-from probes.phone_numbers import MAX_PHONE_TRIES, MIN_VALID_PHONE_DIGITS, first_in_text
+from probes.phone_numbers import (
+    MAX_PHONE_TRIES,
+    MIN_VALID_PHONE_DIGITS,
+    _QuickMatcher,
+    first_in_text,
+)
 from probes.settings import PHONE_REGION
 
 
@@ -50,3 +58,19 @@ def test_short_candidates_still_count_as_tries(before: int, found: bool) -> None
 
 def test_finds_a_number_after_short_candidates() -> None:
     assert first_in_text("6720 Habay, 1999, 063 42 11 22") == ("+3263421122", "063 42 11 22")
+
+
+PHONE_PIECES = ["0", "63", "42 11 22", "+", "+32", "(", ")", "[", "（", "＋", " ", "-", ".",
+                "/", "Tél.", "ext. 5", "x", "2024", "01/12/2024", "€", "٣", "tel:", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@example(["(", "x", " ", "+", " ", "063", " ", "42 11 22"])  # leads that start no candidate
+@given(st.lists(st.sampled_from(PHONE_PIECES), max_size=25))
+def test_candidates_and_numbers_as_the_library_finds_them(parts: list[str]) -> None:
+    text = "".join(parts)
+    matcher = _QuickMatcher(text, PHONE_REGION, max_tries=MAX_PHONE_TRIES)
+    for index in range(len(text) + 1):
+        mine, theirs = matcher._next_candidate(index), _PATTERN.search(text, index)
+        assert (mine and mine.span()) == (theirs and theirs.span())
+    assert first_in_text(text) == _library_answer(text)

@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -106,3 +108,10 @@ def test_copyright_notices_as_a_full_search_finds_them(parts):
     text = "".join(parts)
     full = [m.span() for m in web_presence.COPYRIGHT.finditer(text)]
     assert [m.span() for m in web_presence._copyright_notices(text)] == full
+
+
+@pytest.mark.parametrize("letter", ["t", "m"])  # tel: and mailto: links told by their first letter
+def test_only_the_two_ascii_cases_lower_case_to_the_schemes_first_letter(letter):
+    others = [c for c in map(chr, range(sys.maxunicode + 1))
+              if c.lower()[:1] == letter and c not in (letter, letter.upper())]
+    assert others == []
