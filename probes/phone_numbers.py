@@ -14,29 +14,51 @@ regex engine tries it at every position of the text, which was most of the match
 `_QuickMatcher` finds the next place where a candidate can start (a digit or a leading "(",
 "[", "+"…) with a one-class regex the engine scans for, and tries `_PATTERN` there: the same
 leftmost candidate (`_find` is the library's own, 9.0.x, with that search in place of
-`_PATTERN.search`; tests compare with the library's answers).
+`_PATTERN.search`; tests compare with the library's answers). It reads private names of the
+library: it is used only while the library's `_find` is the very text it copies
+(`QUICK_FIND`); another version gets the library's own search.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import re
 from typing import Any
 
 import phonenumbers
-from phonenumbers.phonenumbermatcher import (  # type: ignore[attr-defined]  # not in the stubs
-    _LEAD_CLASS_CHARS,
-    _PATTERN,
-    _SECOND_NUMBER_START_PATTERN,
-    PhoneNumberMatcher,
-)
+from phonenumbers import phonenumbermatcher
+from phonenumbers.phonenumbermatcher import PhoneNumberMatcher
 
 from probes.settings import PHONE_REGION
 
 MAX_PHONE_TRIES = 20  # candidates the matcher looks at before giving up on a text
 MIN_VALID_PHONE_DIGITS = 6  # digits (or letters of "0800-FLOWERS") of the shortest valid number
+# sha256 of the library's PhoneNumberMatcher._find (phonenumbers 9.0.43) that _QuickMatcher
+# copies: any other text, and the library's own search is used.
+COPIED_FIND_SHA256 = "a9e89d83733105cbc7e9f5d751e7d931d386308800fa4b8e9e903ffde60d1f8d"
+
+
+def _library_find_copied() -> bool:
+    """True while the library's _find is the one _QuickMatcher._find copies."""
+    try:
+        source = inspect.getsource(PhoneNumberMatcher._find)
+    except (AttributeError, OSError, TypeError):
+        return False
+    return hashlib.sha256(source.encode()).hexdigest() == COPIED_FIND_SHA256 and all(
+        hasattr(phonenumbermatcher, name)
+        for name in ("_LEAD_CLASS_CHARS", "_PATTERN", "_SECOND_NUMBER_START_PATTERN"))
+
+
+QUICK_FIND = _library_find_copied()
+_PATTERN: Any = getattr(phonenumbermatcher, "_PATTERN", None)
+_SECOND_NUMBER_START_PATTERN: Any = getattr(phonenumbermatcher, "_SECOND_NUMBER_START_PATTERN",
+                                            None)
 # Where a _PATTERN match can start: its leading "(", "[", "+" (or full-width ones), or the
 # digit its first run of digits begins with when there is none. Same flags as _PATTERN.
-CANDIDATE_START = re.compile("[" + re.escape(_LEAD_CLASS_CHARS) + r"\d]", _PATTERN.flags)
+CANDIDATE_START = re.compile(
+    "[" + re.escape(phonenumbermatcher._LEAD_CLASS_CHARS) + r"\d]", _PATTERN.flags
+) if QUICK_FIND else None
 
 
 def first_in_text(text: str) -> tuple[str, str] | None:
@@ -64,6 +86,8 @@ class _QuickMatcher(PhoneNumberMatcher):
 
     def _find(self, index: int) -> Any:
         """The library's _find (phonenumbers 9.0.x), with `_next_candidate`."""
+        if not QUICK_FIND:
+            return super()._find(index)
         match = self._next_candidate(index)
         while self._max_tries > 0 and match is not None:
             start = match.start()
@@ -82,6 +106,7 @@ class _QuickMatcher(PhoneNumberMatcher):
     def _next_candidate(self, index: int) -> re.Match[str] | None:
         """_PATTERN.search(self.text, index): _PATTERN tried only where it can start."""
         text = self.text
+        assert CANDIDATE_START is not None  # QUICK_FIND
         while (start := CANDIDATE_START.search(text, index)) is not None:
             found = _PATTERN.match(text, start.start())
             if found is not None:
