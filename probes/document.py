@@ -60,6 +60,10 @@ MICRODATA_WORD = b"itemscope"  # an attribute name
 PLAIN_RELATIVE = re.compile(r"/?[\w%~-][^:/?#\s\\\x00-\x1f]*"
                             r"(?:/(?!\.\.?(?:[/?#;]|$))[^/?#\s\\\x00-\x1f]+)*/?(?<!;)"
                             r"(?:\?[^#\s\\\x00-\x1f]+)?(?:#[^\s\\\x00-\x1f]+)?")
+# A protocol-relative address ("//cdn.be/a.js") that urljoin only prefixes with the base's
+# scheme: an ASCII host, then nothing urljoin drops (it resolves no dot segment after a host).
+PLAIN_HOST_RELATIVE = re.compile(r"//[A-Za-z0-9.-]+(?::\d*)?(?:/[^?#\s\\\x00-\x1f]*)?(?<!;)"
+                                 r"(?:\?[^#\s\\\x00-\x1f]+)?(?:#[^\s\\\x00-\x1f]+)?")
 
 
 @dataclass(slots=True)
@@ -265,6 +269,9 @@ def _absolute(base: str | None, href: str) -> str:
     try:
         if PLAIN_RELATIVE.fullmatch(href):  # what urljoin gives, without its cost
             return (_root_of(base) if href[0] == "/" else _folder_of(base)) + href
+        if href[:2] == "//" and base.startswith(WEB_SCHEMES) \
+                and PLAIN_HOST_RELATIVE.fullmatch(href):
+            return base[:base.index(":") + 1] + href  # the base's scheme
         return urljoin(base, href)
     except ValueError:
         return href
