@@ -69,7 +69,8 @@ class Keywords:
     stopwords: dict[str, frozenset[str]]  # language -> words
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
     text_terms: Any = None  # the same terms in one Aho-Corasick automaton (value: length)
-    # (categories, of their url fragments?) -> one automaton of all their terms or fragments
+    # (category names, True for their url fragments / False for their terms) -> one
+    # Aho-Corasick automaton of them all, built on first use (see _starts)
     combined: dict[tuple[tuple[str, ...], bool], Any] = field(default_factory=dict)
 
     def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
@@ -119,8 +120,10 @@ class Keywords:
                 for name, at in zip(names, starts, strict=True)]
 
     def url_search_each(self, names: tuple[str, ...], text: str) -> list[re.Match[str] | None]:
-        """[categories[name].url_search(text, each_line=True) for name in names], one
-        Aho-Corasick pass for all (a category without url fragments: None)."""
+        """The first match of each category's url_regex in `text` with ^ and $ at every line
+        (each line of a "\n"-joined blob searched as on its own; a category without url
+        fragments: None). The regexes are tried only where one Aho-Corasick pass over the
+        case-folded text finds a fragment, or just before it."""
         folded = case_folded(text)
         regexes = [self.categories[name].url_regex for name in names]
         lines = [_each_line(regex) if regex is not None else None for regex in regexes]
