@@ -194,10 +194,12 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
     cart_words = ctx.webshop_rules.markup_words["cart_markup"]
-    if not whole_words(path_blob.lower().encode(), cart_words):
+    found = whole_words(path_blob.lower().encode(), cart_words)
+    if not found:
         return  # no path holds a cart word ("\n" separates words like any non-word byte)
     for link, path in zip(own, paths, strict=True):
-        if whole_words(path.lower().encode(), cart_words):
+        low = path.lower().encode()
+        if any(word in low for word in found) and whole_words(low, found):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
             break
 
