@@ -371,11 +371,11 @@ def _origin(base: str) -> str | None:
 
 
 def _controls(tree: LexborHTMLParser) -> list[Control]:
-    controls = []
+    """Each button-like element once (lexbor lists an element once per selector it matches:
+    <button role=button> twice)."""
     selector = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
-    for node in tree.css(selector):
-        controls.append(_control(node))
-    return controls
+    nodes = {node.mem_id: node for node in tree.css(selector)}
+    return [_control(node) for node in nodes.values()]
 
 
 def _control(node: LexborNode) -> Control:

@@ -204,3 +204,9 @@ def test_one_pass_reads_what_one_selector_per_element_reads(html):
                                                   for a in tree.css("a[href]")]
     assert page.form_names == [" ".join(f.attributes.get(k) or "" for k in ("name", "id", "class"))
                                for f in tree.css("form")]
+
+
+def test_an_element_matching_two_control_selectors_is_one_control():
+    page = parse_page('<button role="button">Go</button><input type="submit" role="button" '
+                      'value="Pay"><a role="button" href="/c">Cart</a><button>Two</button>')
+    assert [c.text for c in page.controls] == ["Go", "Pay", "Cart", "Two"]
