@@ -75,7 +75,17 @@ class ProbeContext:
         """is_same_site of each of the page's links, in order (computed once per page)."""
         key = ("same_site", id(page))
         if key not in self.cache:
-            self.cache[key] = [self.is_same_site(link.href, link.host) for link in page.links]
+            by_host: dict[str, bool] = {}  # a page links to the same few hosts many times
+            same = []
+            for link in page.links:
+                host = link.host
+                if host is None:
+                    same.append(self.is_same_site(link.href))
+                elif (known := by_host.get(host)) is not None:
+                    same.append(known)
+                else:
+                    same.append(by_host.setdefault(host, self.is_same_site(link.href, host)))
+            self.cache[key] = same
         return self.cache[key]
 
     def detections_with_role(self, role: str) -> list[tuple[ParsedPage, Detection]]:

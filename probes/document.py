@@ -20,11 +20,17 @@ from core.artifacts import FetchedPage
 from probes.fingerprints import Pattern, parse_pattern, patterns_prefilter
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 
+# What parse_page reads of these elements is read in one pass over the tree (the first
+# <title> and <base href>, every <meta> and <form>, scripts with a source or JSON-LD).
+JSONLD_SELECTOR = 'script[type*="ld+json"]'  # "type" is matched ignoring ASCII case
+ELEMENTS = f"title, meta, base[href], script[src], {JSONLD_SELECTOR}, form"
 # Elements whose text a visitor never reads.
 INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
 MAX_CONTROL_TEXT = 160
+MAX_LINK_TEXT = 200
+WEB_SCHEMES = ("http://", "https://")
 # lexbor's parse time grows with the square of the nesting depth (100 000 nested <div>
 # take about a minute). Pages with many tags are checked, and cut where they get too deep.
 DEPTH_CHECK_MIN_TAGS = 5_000
@@ -48,9 +54,16 @@ AUTHORITY = re.compile(r"(?:https?:)?//([^/?#]*)", re.IGNORECASE)  # of web URLs
 MICRODATA_WORD = b"itemscope"  # an attribute name
 # A relative link urljoin would only append to the base's folder ("css/a.css", "p.html?x=1"):
 # no scheme, no empty segment, dot segment, query or fragment, nothing urljoin removes.
-PLAIN_RELATIVE = re.compile(r"[\w%~-][^:/?#\s\\\x00-\x1f]*"
-                            r"(?:/(?!\.\.?(?:[/?#]|$))[^/?#\s\\\x00-\x1f]+)*/?"
+# Nor is a path whose last segment has empty parameters ("c;") or is a dot segment with
+# parameters ("a/.;x"): urljoin drops the first and resolves the second.
+# Put after a "/", the same shape is a site-relative link urljoin only appends to the origin.
+PLAIN_RELATIVE = re.compile(r"/?[\w%~-][^:/?#\s\\\x00-\x1f]*"
+                            r"(?:/(?!\.\.?(?:[/?#;]|$))[^/?#\s\\\x00-\x1f]+)*/?(?<!;)"
                             r"(?:\?[^#\s\\\x00-\x1f]+)?(?:#[^\s\\\x00-\x1f]+)?")
+# A protocol-relative address ("//cdn.be/a.js") that urljoin only prefixes with the base's
+# scheme: an ASCII host, then nothing urljoin drops (it resolves no dot segment after a host).
+PLAIN_HOST_RELATIVE = re.compile(r"//[A-Za-z0-9.-]+(?::\d*)?(?:/[^?#\s\\\x00-\x1f]*)?(?<!;)"
+                                 r"(?:\?[^#\s\\\x00-\x1f]+)?(?:#[^\s\\\x00-\x1f]+)?")
 
 
 @dataclass(slots=True)
@@ -175,13 +188,18 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
                       _lower_bytes=low if html is whole else None, source=whole)
     page.lang = _html_lang(tree)
-    page.title = _title(tree)
-    page.meta = _meta_tags(tree)
-    page.script_srcs = [_absolute(url, s) for s in _attrs(tree, "script[src]", "src")]
-    page.schema = structured_data(tree, page)
-    page.links = _links(tree, _base_href(tree, url))
+    found = _elements(tree)
+    page.title = _title(found["title"])
+    page.meta = _meta_tags(found["meta"])
+    scripts = [node.attributes for node in found["script"]]
+    page.script_srcs = [_absolute(url, src) for a in scripts
+                        if (src := (a.get("src") or "").strip())]
+    jsonld = [node.text(deep=True) for node, a in zip(found["script"], scripts, strict=True)
+              if "ld+json" in (a.get("type") or "").lower()]  # as JSONLD_SELECTOR matches
+    page.schema = structured_data(tree, page, jsonld)
+    page.links = _links(tree, _base_href(found["base"], url))
     page.controls = _controls(tree)
-    forms = [f.attributes for f in tree.css("form")]
+    forms = [f.attributes for f in found["form"]]
     page.form_actions = [_absolute(url, a) for f in forms if (a := (f.get("action") or "").strip())]
     page.form_names = [" ".join(f.get(k) or "" for k in ("name", "id", "class")) for f in forms]
     page.text = _visible_text(tree)
@@ -190,10 +208,12 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     return page
 
 
-def structured_data(tree: LexborHTMLParser, page: ParsedPage) -> list[SchemaItem]:
+def structured_data(tree: LexborHTMLParser, page: ParsedPage,
+                    jsonld: list[str] | None = None) -> list[SchemaItem]:
     """schema.org items of the page: JSON-LD, microdata, then RDFa (before any node of
-    `tree` is removed: JSON-LD sits in <script>)."""
-    jsonld = [n.text(deep=True) for n in tree.css('script[type*="ld+json"]')]
+    `tree` is removed: JSON-LD sits in <script>). `jsonld`: the JSON-LD blocks when known."""
+    if jsonld is None:
+        jsonld = [n.text(deep=True) for n in tree.css(JSONLD_SELECTOR)]
     schema = parse_jsonld_blocks(jsonld)
     if MICRODATA_WORD in page.lower_bytes():
         schema += parse_microdata(tree)
@@ -224,16 +244,34 @@ def cut_too_deep(html: str, lower_bytes: bytes | None = None) -> str:
     return html
 
 
-def _attrs(tree: LexborHTMLParser, selector: str, name: str) -> list[str]:
-    return [v for n in tree.css(selector) if (v := (n.attributes.get(name) or "").strip())]
+def _elements(tree: LexborHTMLParser) -> dict[str, list[LexborNode]]:
+    """The nodes ELEMENTS selects, by tag name, in document order: one pass over the tree.
+
+    lexbor lists a node once for each selector it matches: a script with both a source and
+    JSON-LD comes twice, and is kept once.
+    """
+    found: dict[str, list[LexborNode]] = {"title": [], "meta": [], "base": [], "script": [],
+                                          "form": []}
+    scripts: set[int] = set()
+    for node in tree.css(ELEMENTS):
+        tag = node.tag or ""
+        if tag == "script":
+            if node.mem_id in scripts:
+                continue
+            scripts.add(node.mem_id)
+        found[tag].append(node)
+    return found
 
 
 def _absolute(base: str | None, href: str) -> str:
-    if not base or href.startswith(("http://", "https://")):
+    if not base or href.startswith(WEB_SCHEMES):
         return href
     try:
-        if PLAIN_RELATIVE.fullmatch(href):
-            return _folder_of(base) + href  # what urljoin gives, without its cost
+        if PLAIN_RELATIVE.fullmatch(href):  # what urljoin gives, without its cost
+            return (_root_of(base) if href[0] == "/" else _folder_of(base)) + href
+        if href[:2] == "//" and base.startswith(WEB_SCHEMES) \
+                and PLAIN_HOST_RELATIVE.fullmatch(href):
+            return base[:base.index(":") + 1] + href  # the base's scheme
         return urljoin(base, href)
     except ValueError:
         return href
@@ -245,6 +283,12 @@ def _folder_of(base: str) -> str:
     return urljoin(base, "x")[:-1]
 
 
+@lru_cache(maxsize=256)
+def _root_of(base: str) -> str:
+    """urljoin(base, "/") without the "/": where base's plain site-relative links go."""
+    return urljoin(base, "/")[:-1]
+
+
 def _html_lang(tree: LexborHTMLParser) -> str | None:
     node = tree.root  # the <html> element, which the parser always makes
     raw = (node.attributes.get("lang") or node.attributes.get("xml:lang") or "") if node else ""
@@ -252,14 +296,13 @@ def _html_lang(tree: LexborHTMLParser) -> str | None:
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
 
 
-def _title(tree: LexborHTMLParser) -> str:
-    node = tree.css_first("title")
-    return " ".join(node.text().split()) if node else ""
+def _title(titles: list[LexborNode]) -> str:
+    return " ".join(titles[0].text().split()) if titles else ""
 
 
-def _meta_tags(tree: LexborHTMLParser) -> dict[str, str]:
+def _meta_tags(metas: list[LexborNode]) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for node in tree.css("meta"):
+    for node in metas:
         attrs = node.attributes
         key = attrs.get("name") or attrs.get("property") or attrs.get("http-equiv") or ""
         key = key.strip().lower()
@@ -285,9 +328,8 @@ def parsed_page_of(page: FetchedPage) -> ParsedPage:
     return doc
 
 
-def _base_href(tree: LexborHTMLParser, url: str | None) -> str | None:
-    node = tree.css_first("base[href]")
-    href = (node.attributes.get("href") or "").strip() if node is not None else ""
+def _base_href(bases: list[LexborNode], url: str | None) -> str | None:
+    href = (bases[0].attributes.get("href") or "").strip() if bases else ""
     if not href:
         return url
     return urljoin(url, href) if url else (href if host_of(href) else url)
@@ -300,14 +342,22 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
     for node in tree.css("a[href]"):
         attrs = node.attributes
         href = (attrs.get("href") or "").strip()
-        if not href or href[0] == "#" or href[:11].lower() == "javascript:":
+        if not href or href[0] == "#":
             continue
-        if origin and href.startswith("/") and not href.startswith("//"):
-            href, host = origin + href, origin_host  # fast path for site-relative links
+        if href[0] == "/":
+            if origin and href[1:2] != "/":
+                href, host = origin + href, origin_host  # fast path for site-relative links
+            else:
+                href = _absolute(base, href)
+                host = host_of(href)
+        elif href.startswith(WEB_SCHEMES):  # absolute already
+            host = host_of(href)
+        elif href[:11].lower() == "javascript:":
+            continue
         else:
             href = _absolute(base, href)
             host = host_of(href)
-        text = " ".join(node.text(separator=" ", skip_empty=True).split())[:200]
+        text = " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_LINK_TEXT]
         links.append(Link(href, text, attrs.get("title") or "", host))
     return links
 
@@ -321,11 +371,11 @@ def _origin(base: str) -> str | None:
 
 
 def _controls(tree: LexborHTMLParser) -> list[Control]:
-    controls = []
+    """Each button-like element once (lexbor lists an element once per selector it matches:
+    <button role=button> twice)."""
     selector = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
-    for node in tree.css(selector):
-        controls.append(_control(node))
-    return controls
+    nodes = {node.mem_id: node for node in tree.css(selector)}
+    return [_control(node) for node in nodes.values()]
 
 
 def _control(node: LexborNode) -> Control:

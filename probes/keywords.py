@@ -51,7 +51,6 @@ class Category:
     url_fragments: list[str] = field(default_factory=list)
     url_regex: re.Pattern[str] | None = None  # a fragment that ends a path segment
     automaton: Any = None  # the terms in one Aho-Corasick automaton (value: length)
-    url_tokens: Any = None  # the url fragments (as in url_regex) in one automaton
 
     def search(self, text: str) -> re.Match[str] | None:
         """Same as regex.search(text), faster on long texts: one Aho-Corasick pass over the
@@ -63,21 +62,6 @@ class Category:
         return first_match_at(self.regex, text,
                             {end - size + 1 for end, size in self.automaton.iter(folded)})
 
-    def url_search(self, text: str, each_line: bool = False) -> re.Match[str] | None:
-        """url_regex.search(text) (with each_line: as if ^ and $ held at every line too),
-        the regex tried only where a fragment occurs in the case-folded text, or just before."""
-        if self.url_regex is None:
-            return None
-        regex = _each_line(self.url_regex) if each_line else self.url_regex
-        folded = case_folded(text)
-        if self.url_tokens is None or len(folded) != len(text):
-            return regex.search(text)
-        starts: set[int] = set()
-        for end, size in self.url_tokens.iter(folded):  # a match starts at [/_-] or a line start
-            starts.update((end - size, end - size + 1))
-        starts.discard(-1)
-        return first_match_at(regex, text, starts)
-
 
 @dataclass(slots=True)
 class Keywords:
@@ -85,6 +69,9 @@ class Keywords:
     stopwords: dict[str, frozenset[str]]  # language -> words
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
     text_terms: Any = None  # the same terms in one Aho-Corasick automaton (value: length)
+    # (category names, True for their url fragments / False for their terms) -> one
+    # Aho-Corasick automaton of them all, built on first use (see _starts)
+    combined: dict[tuple[tuple[str, ...], bool], Any] = field(default_factory=dict)
 
     def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
         """One pass over `text` for every category of TEXT_CATEGORIES."""
@@ -122,6 +109,47 @@ class Keywords:
             if start >= pos and (m := regex.match(lower, start)):
                 yield m
                 pos = m.end()
+
+    def search_each(self, names: tuple[str, ...], text: str) -> list[re.Match[str] | None]:
+        """[categories[name].search(text) for name in names], one Aho-Corasick pass for all."""
+        folded = case_folded(text)
+        if len(folded) != len(text):
+            return [self.categories[name].regex.search(text) for name in names]
+        starts = self._starts(names, folded, urls=False)
+        return [first_match_at(self.categories[name].regex, text, at)
+                for name, at in zip(names, starts, strict=True)]
+
+    def url_search_each(self, names: tuple[str, ...], text: str) -> list[re.Match[str] | None]:
+        """The first match of each category's url_regex in `text` with ^ and $ at every line
+        (each line of a "\n"-joined blob searched as on its own; a category without url
+        fragments: None). The regexes are tried only where one Aho-Corasick pass over the
+        case-folded text finds a fragment, or just before it."""
+        folded = case_folded(text)
+        regexes = [self.categories[name].url_regex for name in names]
+        lines = [_each_line(regex) if regex is not None else None for regex in regexes]
+        if len(folded) != len(text):
+            return [regex.search(text) if regex is not None else None for regex in lines]
+        starts = self._starts(names, folded, urls=True)
+        return [first_match_at(regex, text, at) if regex is not None else None
+                for regex, at in zip(lines, starts, strict=True)]
+
+    def _starts(self, names: tuple[str, ...], folded: str, urls: bool) -> list[set[int]]:
+        """Per category, where one of its terms (urls: url fragments) occurs in `folded`;
+        a url fragment also gives the position before it (a "/", "_" or "-" starts the match)."""
+        if (names, urls) not in self.combined:
+            self.combined[names, urls] = _combined_automaton(
+                [(_url_tokens(self.categories[n].url_fragments) if urls
+                  else self.categories[n].terms) for n in names])
+        automaton = self.combined[names, urls]
+        starts: list[set[int]] = [set() for _ in names]
+        if automaton is None:
+            return starts
+        for end, entries in automaton.iter(folded):
+            for index, size in entries:
+                starts[index].add(end - size + 1)
+                if urls and end >= size:
+                    starts[index].add(end - size)
+        return starts
 
     def find(self, category: str, text: str, limit: int = 3) -> list[KeywordHit]:
         """Up to `limit` matches of `category` in `text` not cancelled by a negative phrase."""
@@ -185,8 +213,7 @@ def load_keywords(directory: str | None = None) -> Keywords:
             urls[name] += _strings(table, "url", f"{lang}.{name}", required=False)
     cats = {c: Category(c, terms[c], alternation(terms[c]),
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
-                        _url_regex(urls[c]), term_automaton(terms[c]),
-                        term_automaton(_url_tokens(urls[c])) if urls[c] else None)
+                        _url_regex(urls[c]), term_automaton(terms[c]))
             for c in CATEGORIES if terms[c]}
     text_terms = [t for c in TEXT_CATEGORIES for t in cats[c].terms]
     return Keywords(cats, stopwords, _text_regex(cats), term_automaton(text_terms))
@@ -197,6 +224,22 @@ def term_automaton(terms: list[str]) -> Any:
     automaton = ahocorasick.Automaton()
     for term in set(terms):
         automaton.add_word(term, len(term))
+    automaton.make_automaton()
+    return automaton
+
+
+def _combined_automaton(term_lists: list[list[str]]) -> Any:
+    """One Aho-Corasick automaton of every list's terms; a term's value: the (index of each
+    list that holds it, its length) pairs."""
+    entries: dict[str, list[tuple[int, int]]] = {}
+    for index, terms in enumerate(term_lists):
+        for term in set(terms):
+            entries.setdefault(term, []).append((index, len(term)))
+    if not entries:
+        return None
+    automaton = ahocorasick.Automaton()
+    for term, value in entries.items():
+        automaton.add_word(term, tuple(value))
     automaton.make_automaton()
     return automaton
 

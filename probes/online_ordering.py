@@ -22,13 +22,16 @@ META = StepMeta(
     signals=("webshop", "platform", "payment_methods", "marketplaces", "online_booking",
              "booking_platform", "food_ordering", "food_platforms", "technologies"))
 
+# Link evidence kinds and the keyword category of each (by link text; the first two by URL too)
+LINK_KINDS = ("cart_link", "checkout_link", "add_to_cart_control", "shop_link")
+LINK_CATEGORIES = ("cart", "checkout", "add_to_cart", "shop_link")
+LINK_URL_CATEGORIES = ("cart", "checkout")
 MAX_LABEL_CHARS = 60  # longer link texts are sentences, not labels
 MAX_CONTROL_CHARS = 120  # button labels may name the product ("Put X in the cart")
 FOOD_SCHEMA = ("FoodEstablishment", "Restaurant", "FastFoodRestaurant", "Bakery", "BarOrPub",
                "CafeOrCoffeeShop", "IceCreamShop")
 FOOD_SECTORS = ("horeca", "food_retail")
 DECIMAL = re.compile(r"\d[.,]\d\d")
-NON_WORD = re.compile(rb"[^a-z0-9]+")  # every price regex match contains one
 PRICE_MARGIN = 16  # characters a price (currency, space, "euro", a word end) may span around it
 LODGING_MIN_WORDS = 3  # room/night/hotel words that make a page a lodging page
 # Markup kinds whose words, written in the visible text, are evidence of their own kind
@@ -170,14 +173,13 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     paths = [_path_of(link.href) for link in own]
     label_blob, path_blob = "\n".join(labels), "\n".join(paths)
     one_per_line = "\n" not in "".join(paths)  # else each path is searched on its own
-    checks = (("cart_link", "cart", True), ("checkout_link", "checkout", True),
-              ("add_to_cart_control", "add_to_cart", False), ("shop_link", "shop_link", False))
-    for kind, category, by_url in checks:
-        cat = kw.categories[category]
-        url_regex = cat.url_regex if by_url else None
-        # each path on its own line: as url_regex.search(path), path by path
-        in_urls = cat.url_search(path_blob, True) if url_regex is not None else None
-        in_labels = cat.search(label_blob)
+    # each path on its own line: as url_regex.search(path), path by path
+    url_hits = dict(zip(LINK_URL_CATEGORIES, kw.url_search_each(LINK_URL_CATEGORIES, path_blob),
+                        strict=True))
+    label_hits = kw.search_each(LINK_CATEGORIES, label_blob)
+    for kind, category, in_labels in zip(LINK_KINDS, LINK_CATEGORIES, label_hits, strict=True):
+        cat, in_urls = kw.categories[category], url_hits.get(category)
+        url_regex = cat.url_regex
         if not in_urls and not in_labels:
             continue
         if one_per_line:
@@ -192,10 +194,12 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
     cart_words = ctx.webshop_rules.markup_words["cart_markup"]
-    if cart_words.isdisjoint(NON_WORD.split(path_blob.lower().encode())):
+    found = whole_words(path_blob.lower().encode(), cart_words)
+    if not found:
         return  # no path holds a cart word ("\n" separates words like any non-word byte)
     for link, path in zip(own, paths, strict=True):
-        if not cart_words.isdisjoint(NON_WORD.split(path.lower().encode())):
+        low = path.lower().encode()
+        if any(word in low for word in found) and whole_words(low, found):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
             break
 
@@ -206,8 +210,8 @@ def _first_line(blob: str, match: re.Match[str] | None) -> int:
 
 
 def _path_of(href: str) -> str:
-    rest = href.split("//", 1)[1] if "//" in href else href
-    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+    head, sep, rest = href.partition("//")
+    return "/" + (rest if sep else head).partition("/")[2]
 
 
 def _schema_evidence(page: ParsedPage):

@@ -104,16 +104,18 @@ def _walk_jsonld(node: Any, out: list[SchemaItem], depth: int) -> None:
 def parse_microdata(tree: LexborHTMLParser) -> list[SchemaItem]:
     """schema.org microdata items; each itemprop goes to its nearest itemscope (one pass)."""
     items: dict[int, SchemaItem] = {}
-    for node in tree.css("[itemscope]"):
+    scopes = tree.css("[itemscope]")
+    for node in scopes:
         raw = (node.attributes.get("itemtype") or "").split()
         types = [t for r in raw if (t := schema_type_name(r))]
         if types and SCHEMA_PREFIX.match(raw[0]) and len(items) < MAX_ITEMS:
             items[node.mem_id] = SchemaItem(types, {}, "microdata")
     if not items:
         return []
+    scope_ids = {node.mem_id for node in scopes}
     for node in tree.css("[itemprop]"):
-        owner = _owner_scope(node)
-        item = items.get(owner.mem_id) if owner is not None else None
+        owner = _owner_scope(node, scope_ids)
+        item = items.get(owner) if owner is not None else None
         if item is not None:
             for name in (node.attributes.get("itemprop") or "").split():
                 if name not in item.props:
@@ -131,11 +133,12 @@ def _microdata_value(node: LexborNode) -> Any:
     return value[:300]
 
 
-def _owner_scope(node: LexborNode) -> LexborNode | None:
+def _owner_scope(node: LexborNode, scope_ids: set[int]) -> int | None:
+    """mem_id of the nearest ancestor of `node` among `scope_ids` (the itemscope elements)."""
     parent = node.parent
     while parent is not None:
-        if "itemscope" in parent.attributes:
-            return parent
+        if (mem_id := parent.mem_id) in scope_ids:
+            return mem_id
         parent = parent.parent
     return None
 

@@ -1,9 +1,12 @@
+import json
 import re
 from html import escape as html_escape
 from urllib.parse import urljoin
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from core.artifacts import FetchedPage
 from probes.document import (
@@ -131,7 +134,10 @@ def test_depth_cut_agrees_with_a_plain_walk(parts, repeat, deep):
 
 RELATIVE_HREFS = ["css/a.css", "p.html?x=1#top", "a//b", "a/../b", "a/./b", "./a", "a/..", "c;p",
                   "c?#y", "c?", "c#", "é/ü", "a b", "a\\b", "x:y", "a/b:c", "~u", "_y/", "%41",
-                  "a?b//c", "a#../b", "a/.../b", "a/..b", ".htaccess", "?page=2", "//cdn.be/x"]
+                  "a?b//c", "a#../b", "a/.../b", "a/..b", ".htaccess", "?page=2", "//cdn.be/x",
+                  "c;", "a;b/c;?x", "c;;", "a/.;x", "a/..;x/b", "/c;", "/a/b.js?v=2", "/a/../b",
+                  "/a//b", "/é/ü#f", "/", "//cdn.be", "//cdn.be:8080/a/../b;", "//cdn.be/a;b?x#y",
+                  "//cdn.be?", "//CDN.be/x#", "//[::1]/x", "//é.be/x", "//a.be/x;?q", "//:80/"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -139,11 +145,11 @@ RELATIVE_HREFS = ["css/a.css", "p.html?x=1#top", "a//b", "a/../b", "a/./b", "./a
                         "https://w.example.be/a/b/?q=1#f", "https://w.example.be",
                         "http://w.example.be/a//b/c", "https://w.example.be/a/./b/../c"]),
        st.one_of(st.sampled_from(RELATIVE_HREFS),
-                 st.text(alphabet="ab./?#:%~_- é\\", min_size=1, max_size=12)))
+                 st.text(alphabet="ab./?#:;%~_- é\\", min_size=1, max_size=12)))
 def test_links_are_made_absolute_as_urljoin_makes_them(base, href):
     href = href.strip()
-    if not href or href[0] == "#" or href.startswith("//"):
-        return  # skipped by the parser, or absolute by host
+    if not href or href[0] == "#":
+        return  # skipped by the parser
     html = f'<a href="{html_escape(href)}">x</a><script src="{html_escape(href)}"></script>'
     page = parse_page(html, base)
     try:
@@ -151,7 +157,7 @@ def test_links_are_made_absolute_as_urljoin_makes_them(base, href):
     except ValueError:
         expected = href
     assert page.script_srcs == [expected]
-    if not href.startswith("/"):  # site-relative links have their own fast path
+    if not href.startswith("/") or href.startswith("//"):  # site-relative: their own path
         assert [link.href for link in page.links] == [expected]
 
 
@@ -165,3 +171,42 @@ def test_a_render_that_changed_nothing_keeps_the_parse():
     page.html = html.replace("Panier", "Winkelwagen")  # the render changed the page
     again = parsed_page_of(page)
     assert again is not first and again.links[0].text == "Winkelwagen"
+
+
+ELEMENT_PAGES = [
+    '<html><head><title> A  b </title><title>second</title><base href="/shop/">'
+    '<meta name="Description" content=" x "><meta property="og:type" content="product">'
+    '<script type="application/LD+JSON">{"@type": "Store"}</script>'
+    '<script src=" /a.js "></script><script src=" "></script></head><body>'
+    '<svg><title>icon</title><script src="s.js"></script></svg>'
+    '<script type="text/ld+json" src="b.js">{"@type": "Bakery"}</script>'
+    '<form action="/cart/add" name="f" class="c"></form><a href="p">p</a></body></html>',
+    '<body><svg><title>only svg</title></svg><meta name=x content=y><base href=""></body>',
+]
+
+
+@pytest.mark.parametrize("html", ELEMENT_PAGES)
+def test_one_pass_reads_what_one_selector_per_element_reads(html):
+    """parse_page reads titles, metas, bases, scripts and forms in one pass over the tree."""
+    url = "https://shop.example.be/fr/"
+    page, tree = parse_page(html, url), LexborHTMLParser(html)
+    title = tree.css_first("title")
+    assert page.title == (" ".join(title.text().split()) if title else "")
+    metas = [n.attributes for n in tree.css("meta")]
+    assert list(page.meta) == [(m.get("name") or m.get("property") or "").lower() for m in metas]
+    srcs = [s for n in tree.css("script[src]") if (s := (n.attributes["src"] or "").strip())]
+    assert page.script_srcs == [urljoin(url, s) for s in srcs]
+    jsonld = [json.loads(n.text()) for n in tree.css('script[type*="ld+json"]')]
+    assert page.schema_types == [item["@type"] for item in jsonld]
+    base = tree.css_first("base[href]")
+    base_url = urljoin(url, base.attributes["href"] or "") if base else url
+    assert [link.href for link in page.links] == [urljoin(base_url, a.attributes["href"] or "")
+                                                  for a in tree.css("a[href]")]
+    assert page.form_names == [" ".join(f.attributes.get(k) or "" for k in ("name", "id", "class"))
+                               for f in tree.css("form")]
+
+
+def test_an_element_matching_two_control_selectors_is_one_control():
+    page = parse_page('<button role="button">Go</button><input type="submit" role="button" '
+                      'value="Pay"><a role="button" href="/c">Cart</a><button>Two</button>')
+    assert [c.text for c in page.controls] == ["Go", "Pay", "Cart", "Two"]
