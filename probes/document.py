@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.artifacts import FetchedPage
 from probes.fingerprints import Pattern, parse_pattern, patterns_prefilter
+from probes.prefilter import Prefilter, shared_candidates
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 
 # What parse_page reads of these elements is read in one pass over the tree (the first
@@ -114,6 +115,7 @@ class ParsedPage:
     links_blob: str = ""  # every link href, one per line, lower case (fast regex search)
     scripts_blob: str = ""  # every script src, one per line, lower case
     _lower_bytes: bytes | None = None
+    _scans: dict[str, set[int]] = field(default_factory=dict)  # prefilter key -> candidates
     source: str = ""  # the html as fetched (before any depth cut): tells whether a parse is stale
 
     def lower_bytes(self) -> bytes:
@@ -122,11 +124,15 @@ class ParsedPage:
             self._lower_bytes = self.html.encode("utf-8", "replace").lower()
         return self._lower_bytes
 
+    def scan(self, prefilter: Prefilter) -> set[int]:
+        """The candidates of `prefilter` in the lower-cased raw HTML (prefilter.candidates),
+        scanned together with the other prefilters asked about pages (shared_candidates)."""
+        return shared_candidates(self.lower_bytes(), prefilter, self._scans)
+
     def html_matches(self, patterns: tuple[Pattern, ...]) -> Iterator[tuple[int, re.Match[str]]]:
         """(index, match) of each of `patterns` found in the raw HTML, in order. One hyperscan
         pass (probes/prefilter.py) names the few that may match; only those are searched."""
-        low = self.lower_bytes()
-        found = patterns_prefilter(patterns).candidates(low)
+        found = self.scan(patterns_prefilter(patterns))
         for i in sorted(found):
             m = self.search_html(patterns[i])
             if m:

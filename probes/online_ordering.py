@@ -99,7 +99,7 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
     A checkout word that is a whole word of the visible text is evidence of its own kind.
     """
     rules, low = ctx.webshop_rules, page.lower_bytes()
-    words = whole_words(low, rules.markup_vocabulary)
+    words = whole_words(low, rules.markup_vocabulary, page.scan)
     text: bytes | None = None  # the visible text (ASCII letters lower-cased, as `low`)
     external = b""  # somebody else's shop links do not count either
     unless = rules.markup_unless  # e.g. "checkout" beside "checkin": a hotel stay

@@ -15,14 +15,17 @@ are older than Python's, so a letter or digit added to Unicode since is not `\\w
 for it; Python also equates the Turkish ı and İ with i, and its `\\s` takes U+001C-U+001F.
 
 `whole_words` answers "which of these words are words of the page" ([a-z0-9] runs of
-the lower-cased bytes) with one exact scan.
+the lower-cased bytes) with one exact scan. `shared_candidates` scans a page once for every
+prefilter asked about such pages in this process (fingerprints, RDFa markers, pickup
+options, markup words): one pass instead of four.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import hyperscan
@@ -40,13 +43,16 @@ EXACT = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
 class Prefilter:
     """The regexes of a set that may match a text (see the module docstring)."""
 
-    __slots__ = ("size", "always", "_database", "_local")
+    __slots__ = ("size", "always", "key", "expressions", "flags", "_database", "_local")
 
     def __init__(self, expressions: Sequence[bytes], flags: Sequence[int],
                  always: frozenset[int] = frozenset()) -> None:
         """`expressions[i]` (hyperscan syntax) with `flags[i]`; the indexes in `always` are
         not compiled and are named on every text."""
         self.size = len(expressions)
+        self.expressions, self.flags = tuple(expressions), tuple(flags)
+        self.key = hashlib.sha256(repr((self.expressions, self.flags, sorted(always))).encode()
+                                  ).hexdigest()  # the same in every process
         ids = [i for i in range(self.size) if i not in always]
         try:
             self._database = _compiled(expressions, ids, flags)
@@ -104,7 +110,46 @@ def _word_finder(words: tuple[bytes, ...]) -> Prefilter:
                      [EXACT] * len(words))
 
 
-def whole_words(lower_bytes: bytes, words: frozenset[bytes]) -> frozenset[bytes]:
-    """The `words` (lower-case [a-z0-9] runs) that are whole words of `lower_bytes`."""
+def whole_words(lower_bytes: bytes, words: frozenset[bytes],
+                scan: Callable[[Prefilter], set[int]] | None = None) -> frozenset[bytes]:
+    """The `words` (lower-case [a-z0-9] runs) that are whole words of `lower_bytes`.
+
+    `scan`: the candidates of a prefilter in `lower_bytes` when the caller keeps them
+    (ParsedPage.scan), else they are scanned here."""
     ordered = tuple(sorted(words))
-    return frozenset(ordered[i] for i in _word_finder(ordered).candidates(lower_bytes))
+    finder = _word_finder(ordered)
+    found = scan(finder) if scan else finder.candidates(lower_bytes)
+    return frozenset(ordered[i] for i in found)
+
+
+_ASKED: dict[str, Prefilter] = {}  # the prefilters shared_candidates was asked about, by key
+MAX_SHARED = 8  # a scan has 4 (see the module docstring); tests make more, the oldest go
+
+
+def shared_candidates(text: bytes, prefilter: Prefilter, done: dict[str, set[int]]) -> set[int]:
+    """prefilter.candidates(text). `done` (the caller's, one per text) keeps the candidates of
+    each prefilter by key: the first question about a text scans it once for every prefilter
+    asked about any text so far, so that later questions find their answer there."""
+    if prefilter.key not in done:
+        if prefilter.key not in _ASKED:
+            _ASKED[prefilter.key] = prefilter
+            while len(_ASKED) > MAX_SHARED:
+                del _ASKED[next(iter(_ASKED))]
+        pending = tuple(p for key, p in _ASKED.items() if key not in done)
+        found = _union(pending).candidates(text)
+        start = 0
+        for part in pending:
+            done[part.key] = {i - start for i in found if start <= i < start + part.size}
+            start += part.size
+    return done[prefilter.key]
+
+
+@lru_cache(maxsize=16)
+def _union(parts: tuple[Prefilter, ...]) -> Prefilter:
+    """One Prefilter of every expression of `parts`, in order."""
+    if len(parts) == 1:
+        return parts[0]
+    offsets = [sum(p.size for p in parts[:n]) for n in range(len(parts))]
+    return Prefilter([e for p in parts for e in p.expressions], [f for p in parts for f in p.flags],
+                     frozenset(at + i for p, at in zip(parts, offsets, strict=True)
+                               for i in p.always))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from fixtures.corpus import CORPUS_PAGES
 from probes.document import RDFA_MARKERS, parse_page
 from probes.fingerprints import field_index, load_fingerprints
-from probes.prefilter import regex_prefilter, whole_words
+from probes.prefilter import _word_finder, regex_prefilter, shared_candidates, whole_words
 from probes.settings import load_webshop_rules
 
 
@@ -124,3 +124,29 @@ def test_on_the_corpus_every_matching_pattern_is_a_candidate():
         pytest.skip("../shared/corpus/pages is not here")
     for path in sorted(CORPUS_PAGES.glob("*.html")):
         assert_candidates_hold_every_match(path.read_bytes().decode("utf-8", "replace"), False)
+
+
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=15).map("".join),
+       st.permutations(range(4)))
+@settings(max_examples=100, deadline=None)
+def test_shared_scans_answer_as_each_prefilter_alone(html, order):
+    """One scan for every prefilter asked so far gives each one's own candidates."""
+    groups = [regex_prefilter(tuple(p.regex for p in patterns))
+              for patterns in every_html_pattern()]
+    groups.append(_word_finder(tuple(sorted(load_webshop_rules().markup_vocabulary))))
+    low = html.encode().lower()
+    done: dict[str, set[int]] = {}
+    for i in order:
+        assert shared_candidates(low, groups[i], done) == groups[i].candidates(low)
+    assert shared_candidates(low, groups[order[0]], done) == groups[order[0]].candidates(low)
+    fresh: dict[str, set[int]] = {}
+    shared_candidates(low, groups[0], fresh)
+    assert set(fresh) >= {g.key for g in groups}  # the first question answered them all
+
+
+def test_more_prefilters_than_are_shared_still_answer_right():
+    prefilters = [regex_prefilter((re.compile(f"word{i}", re.I),)) for i in range(12)]
+    for text in (b"word3 word11", b"word0 word7 word9"):
+        done: dict[str, set[int]] = {}
+        for prefilter in prefilters:
+            assert shared_candidates(text, prefilter, done) == prefilter.candidates(text)
