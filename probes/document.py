@@ -183,6 +183,13 @@ class ParsedPage:
         return list(seen)
 
 
+def links_of(html: str, url: str | None = None) -> list[Link]:
+    """The `<a href>` links of `html` exactly as parse_page reads them (same depth cut, same
+    `<base href>`), without the rest of the parse (the crawler's home-page links)."""
+    tree = LexborHTMLParser(cut_too_deep(html or ""))
+    return _links(tree, _base_href(tree.css("base[href]"), url))
+
+
 def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None = None,
                role: str = "other") -> ParsedPage:
     """Parse `html` once. Never raises on malformed markup."""

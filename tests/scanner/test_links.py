@@ -9,10 +9,9 @@ import pytest
 from core.artifacts import FetchedPage
 from core.shop import Shop
 from fixtures.farm import Farm
-from probes.document import parse_page, parsed_page_of
+from probes.document import links_of, parse_page, parsed_page_of
 from scanner.gather.links import (
     LinkKeywordsError,
-    anchors_of,
     extract_links,
     load_link_keywords,
     page_links,
@@ -93,7 +92,7 @@ def test_links_read_alone_are_the_parse_s_links() -> None:
     """The scanning process reads only the links; they must be the probes' own, field by field
     (base href, relative forms, texts and titles, the depth cut of a too deeply nested page)."""
     doc = parse_page(TRICKY_HOME, "https://x.be/")
-    alone = anchors_of(TRICKY_HOME, "https://x.be/")
+    alone = links_of(TRICKY_HOME, "https://x.be/")
     assert alone == doc.links
     assert [link.href for link in alone][:3] == [
         "https://x.be/contact", "https://cdn.x.be/a.pdf", "https://x.be/fr/panier?x=1#f"]
