@@ -18,9 +18,11 @@ and two parts timed apart, already counted above:
   structured     JSON-LD, microdata, RDFa on a fresh tree (part of parse)
   language       probes.language.detect_language (part of web_presence)
 CPU time (process_time), not wall time, so that other processes on a shared machine distort
-the figures less; compare runs made side by side. --against CHECKOUT (e.g. a worktree of main
-that has this option too) benches each page here and there in turn, so that both see the
-same load, and prints both summaries.
+the figures less; compare runs made side by side. The garbage collector is set as in a scan's
+probe workers (scanner/probe_pool.py tune_judging_gc, after a first page); --gc default keeps
+CPython's defaults (use it to compare with a checkout that predates the tuning).
+--against CHECKOUT (e.g. a worktree of main that has this option too) benches each page here
+and there in turn, so that both see the same load, and prints both summaries.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from probes.context import ProbeContext  # noqa: E402
 from probes.document import structured_data  # noqa: E402
 from probes.language import detect_language  # noqa: E402
 from scanner.gather.encoding import decode_html  # noqa: E402
+from scanner.probe_pool import tune_judging_gc  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_PAGES = ROOT / "fixtures" / "probe_pages"
@@ -175,8 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", type=Path, default=None, metavar="CHECKOUT",
                         help="also bench another checkout (with this option too), page by "
                              "page in turn with this one, e.g. a worktree of main")
+    parser.add_argument("--gc", choices=("worker", "default"), default="worker",
+                        help="garbage collector as in the probe workers (default) or CPython's")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.gc == "worker":
+        bench_page(*farm_pages(1)[0], 1)  # data files loaded, matchers compiled, as a worker
+        tune_judging_gc()
+    if not args.serve:
+        print(f"garbage collector: {args.gc} settings (--gc)")
     against = args.against.resolve() if args.against else None
     if args.farm:
         pages = farm_pages(args.farm)

@@ -11,6 +11,12 @@ scanning process did parse (the rendering decision) travels with its parse
 scanning process dies (a killed scan leaves no orphans), and a broken pool falls back on
 running the probes in-process.
 
+A worker judges one small page first (every data file loaded, every matcher compiled), then
+takes what it has loaded out of the garbage collector's reach (``gc.freeze``) and collects its
+young objects less often (`tune_judging_gc`): judging makes millions of short-lived objects,
+and CPython's default collections cost ~15 % of the probes' CPU on the corpus pages
+(bench/README.md, "Probes per page").
+
 A parse holds hundreds of small records (links, buttons); they travel as their constructor
 call (``ForkingPickler.register``), about three times faster both ways than the field-by-field
 state of ``dataclass(slots=True)`` (2.9 -> 1.0 ms per shop to pickle, 2.3 -> 1.0 to unpickle,
@@ -22,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import gc
 import logging
 import multiprocessing
 import os
@@ -33,6 +40,7 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from core.artifacts import ShopArtifacts
+from probes import artifacts_for_html
 from probes.document import Control, Link
 from scanner.judge import judge_shop
 from scoring import Rubric
@@ -46,6 +54,11 @@ MAX_PROBE_PROCESSES = 4
 PARENT_CHECK_SECONDS = 1.0
 #: Records sent by the hundred with each shop: pickled as ``cls(*fields)``.
 PICKLED_AS_CONSTRUCTOR = (Link, Control)
+#: Allocations between two young-generation collections in a worker (CPython's default: 700).
+WORKER_GC_THRESHOLDS = (100_000, 50, 100)
+#: What a worker judges before its first shop (loads the data files, compiles the matchers).
+WARM_UP_PAGE = ('<html lang="fr"><title>Boutique</title><body><a href="/panier">Panier</a>'
+                "<p>Ouvert du lundi au samedi de 9h à 18h. Tél. 063 42 11 22</p></body></html>")
 
 
 def probe_processes_for(setting: int, shops: int) -> int:
@@ -112,6 +125,16 @@ class _WorkerState:
 def _init_worker(parent_pid: int, rubric: Rubric) -> None:
     _WorkerState.rubric = rubric
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
+    judge_shop(artifacts_for_html(WARM_UP_PAGE, "https://warm-up.invalid/"), rubric)
+    tune_judging_gc()
+
+
+def tune_judging_gc() -> None:
+    """Freeze what the process holds now (data files, compiled matchers: never garbage) and
+    make young collections rarer (WORKER_GC_THRESHOLDS), for a process that judges pages."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
 
 
 def _judge_in_worker(artifacts: ShopArtifacts) -> dict[str, Any]:
