@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.artifacts import FetchedPage
 from probes.fingerprints import Pattern, parse_pattern, patterns_prefilter
+from probes.nesting import cut_too_deep
 from probes.prefilter import Prefilter, shared_candidates
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 
@@ -32,18 +32,6 @@ MAX_TEXT_CHARS = 60_000
 MAX_CONTROL_TEXT = 160
 MAX_LINK_TEXT = 200
 WEB_SCHEMES = ("http://", "https://")
-# lexbor's parse time grows with the square of the nesting depth (100 000 nested <div>
-# take about a minute). Pages with many tags are checked, and cut where they get too deep.
-DEPTH_CHECK_MIN_TAGS = 5_000
-MAX_NESTING_DEPTH = 1_500
-TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
-NON_NESTING_TAGS = frozenset((
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "param", "keygen", "p", "li", "option", "td", "th", "tr", "dt", "dd"))
-# The same tags in lower-cased bytes, minus the non-nesting ones; group 1 is b"/" or b"".
-NESTING_TAG = re.compile(rb"<(/?)(?!(?:" + b"|".join(sorted(t.encode() for t in NON_NESTING_TAGS))
-                         + rb")(?![a-z0-9-]))[a-z][a-z0-9-]*")
-DEPTH_STEP = {b"": 1, b"/": -1}
 # RDFa that uses schema.org (other vocabularies, e.g. GoodRelations, are not read at all).
 RDFA_MARKERS = tuple(parse_pattern(p) for p in (
     r"""vocab\s*=\s*["']?https?://(?:www\.)?schema\.org""",
@@ -233,28 +221,6 @@ def structured_data(tree: LexborHTMLParser, page: ParsedPage,
     if next(page.html_matches(RDFA_MARKERS), None):
         schema += parse_rdfa(page.html, page.url)
     return schema
-
-
-def cut_too_deep(html: str, lower_bytes: bytes | None = None) -> str:
-    """`html` up to where its nesting gets deeper than MAX_NESTING_DEPTH (usually all of it).
-
-    `lower_bytes`: html.encode("utf-8", "replace").lower() when the caller has it.
-    """
-    if html.count("<") < DEPTH_CHECK_MIN_TAGS:
-        return html
-    low = lower_bytes if lower_bytes is not None else html.encode("utf-8", "replace").lower()
-    # Fast check: the running sum of +1 (opening) / -1 (closing) nesting tags is the depth.
-    steps = map(DEPTH_STEP.__getitem__, NESTING_TAG.findall(low))
-    if max(accumulate(steps), default=0) <= MAX_NESTING_DEPTH:
-        return html
-    depth = 0
-    for m in TAG.finditer(html):
-        if m.group(2).lower() in NON_NESTING_TAGS:
-            continue
-        depth += -1 if m.group(1) else 1
-        if depth > MAX_NESTING_DEPTH:
-            return html[:m.start()]
-    return html
 
 
 def _elements(tree: LexborHTMLParser) -> dict[str, list[LexborNode]]:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
-from probes.document import ParsedPage, cut_too_deep
+from probes.document import ParsedPage
+from probes.nesting import cut_too_deep
 from scanner.gather.links import normalize
 
 RENDER_MARKERS_FILE = Path(__file__).parent / "data" / "render_markers.toml"

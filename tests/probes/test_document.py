@@ -9,14 +9,8 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from core.artifacts import FetchedPage
-from probes.document import (
-    DEPTH_CHECK_MIN_TAGS,
-    MAX_NESTING_DEPTH,
-    NON_NESTING_TAGS,
-    cut_too_deep,
-    parse_page,
-    parsed_page_of,
-)
+from probes.document import parse_page, parsed_page_of
+from probes.nesting import DEPTH_CHECK_MIN_TAGS, MAX_NESTING_DEPTH, NON_NESTING_TAGS, cut_too_deep
 from probes.structured_data import parse_jsonld_blocks, schema_type_name
 
 
