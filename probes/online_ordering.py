@@ -58,19 +58,25 @@ def webshop_evidence(ctx: ProbeContext) -> dict[str, Evidence]:
     if "webshop" not in ctx.cache:
         found: dict[str, Evidence] = {}
         for page in ctx.pages:
-            for kind, proof in _page_evidence(ctx, page):
+            for kind, proof in _page_evidence(ctx, page, found):
                 found.setdefault(kind, proof)
         _platform_evidence(ctx, found)
         ctx.cache["webshop"] = found
     return ctx.cache["webshop"]
 
 
-def _page_evidence(ctx: ProbeContext, page: ParsedPage):
+def _page_evidence(ctx: ProbeContext, page: ParsedPage, found: dict[str, Evidence]):
+    """(kind, evidence) of the page. Only the first evidence of a kind is kept: the buttons
+    (hundreds on a category page) are not read for a kind already in `found`."""
     rules, kw = ctx.webshop_rules, ctx.keywords
     for control in page.controls:
-        if len(control.text) <= MAX_CONTROL_CHARS and kw.matches_label("add_to_cart", control.text):
+        button, form = "add_to_cart_control" not in found, "add_to_cart_form" not in found
+        if not (button or form):
+            break
+        if button and len(control.text) <= MAX_CONTROL_CHARS \
+                and kw.matches_label("add_to_cart", control.text):
             yield "add_to_cart_control", evidence(page.url, control.text, "add-to-cart button")
-        if rules.add_to_cart_attr.search(f"{control.classes} {control.name}"):
+        if form and rules.add_to_cart_attr.search(f"{control.classes} {control.name}"):
             yield "add_to_cart_form", evidence(page.url, control.classes or control.name,
                                                "add-to-cart class/name")
     for names in page.form_names:
