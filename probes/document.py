@@ -226,20 +226,19 @@ def structured_data(tree: LexborHTMLParser, page: ParsedPage,
 def _elements(tree: LexborHTMLParser) -> dict[str, list[LexborNode]]:
     """The nodes ELEMENTS selects, by tag name, in document order: one pass over the tree.
 
-    lexbor lists a node once for each selector it matches: a script with both a source and
-    JSON-LD comes twice, and is kept once.
+    A script with both a source and JSON-LD is kept once (`_each_once`).
     """
     found: dict[str, list[LexborNode]] = {"title": [], "meta": [], "base": [], "script": [],
                                           "form": []}
-    scripts: set[int] = set()
-    for node in tree.css(ELEMENTS):
-        tag = node.tag or ""
-        if tag == "script":
-            if node.mem_id in scripts:
-                continue
-            scripts.add(node.mem_id)
-        found[tag].append(node)
+    for node in _each_once(tree.css(ELEMENTS)):
+        found[node.tag or ""].append(node)
     return found
+
+
+def _each_once(nodes: list[LexborNode]) -> list[LexborNode]:
+    """`nodes` without repeats, in order: lexbor lists a node of a selector group once for
+    each selector it matches (<button role=button> twice)."""
+    return list({node.mem_id: node for node in nodes}.values())
 
 
 def _absolute(base: str | None, href: str) -> str:
@@ -323,12 +322,8 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         href = (attrs.get("href") or "").strip()
         if not href or href[0] == "#":
             continue
-        if href[0] == "/":
-            if origin and href[1:2] != "/":
-                href, host = origin + href, origin_host  # fast path for site-relative links
-            else:
-                href = _absolute(base, href)
-                host = host_of(href)
+        if origin and href[0] == "/" and href[1:2] != "/":
+            href, host = origin + href, origin_host  # fast path for site-relative links
         elif href.startswith(WEB_SCHEMES):  # absolute already
             host = host_of(href)
         elif href[:11].lower() == "javascript:":
@@ -350,11 +345,9 @@ def _origin(base: str) -> str | None:
 
 
 def _controls(tree: LexborHTMLParser) -> list[Control]:
-    """Each button-like element once (lexbor lists an element once per selector it matches:
-    <button role=button> twice)."""
+    """Each button-like element once."""
     selector = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
-    nodes = {node.mem_id: node for node in tree.css(selector)}
-    return [_control(node) for node in nodes.values()]
+    return [_control(node) for node in _each_once(tree.css(selector))]
 
 
 def _control(node: LexborNode) -> Control:

@@ -32,6 +32,7 @@ FOOD_SCHEMA = ("FoodEstablishment", "Restaurant", "FastFoodRestaurant", "Bakery"
                "CafeOrCoffeeShop", "IceCreamShop")
 FOOD_SECTORS = ("horeca", "food_retail")
 DECIMAL = re.compile(r"\d[.,]\d\d")
+NON_WORD = re.compile(rb"[^a-z0-9]+")  # splits a lower-cased path into its words
 PRICE_MARGIN = 16  # characters a price (currency, space, "euro", a word end) may span around it
 LODGING_MIN_WORDS = 3  # room/night/hotel words that make a page a lodging page
 # Markup kinds whose words, written in the visible text, are evidence of their own kind
@@ -205,7 +206,7 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
         return  # no path holds a cart word ("\n" separates words like any non-word byte)
     for link, path in zip(own, paths, strict=True):
         low = path.lower().encode()
-        if any(word in low for word in found) and whole_words(low, found):
+        if any(word in low for word in found) and not found.isdisjoint(NON_WORD.split(low)):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
             break
 
