@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from core.http import BodyTooLarge, HttpContext, make_client, parse_retry_after, read_capped
+from core.network import NameNotResolved
 from sources.osm_parse import ANY_VALUE, CATEGORY_KEYS, CommerceRules, load_commerce_rules
 
 DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"
@@ -118,6 +119,9 @@ async def run_query(
         for attempt in range(max_attempts):
             try:
                 status, headers, body = await _post_capped(client, endpoint, query)
+            except NameNotResolved:  # offline or a mistyped endpoint: waiting will not cure it
+                raise _final(f"serveur introuvable ({httpx.URL(endpoint).host} ne se résout pas :"
+                             " pas de connexion internet ?)") from None
             except httpx.TimeoutException:
                 outcome: dict[str, Any] | Transient = Transient("délai dépassé")
             except httpx.TransportError as exc:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import httpx
 
 from core.http import BodyTooLarge, parse_retry_after, read_capped
+from core.network import NameNotResolved
 
 BACKOFF_BASE_S = 2.0
 MAX_WAIT_S = 60.0
@@ -222,6 +223,9 @@ async def call_places(
         wait = BACKOFF_BASE_S * 2 ** attempt
         try:
             code, resp_headers, content = await _send(client, method, url, headers, body)
+        except NameNotResolved:  # offline: no retry will cure it
+            raise PlacesFailure("Google Places injoignable (nom introuvable :"
+                                " pas de connexion internet ?)") from None
         except httpx.TransportError as exc:  # timeouts included; the key is not in str(exc)
             failure = PlacesFailure(f"Google Places injoignable ({type(exc).__name__})")
         except httpx.DecodingError:  # compressed body that does not decompress

@@ -1,6 +1,7 @@
 import httpx
 import pytest
 
+from core.http import HttpContext
 from fixtures.fake_overpass import FakeOverpass
 from sources.osm_parse import load_osm_file, parse_overpass_elements
 from sources.overpass import (
@@ -115,3 +116,15 @@ def test_single_raw_element_file() -> None:
     [shop] = load_osm_file(FIXTURES / "overpass_element_lebrazier.json").shops
     assert (shop.name, shop.osm_id, shop.city, shop.category) == (
         "Le Brazier", "way/600379810", "Hingeon", "amenity=restaurant")
+
+
+async def test_name_that_does_not_resolve_fails_at_once_without_waiting() -> None:
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    with pytest.raises(OverpassError, match="overpass.invalid ne se résout pas"):
+        await run_query("x", HttpContext(), "https://overpass.invalid/api/interpreter",
+                        sleep=record)
+    assert waits == []  # offline: no 5 + 10 + 20 s of backoff before saying so

@@ -1,6 +1,6 @@
 import pytest
 
-from core.http import make_client
+from core.http import HttpContext, make_client
 from core.shop import Shop
 from fixtures.fake_places import FakePlaces
 from sources.osm_parse import load_osm_file
@@ -130,6 +130,19 @@ async def test_429_backs_off_then_succeeds_or_gives_up(ctx, fake) -> None:
         failed = await client.enrich(dupont().__class__(name="Le Bon Coin"))
     assert waits == [2.0, 4.0, 2.0, 4.0]
     assert failed.status == "error" and "quota" in failed.reason
+
+
+async def test_unresolvable_name_is_one_quick_error_per_shop() -> None:
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    async with PlacesClient(KEY, HttpContext(), base_url="https://places.invalid/v1",
+                            sleep=record) as client:
+        artifact = await client.enrich(dupont())
+    assert artifact.status == "error" and "nom introuvable" in artifact.reason
+    assert waits == [] and KEY not in artifact.reason
 
 
 async def test_budget_caps_billable_calls(ctx, fake) -> None:
