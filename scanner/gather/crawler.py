@@ -98,6 +98,17 @@ def normalize_website(website: str | None) -> str | None:
     return url if urlsplit(url).path else url + "/"
 
 
+def pool_size(settings: CrawlSettings) -> int:
+    """Connections the client may keep: every shop in progress (``global_concurrency`` of them)
+    with its ``per_host_concurrency`` connections, in flight or idle between two requests.
+
+    Slots caps the requests in flight at ``global_concurrency``; a pool of only that many had to
+    close a shop's idle connection for another shop's next request (1,860 connections for 2,100
+    requests in the 300-shop benchmark, against ~590 with this size).
+    """
+    return settings.global_concurrency * settings.per_host_concurrency
+
+
 class Crawler:
     def __init__(self, settings: CrawlSettings, http: HttpContext,
                  validators: ValidatorCache | None = None, clock: Clock = REAL_CLOCK) -> None:
@@ -116,7 +127,7 @@ class Crawler:
     async def __aenter__(self) -> Crawler:
         s = self.settings
         timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=None)
-        self._client = make_client(self.http, timeout=timeout, max_connections=s.global_concurrency)
+        self._client = make_client(self.http, timeout=timeout, max_connections=pool_size(s))
         token = s.user_agent.split("/")[0].strip()
         self._fetcher = Fetcher(self._client, s, self.slots, self.stats, self._robots_allows,
                                 random.Random(), self.clock)
