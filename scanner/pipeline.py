@@ -34,7 +34,7 @@ from scanner.places_source import (
     places_key,
     places_source,
 )
-from scanner.probe_pool import ProbePool, probe_processes_for
+from scanner.probe_pool import ProbePool, probe_processes_for, scanning_gc
 from scanner.progress import ScanCounters, ScanProgress, places_warning, summary_line
 from scanner.shop_list import (
     ShopListRequest,
@@ -138,7 +138,7 @@ async def _run_with_store(config: ScanConfig, store: Store) -> ScanOutcome:
     counters = ScanCounters(shops_total=len(shops))
     judge = ProbePool(probe_processes_for(settings.probe_processes, len(shops)), rubric)
     try:
-        with ScanProgress(counters, quiet=config.quiet) as progress:
+        with ScanProgress(counters, quiet=config.quiet) as progress, scanning_gc():
             async with Crawler(settings, http_ctx, validators=store) as crawler:
                 shop_scanner = ShopScanner(crawler, places, judge,
                                            crawler.settings.total_timeout_per_shop

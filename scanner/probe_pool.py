@@ -26,6 +26,7 @@ measured on the benchmark farm's pages).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -34,6 +35,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.reduction import ForkingPickler
@@ -56,6 +58,8 @@ PARENT_CHECK_SECONDS = 1.0
 PICKLED_AS_CONSTRUCTOR = (Link, Control)
 #: Allocations between two young-generation collections in a worker (CPython's default: 700).
 WORKER_GC_THRESHOLDS = (100_000, 50, 100)
+#: The same for the scanning process while it scans (scanning_gc).
+SCANNING_GC_THRESHOLDS = (50_000, 20, 100)
 #: What a worker judges before its first shop (loads the data files, compiles the matchers).
 WARM_UP_PAGE = ('<html lang="fr"><title>Boutique</title><body><a href="/panier">Panier</a>'
                 "<p>Ouvert du lundi au samedi de 9h à 18h. Tél. 063 42 11 22</p></body></html>")
@@ -132,9 +136,30 @@ def _init_worker(parent_pid: int, rubric: Rubric) -> None:
 def tune_judging_gc() -> None:
     """Freeze what the process holds now (data files, compiled matchers: never garbage) and
     make young collections rarer (WORKER_GC_THRESHOLDS), for a process that judges pages."""
+    _freeze_with_thresholds(WORKER_GC_THRESHOLDS)
+
+
+@contextlib.contextmanager
+def scanning_gc() -> Iterator[None]:
+    """The scanning process during a scan: what it loaded at start (modules, rubric, store)
+    frozen, young collections every SCANNING_GC_THRESHOLDS[0] allocations; both undone after.
+
+    Fetching makes many short-lived objects (requests, headers, coroutines); CPython's default
+    spent ~0.85 s of the scanning process's ~13 s in the 300-shop benchmark.
+    """
+    before = gc.get_threshold()
+    _freeze_with_thresholds(SCANNING_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
+def _freeze_with_thresholds(thresholds: tuple[int, int, int]) -> None:
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*WORKER_GC_THRESHOLDS)
+    gc.set_threshold(*thresholds)
 
 
 def _judge_in_worker(artifacts: ShopArtifacts) -> dict[str, Any]:
