@@ -6,6 +6,7 @@ import asyncio
 import copy
 import inspect
 import random
+import time
 from dataclasses import dataclass, field
 
 import httpcore
@@ -29,11 +30,13 @@ class _Connection:
     idle: bool = False
     available: bool = False
     name: str = ""
+    asked: int = 0  # has_expired calls (each polls the socket of an idle connection)
 
     def is_closed(self) -> bool:
         return self.closed
 
     def has_expired(self) -> bool:
+        self.asked += 1
         return self.expired
 
     def is_idle(self) -> bool:
@@ -76,9 +79,11 @@ class _State:
     created: list[str] = field(default_factory=list)
 
 
-def _decide(method: object, state: _State, max_connections: int, keepalive: int
-            ) -> tuple[list[str], list[str], list[str | None]]:
+def _decide(method: object, state: _State, max_connections: int, keepalive: int,
+            sweep: bool = True) -> tuple[list[str], list[str], list[str | None]]:
     pool = LeanConnectionPool.__new__(LeanConnectionPool)
+    if not sweep:  # the last sweep was just now
+        pool._next_sweep = time.monotonic() + 3600
     pool._connections = state.connections  # type: ignore[assignment]
     pool._requests = state.requests  # type: ignore[assignment]
     pool._max_connections, pool._max_keepalive_connections = max_connections, keepalive
@@ -116,6 +121,40 @@ def test_lean_pool_decides_as_httpcore_does() -> None:
         keepalive = rng.randint(0, max_connections)
         expected = _decide(original, copy.deepcopy(state), max_connections, keepalive)
         assert _decide(lean, state, max_connections, keepalive) == expected
+
+
+def test_between_sweeps_only_a_connection_about_to_be_reused_is_polled() -> None:
+    """Between two sweeps no request goes to an expired connection, and no connection but the
+    candidates for a queued request's origin is asked whether it expired."""
+    rng = random.Random(21)
+    lean = LeanConnectionPool._assign_requests_to_connections
+    polled_before = polled_now = 0
+    for _ in range(3000):
+        state = _random_state(rng)
+        max_connections = rng.randint(1, 6)
+        by_name = {c.name: c for c in state.connections}
+        queued = {r.request.url.origin for r in state.requests if r.queued}
+        candidates = {c.name for c in state.connections
+                      if c.origin in queued and c.available and not c.closed}
+        polled_before += sum(not c.closed for c in state.connections)
+        closing, kept, assigned = _decide(lean, state, max_connections, max_connections,
+                                          sweep=False)
+        polled_now += sum(c.asked for c in state.connections)
+        assert {c.name for c in state.connections if c.asked} <= candidates
+        for name in assigned:
+            if name in by_name:  # an existing connection, not a new one
+                assert not by_name[name].expired and by_name[name].available
+                assert not by_name[name].closed
+        assert not set(closing) & set(kept)
+        assert not any(by_name[n].closed for n in kept if n in by_name)
+        assert all(by_name[n].expired or by_name[n].idle for n in closing if n in by_name)
+        if any(n.startswith("new-") for n in kept):  # created only where there was room
+            assert len(kept) <= max_connections
+        # a request left queued had no room: the pool is full of busy connections
+        if None in [a for a, r in zip(assigned, state.requests, strict=True) if r.queued]:
+            assert len(kept) >= max_connections
+            assert not any(by_name[n].idle for n in kept if n in by_name)
+    assert polled_now < polled_before / 4
 
 
 def test_the_lean_pool_only_replaces_the_httpcore_method_it_was_written_for(monkeypatch) -> None:
