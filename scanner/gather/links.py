@@ -118,10 +118,19 @@ def page_links(page: FetchedPage) -> list[Link]:
 
 
 def web_links(anchors: list[document.Link]) -> list[Link]:
-    """http(s) links, absolute, fragment dropped, in page order, no duplicates."""
+    """http(s) links, absolute, fragment dropped, in page order, no duplicates.
+
+    An href met before gives the same URL, already kept or refused: it is not split again
+    (the benchmark farm's home pages repeat half of their ~130 anchors, as product grids and
+    menus do).
+    """
     seen: set[str] = set()
+    hrefs: set[str] = set()
     links: list[Link] = []
     for link in anchors:
+        if link.href in hrefs:
+            continue
+        hrefs.add(link.href)
         parts = urlsplit(link.href)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             continue
