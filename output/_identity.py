@@ -26,6 +26,24 @@ NAME_MATCH_MIN = 90  # rapidfuzz token_sort_ratio, 0..100
 ADDRESS_MATCH_MIN = 85
 SOURCE_ID_FIELDS = ("osm_id", "kbo_number", "place_id")
 
+# Built once: a statement built per shop cost more than running it (SQLAlchemy's construction
+# and cache key, ~8 statements per shop).
+_LINK_OF_SHOP = sa.select(shop_identity_link.c.identity_key).where(
+    shop_identity_link.c.shop_id == sa.bindparam("shop_id"))
+_USED_IN_SCAN = sa.select(shop_results.c.shop_id).where(
+    shop_results.c.identity_key == sa.bindparam("key"),
+    shop_results.c.scan_id == sa.bindparam("scan_id"),
+    shop_results.c.shop_id != sa.bindparam("shop_id")).limit(1)
+_BY_DOMAIN = sa.select(shop_identity.c.identity_key).where(
+    shop_identity.c.domain == sa.bindparam("domain")).order_by(shop_identity.c.first_seen)
+_BY_DOMAIN_AND_POSTCODE = sa.select(shop_identity.c.identity_key).where(
+    shop_identity.c.domain == sa.bindparam("domain"),
+    sa.or_(shop_identity.c.postcode.is_(None),
+           shop_identity.c.postcode == sa.bindparam("postcode"))
+).order_by(shop_identity.c.first_seen)
+_INSERT_IDENTITY = sa.insert(shop_identity)
+_INSERT_LINK = sa.insert(shop_identity_link)
+
 
 @dataclass(slots=True)
 class IdentityFacts:
@@ -63,19 +81,18 @@ def normalise_text(text: str | None) -> str | None:
 def resolve_identity(conn: sa.Connection, scan_id: str, facts: IdentityFacts, now: str) -> str:
     """Find or create the identity key for this shop, and remember the shop id -> key link."""
     taken = _TakenInScan(conn, scan_id, facts.shop_id)
-    key = _match(conn, facts, taken)
+    link = conn.execute(_LINK_OF_SHOP, {"shop_id": facts.shop_id}).first()
+    key = _match(conn, facts, taken, link[0] if link is not None else None)
     if key is None:
         key = "i-" + hashlib.sha1(f"{facts.shop_id}|{now}".encode()).hexdigest()[:14]
-        conn.execute(sa.insert(shop_identity).values(
-            identity_key=key, osm_id=facts.osm_id, kbo_number=facts.kbo_number,
-            place_id=facts.place_id, domain=facts.domain, name_norm=facts.name_norm,
-            address_norm=facts.address_norm, postcode=facts.postcode, first_seen=now))
+        conn.execute(_INSERT_IDENTITY, {
+            "identity_key": key, "osm_id": facts.osm_id, "kbo_number": facts.kbo_number,
+            "place_id": facts.place_id, "domain": facts.domain, "name_norm": facts.name_norm,
+            "address_norm": facts.address_norm, "postcode": facts.postcode, "first_seen": now})
     else:
         _fill_missing(conn, key, facts)
-    link = conn.execute(sa.select(shop_identity_link.c.identity_key)
-                        .where(shop_identity_link.c.shop_id == facts.shop_id)).first()
-    if link is None:
-        conn.execute(sa.insert(shop_identity_link).values(shop_id=facts.shop_id, identity_key=key))
+    if link is None:  # nothing above links a shop id
+        conn.execute(_INSERT_LINK, {"shop_id": facts.shop_id, "identity_key": key})
     return key
 
 
@@ -86,17 +103,15 @@ class _TakenInScan:
         self.conn, self.scan_id, self.shop_id = conn, scan_id, shop_id
 
     def __contains__(self, key: object) -> bool:
-        query = sa.select(shop_results.c.shop_id).where(
-            shop_results.c.identity_key == key, shop_results.c.scan_id == self.scan_id,
-            shop_results.c.shop_id != self.shop_id).limit(1)
-        return self.conn.execute(query).first() is not None
+        return self.conn.execute(_USED_IN_SCAN, {"key": key, "scan_id": self.scan_id,
+                                                 "shop_id": self.shop_id}).first() is not None
 
 
-def _match(conn: sa.Connection, facts: IdentityFacts, taken: _TakenInScan) -> str | None:
-    link = conn.execute(sa.select(shop_identity_link.c.identity_key)
-                        .where(shop_identity_link.c.shop_id == facts.shop_id)).first()
-    if link is not None and link[0] not in taken:
-        return link[0]
+def _match(conn: sa.Connection, facts: IdentityFacts, taken: _TakenInScan,
+           linked: str | None) -> str | None:
+    """``linked``: the identity the shop id was linked to before, if any."""
+    if linked is not None and linked not in taken:
+        return linked
     for field in SOURCE_ID_FIELDS:
         value = getattr(facts, field)
         if value:
@@ -104,11 +119,9 @@ def _match(conn: sa.Connection, facts: IdentityFacts, taken: _TakenInScan) -> st
             if key:
                 return key
     if facts.domain:
-        condition = shop_identity.c.domain == facts.domain
-        if facts.postcode:
-            condition = sa.and_(condition, sa.or_(shop_identity.c.postcode.is_(None),
-                                                  shop_identity.c.postcode == facts.postcode))
-        key = _first_free(conn, condition, taken)
+        rows = conn.execute(_BY_DOMAIN_AND_POSTCODE if facts.postcode else _BY_DOMAIN,
+                            {"domain": facts.domain, "postcode": facts.postcode})
+        key = next((row[0] for row in rows if row[0] not in taken), None)
         if key:
             return key
     return _fuzzy_match(conn, facts, taken)

@@ -46,6 +46,17 @@ LATEST = "latest"
 _SHOP_FIELDS = {f.name for f in fields(Shop)}
 
 
+# Built once (see output._identity): the statements of every shop result.
+_SCAN_STATUS = sa.select(t.scans.c.status).where(t.scans.c.id == sa.bindparam("scan_id"))
+_PLANNED_SHOP = sa.select(t.scan_planned_shops.c.position, t.scan_planned_shops.c.shop_json).where(
+    t.scan_planned_shops.c.scan_id == sa.bindparam("scan_id"),
+    t.scan_planned_shops.c.shop_id == sa.bindparam("shop_id"))
+_DELETE_RESULT = sa.delete(t.shop_results).where(
+    t.shop_results.c.scan_id == sa.bindparam("scan_id"),
+    t.shop_results.c.shop_id == sa.bindparam("shop_id"))
+_INSERT_RESULT = sa.insert(t.shop_results)
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -104,19 +115,15 @@ class Store:
         now = utc_now()
         with database_errors("enregistrement d'un résultat"), self.engine.begin() as conn:
             self._require_running(conn, scan_id)
-            planned = conn.execute(sa.select(t.scan_planned_shops.c.position,
-                                             t.scan_planned_shops.c.shop_json).where(
-                t.scan_planned_shops.c.scan_id == scan_id,
-                t.scan_planned_shops.c.shop_id == shop_id)).first()
+            ids = {"scan_id": scan_id, "shop_id": shop_id}
+            planned = conn.execute(_PLANNED_SHOP, ids).first()
             position = planned[0] if planned else self._next_position(conn, scan_id)
             facts = facts_of(result, json.loads(planned[1]) if planned else None)
             key = resolve_identity(conn, scan_id, facts, now)
-            conn.execute(sa.delete(t.shop_results).where(t.shop_results.c.scan_id == scan_id,
-                                                         t.shop_results.c.shop_id == shop_id))
+            conn.execute(_DELETE_RESULT, ids)
             stored = {**result, "identity_key": key}
-            conn.execute(sa.insert(t.shop_results).values(
-                scan_id=scan_id, shop_id=shop_id, position=position, identity_key=key,
-                saved_at=now, result_json=_dumps(stored)))
+            conn.execute(_INSERT_RESULT, {**ids, "position": position, "identity_key": key,
+                                          "saved_at": now, "result_json": _dumps(stored)})
 
     def finish_scan(self, scan_id: str, commune: dict[str, Any]) -> None:
         """Close the scan with its commune section; it can no longer change."""
@@ -225,7 +232,7 @@ class Store:
 
     # -- helpers -----------------------------------------------------------------------------
     def _require_scan(self, conn: sa.Connection, scan_id: str) -> str:
-        status = conn.execute(sa.select(t.scans.c.status).where(t.scans.c.id == scan_id)).scalar()
+        status = conn.execute(_SCAN_STATUS, {"scan_id": scan_id}).scalar()
         if status is None:
             raise StoreError(f"Scan inconnu : {scan_id}")
         return str(status)
