@@ -5,12 +5,16 @@ The crawler, Overpass, Places and ``inspect`` all go through it:
     async with make_client(ctx) as client, client.stream("GET", url) as response:
         body = await read_capped(response, max_bytes=5 << 20)   # BodyTooLarge past the cap
         wait = parse_retry_after(response.headers.get("retry-after"))
+
+The crawler, which follows redirects itself, uses ``make_direct_client`` (the same headers,
+timeout, cookies and guarded transport, fewer layers per request).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -57,16 +61,76 @@ def make_client(
     ctx: HttpContext, *, timeout: httpx.Timeout = DEFAULT_TIMEOUT, max_connections: int = 100,
     follow_redirects: bool = False, max_redirects: int = 5,
 ) -> httpx.AsyncClient:
-    transport = GuardedTransport(
+    return httpx.AsyncClient(
+        transport=_guarded_transport(ctx, max_connections), timeout=timeout,
+        follow_redirects=follow_redirects, max_redirects=max_redirects, headers=_headers(ctx))
+
+
+def make_direct_client(ctx: HttpContext, *, timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+                       max_connections: int = 100) -> DirectClient:
+    """``make_client`` for a crawler that follows redirects itself: see DirectClient."""
+    transport = _guarded_transport(ctx, max_connections)
+    # trust_env=False: no proxy from the environment (its transport would skip the guard).
+    client = httpx.AsyncClient(transport=transport, timeout=timeout, headers=_headers(ctx),
+                               trust_env=False)
+    return DirectClient(client, transport)
+
+
+def _guarded_transport(ctx: HttpContext, max_connections: int) -> GuardedTransport:
+    return GuardedTransport(
         resolve=ctx.resolve, allow_private=ctx.allow_private,
         verify=ctx.ca_file if ctx.ca_file else True, max_connections=max_connections,
     )
-    return httpx.AsyncClient(
-        transport=transport, timeout=timeout, follow_redirects=follow_redirects,
-        max_redirects=max_redirects,
-        # Only what read_capped inflates in bounded steps (no brotli or zstd bomb).
-        headers={"User-Agent": ctx.user_agent, "Accept-Encoding": "gzip, deflate"},
-    )
+
+
+def _headers(ctx: HttpContext) -> dict[str, str]:
+    # Only what read_capped inflates in bounded steps (no brotli or zstd bomb).
+    return {"User-Agent": ctx.user_agent, "Accept-Encoding": "gzip, deflate"}
+
+
+class DirectClient:
+    """Requests straight to the client's transport, with what the ``httpx.AsyncClient`` adds to
+    each: its headers (User-Agent, Accept-Encoding and httpx's own), its timeout and its
+    cookie jar. Without the client's other layers (URL merging, auth, redirects, event hooks,
+    its wrapped response stream), which cost ~7 % of the scanning process's CPU in the
+    300-shop benchmark and which the crawler never uses: it follows redirects itself, each
+    hop checked.
+
+        async with make_direct_client(ctx) as client, client.stream("GET", url) as response:
+            body = await read_capped(response, max_bytes=5 << 20)
+    """
+
+    def __init__(self, client: httpx.AsyncClient, transport: httpx.AsyncBaseTransport) -> None:
+        self._client, self._transport = client, transport
+        self.cookies = client.cookies
+
+    @asynccontextmanager
+    async def stream(self, method: str, url: str, *, headers: Mapping[str, str] | None = None
+                     ) -> AsyncIterator[httpx.Response]:
+        """One request, the response not read (``read_capped``); closed on leaving."""
+        merged = self._client.headers.copy()
+        merged.update(headers or {})
+        request = httpx.Request(method, url, headers=merged,
+                                extensions={"timeout": self._client.timeout.as_dict()})
+        if self.cookies:
+            self.cookies.set_cookie_header(request)
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        try:
+            if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+                self.cookies.extract_cookies(response)  # a no-op without those headers
+            yield response
+        finally:
+            await response.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()  # closes the transport
+
+    async def __aenter__(self) -> DirectClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
 
 #: Largest piece decompressed at once: a bomb never inflates more than this past the cap.

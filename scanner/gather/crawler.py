@@ -37,7 +37,7 @@ from core.artifacts import (
     SiteStatus,
 )
 from core.hosts import is_not_crawled
-from core.http import HttpContext, make_client
+from core.http import DirectClient, HttpContext, make_direct_client
 from core.shop import Shop
 from scanner.gather.fetch import Fetcher, FetchFailure, Validators, host_of
 from scanner.gather.key_pages import find_key_pages
@@ -119,7 +119,7 @@ class Crawler:
         self.clock = clock
         self.slots = Slots(settings, clock)
         self.keywords: LinkKeywords = load_link_keywords()
-        self._client: httpx.AsyncClient | None = None
+        self._client: DirectClient | None = None
         self._fetcher: Fetcher | None = None
         self._robots: RobotsCache | None = None
         self._render: RenderService | None = None
@@ -127,7 +127,8 @@ class Crawler:
     async def __aenter__(self) -> Crawler:
         s = self.settings
         timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=None)
-        self._client = make_client(self.http, timeout=timeout, max_connections=pool_size(s))
+        self._client = make_direct_client(self.http, timeout=timeout,
+                                          max_connections=pool_size(s))
         token = s.user_agent.split("/")[0].strip()
         self._fetcher = Fetcher(self._client, s, self.slots, self.stats, self._robots_allows,
                                 random.Random(), self.clock)

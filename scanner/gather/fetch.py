@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from core.artifacts import FailureKind, FetchedPage
-from core.http import BodyTooLarge, read_capped
+from core.http import BodyTooLarge, DirectClient, read_capped
 from core.network import AddressRefused, NameNotResolved
 from scanner.gather.encoding import decode_html
 from scanner.gather.retry import is_tls_error, retry_decision
@@ -67,7 +67,8 @@ def is_html(content_type: str | None) -> bool:
 
 class Fetcher:
     def __init__(
-        self, client: httpx.AsyncClient, settings: CrawlSettings, slots: Slots, stats: CrawlStats,
+        self, client: httpx.AsyncClient | DirectClient, settings: CrawlSettings, slots: Slots,
+        stats: CrawlStats,
         robots_allows: RobotsCheck | None = None, rng: random.Random | None = None,
         clock: Clock = REAL_CLOCK,
     ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import tracemalloc
 import zlib
@@ -15,6 +16,9 @@ from core.http import (
     DEFAULT_USER_AGENT,
     USER_AGENT_TOKEN,
     BodyTooLarge,
+    HttpContext,
+    make_client,
+    make_direct_client,
     parse_retry_after,
     read_capped,
 )
@@ -98,3 +102,57 @@ async def test_streamed_bodies_are_decoded(encoding: str, packed: bytes) -> None
 async def test_broken_compression_is_a_decoding_error() -> None:
     with pytest.raises(httpx.DecodingError):
         await _read_streamed(b"\x1f\x8b\x08\x00garbage" * 10, 1 << 20, "gzip")
+
+
+async def _requests_seen(use: str) -> list[bytes]:
+    """Three GETs to a loopback server that sets a cookie on the first answer; what it read."""
+    seen: list[bytes] = []
+    handlers: list[asyncio.Event] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        done = asyncio.Event()
+        handlers.append(done)
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except asyncio.IncompleteReadError:
+                    break
+                seen.append(head)
+                cookie = b"Set-Cookie: session=abc; Path=/\r\n" if len(seen) == 1 else b""
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" + cookie + b"\r\nok")
+                await writer.drain()
+        finally:
+            writer.close()
+            await writer.wait_closed()
+            done.set()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    ctx = HttpContext(resolve={("shop.example", 80): ("127.0.0.1", port)}, allow_private=True)
+    client = make_client(ctx) if use == "client" else make_direct_client(ctx)
+    async with client:
+        for path in ("/", "/contact?x=1", "/caf%C3%A9"):
+            async with client.stream("GET", f"http://shop.example{path}",
+                                     headers={"Accept": "text/html"}) as response:
+                assert await read_capped(response, 100) == b"ok"
+    for done in handlers:
+        await done.wait()
+    server.close()
+    await server.wait_closed()
+    return seen
+
+
+async def test_the_direct_client_sends_what_the_httpx_client_sends_cookies_included() -> None:
+    """Same request bytes (headers, their order, the cookie sent back) as make_client's."""
+    direct = await _requests_seen("direct")
+    assert direct == await _requests_seen("client")
+    assert b"Cookie: session=abc" in direct[1] and b"Cookie" not in direct[0]
+    assert f"User-Agent: {DEFAULT_USER_AGENT}".encode() in direct[0]
+
+
+async def test_the_direct_client_ignores_proxies_from_the_environment(monkeypatch) -> None:
+    """A proxy's transport would skip the SSRF guard: the crawler's client takes none."""
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
+    assert len(await _requests_seen("direct")) == 3
