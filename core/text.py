@@ -1,8 +1,9 @@
-"""Text helpers shared by every package: accent folding and registrable domains.
+"""Text helpers shared by every package: accent folding, whitespace, registrable domains.
 
     fold("  À  Propos ")                       -> "a propos"
     "sur rendez-vous" in case_folded("ſur RENDEZ-VOUS")  -> True (as re.IGNORECASE sees it)
     list(occurrences("9h-18h, 9h", "9h"))       -> [0, 8]
+    collapsed(" a \n b  c", 4)                  -> "a b "   (" ".join(text.split())[:4])
     registrable_domain("https://www.shop.be/x") -> "shop.be"
     shop_domain("https://www.facebook.com/x")   -> None   (a host shared by many shops)
 
@@ -61,6 +62,25 @@ def occurrences(text: str, part: str) -> Iterator[int]:
     while at >= 0:
         yield at
         at = text.find(part, at + 1)
+
+
+def collapsed(text: str, limit: int) -> str:
+    """" ".join(text.split())[:limit], without splitting what the limit cuts off.
+
+    Text that is already collapsed (no whitespace but single spaces between words, as lexbor
+    gives the text of a page written without layout whitespace) is only checked, up to the
+    limit: every whitespace character but the space is unprintable. Other text longer than
+    twice the limit is split from that prefix first; the whole is split only when the prefix
+    collapses to less than the limit.
+    """
+    head = text[:limit + 1]
+    if head.isprintable() and "  " not in head and head[:1] != " " \
+            and (len(head) > limit or head[-1:] != " "):
+        return head[:limit]  # a space at `limit` only ends the last word kept
+    # A prefix's collapse is a prefix of the whole's, even when the prefix cuts a word.
+    if len(text) > 2 * limit and len(joined := " ".join(text[:2 * limit].split())) >= limit:
+        return joined[:limit]
+    return " ".join(text.split())[:limit]
 
 
 def fold(text: str) -> str:

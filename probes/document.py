@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.artifacts import FetchedPage
+from core.text import collapsed
 from probes.fingerprints import Pattern, parse_pattern, patterns_prefilter
 from probes.nesting import cut_too_deep
 from probes.prefilter import Prefilter, shared_candidates
@@ -366,4 +367,4 @@ def _visible_text(tree: LexborHTMLParser) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    return " ".join(root.text(separator=" ", skip_empty=True).split())[:MAX_TEXT_CHARS]
+    return collapsed(root.text(separator=" ", skip_empty=True), MAX_TEXT_CHARS)

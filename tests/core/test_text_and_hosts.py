@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.hosts import (
     HostListError,
@@ -16,6 +18,7 @@ from core.hosts import (
 )
 from core.text import (
     case_folded,
+    collapsed,
     fold,
     listed_domain,
     occurrences,
@@ -93,3 +96,34 @@ def test_case_folded_keeps_positions():
     text = "Ouvert UNIQUEMENT SUR RENDEZ-VOUS, İnfo ſur rendez-vous"
     folded = case_folded(text)
     assert len(folded) == len(text) and folded.count("sur rendez-vous") == 2
+
+
+def test_every_whitespace_but_the_space_is_unprintable():
+    """What `collapsed` relies on to accept text as already collapsed."""
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isspace() and char != " ":
+            assert not char.isprintable(), hex(code)
+
+
+# Words, single and double spaces and the other whitespace str.split() knows.
+SPACED_TEXT = st.lists(st.sampled_from(["ab", "é€", "x", " ", " ", "  ", "\n", "\xa0", "\u2003",
+                                        "\x1f", "\t "]), max_size=40).map("".join)
+
+
+@given(SPACED_TEXT, st.integers(min_value=0, max_value=30))
+def test_collapsed_is_split_and_join_cut_at_the_limit(text: str, limit: int) -> None:
+    assert collapsed(text, limit) == " ".join(text.split())[:limit]
+
+
+@pytest.mark.parametrize("text", [
+    "one two three four", " one two three", "one two three ", "one  two three",
+    "one\ntwo three four", "one two three four five six seven", "onetwothreefourfivesix",
+    "one two three four five six seven ", "o n e t w o t h r e e f o u r",
+])
+@pytest.mark.parametrize("limit", [0, 1, 3, 4, 7, 8, 9, 13, 14, 18, 40])
+def test_collapsed_at_each_limit(text: str, limit: int) -> None:
+    """Every path: collapsed text checked, a prefix split (cutting a word or not), the whole."""
+    assert collapsed(text, limit) == " ".join(text.split())[:limit]
+    spread = text.replace(" ", "\n ")
+    assert collapsed(spread, limit) == " ".join(text.split())[:limit]
