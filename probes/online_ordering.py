@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import lru_cache
 from typing import Any
 
 from core.result import Evidence, Signal, StepObservation
@@ -118,12 +119,12 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
             text = page.text.encode("utf-8", "replace").lower()
             external = "\n".join(link.href for link, own in zip(
                 page.links, ctx.same_site_links(page), strict=True) if not own).encode().lower()
-        found = [w for w in candidates if low.count(w) > text.count(w) + external.count(w)]
-        if found:
-            word = min(found)
-            at = low.find(word)
-            snippet = low[max(0, at - 40):at + 40].decode("utf-8", "replace")
-            yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the markup")
+        for word in sorted(candidates):  # the first word that counts: its count is enough
+            elsewhere = text.count(word) + external.count(word)
+            if (at := low.find(word)) >= 0 and (not elsewhere or low.count(word) > elsewhere):
+                snippet = low[max(0, at - 40):at + 40].decode("utf-8", "replace")
+                yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the markup")
+                break
         if kind in TEXT_KINDS:
             yield from _text_word_evidence(page, text, candidates, TEXT_KINDS[kind])
 
@@ -201,14 +202,27 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
     cart_words = ctx.webshop_rules.markup_words["cart_markup"]
-    found = whole_words(path_blob.lower().encode(), cart_words)
+    low_paths = path_blob.lower().encode()
+    found = whole_words(low_paths, cart_words)
     if not found:
         return  # no path holds a cart word ("\n" separates words like any non-word byte)
+    if one_per_line and (m := _whole_word_regex(found).search(low_paths)):
+        link = own[low_paths.count(b"\n", 0, m.start())]  # the first path that holds one
+        yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
+        return
     for link, path in zip(own, paths, strict=True):
         low = path.lower().encode()
         if any(word in low for word in found) and not found.isdisjoint(NON_WORD.split(low)):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
             break
+
+
+@lru_cache(maxsize=64)
+def _whole_word_regex(words: frozenset[bytes]) -> re.Pattern[bytes]:
+    """Any of `words` (lower-case [a-z0-9] runs) as a whole word: between two bytes outside
+    a-z0-9 (a "\n" of a blob too), as NON_WORD.split would find it."""
+    return re.compile(rb"(?<![a-z0-9])(?:" + b"|".join(map(re.escape, sorted(words)))
+                      + rb")(?![a-z0-9])")
 
 
 def _first_line(blob: str, match: re.Match[str] | None) -> int:
