@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
 from typing import Any
 
 from core.result import Evidence, Signal, StepObservation
@@ -132,14 +131,23 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
 def _text_word_evidence(page: ParsedPage, text: bytes, candidates: frozenset[bytes], kind: str):
     """`kind` when one of `candidates` is a whole word of the visible text (lower-case bytes)."""
     for word in sorted(candidates):
-        at = text.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if not (text[at - 1:at].isalnum() or text[end:end + 1].isalnum()):
-                snippet = text[max(0, at - 40):end + 40].decode("utf-8", "replace")
-                yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the text")
-                return
-            at = text.find(word, end)
+        if (at := whole_word_at(text, word)) >= 0:
+            snippet = text[max(0, at - 40):at + len(word) + 40].decode("utf-8", "replace")
+            yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the text")
+            return
+
+
+def whole_word_at(low: bytes, word: bytes) -> int:
+    """Where `word` (an [a-z0-9] run) first stands in `low` (bytes without upper-case ASCII)
+    as a whole word, between bytes outside a-z0-9, as NON_WORD.split would find it; -1 if
+    nowhere. An occurrence overlapping the one before follows a letter: never whole."""
+    at = low.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (low[at - 1:at].isalnum() or low[end:end + 1].isalnum()):
+            return at
+        at = low.find(word, end)
+    return -1
 
 
 def first_matches_near_decimals(regex: re.Pattern[str], text: str, limit: int) -> list[str]:
@@ -206,8 +214,9 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     found = whole_words(low_paths, cart_words)
     if not found:
         return  # no path holds a cart word ("\n" separates words like any non-word byte)
-    if one_per_line and (m := _whole_word_regex(found).search(low_paths)):
-        link = own[low_paths.count(b"\n", 0, m.start())]  # the first path that holds one
+    starts = [at for word in found if (at := whole_word_at(low_paths, word)) >= 0]
+    if one_per_line and starts:
+        link = own[low_paths.count(b"\n", 0, min(starts))]  # the first path that holds one
         yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
         return
     for link, path in zip(own, paths, strict=True):
@@ -215,14 +224,6 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
         if any(word in low for word in found) and not found.isdisjoint(NON_WORD.split(low)):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
             break
-
-
-@lru_cache(maxsize=64)
-def _whole_word_regex(words: frozenset[bytes]) -> re.Pattern[bytes]:
-    """Any of `words` (lower-case [a-z0-9] runs) as a whole word: between two bytes outside
-    a-z0-9 (a "\n" of a blob too), as NON_WORD.split would find it."""
-    return re.compile(rb"(?<![a-z0-9])(?:" + b"|".join(map(re.escape, sorted(words)))
-                      + rb")(?![a-z0-9])")
 
 
 def _first_line(blob: str, match: re.Match[str] | None) -> int:
