@@ -186,9 +186,9 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     own = [link for link, same in zip(page.links, ctx.same_site_links(page), strict=True) if same]
     # somebody else's shop does not make this one a webshop: only `own` links count
     labels = [link.text if len(link.text) <= MAX_LABEL_CHARS else "" for link in own]
-    paths = [_path_of(link.href) for link in own]
-    label_blob, path_blob = "\n".join(labels), "\n".join(paths)
-    one_per_line = "\n" not in "".join(paths)  # else each path is searched on its own
+    label_blob, path_blob = "\n".join(labels), joined_paths([link.href for link in own])
+    one_per_line = path_blob.count("\n") == max(len(own) - 1, 0)  # else path by path:
+    paths = None if one_per_line else [_path_of(link.href) for link in own]
     # each path on its own line: as url_regex.search(path), path by path
     url_hits = dict(zip(LINK_URL_CATEGORIES, kw.url_search_each(LINK_URL_CATEGORIES, path_blob),
                         strict=True))
@@ -204,7 +204,7 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
                 link = own[first]
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
             continue
-        for link, label, path in zip(own, labels, paths, strict=True):
+        for link, label, path in zip(own, labels, paths or [], strict=True):
             in_url = in_urls and url_regex is not None and url_regex.search(path)
             if in_url or (label and cat.regex.search(label)):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
@@ -219,7 +219,7 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
         link = own[low_paths.count(b"\n", 0, min(starts))]  # the first path that holds one
         yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
         return
-    for link, path in zip(own, paths, strict=True):
+    for link, path in zip(own, paths or [_path_of(link.href) for link in own], strict=True):
         low = path.lower().encode()
         if any(word in low for word in found) and not found.isdisjoint(NON_WORD.split(low)):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
@@ -229,6 +229,19 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
 def _first_line(blob: str, match: re.Match[str] | None) -> int:
     """Index of the line of `blob` ("\n"-joined) where `match` starts; a huge one for None."""
     return blob.count("\n", 0, match.start()) if match else sys.maxsize
+
+
+def joined_paths(hrefs: list[str]) -> str:
+    """"\n".join(map(_path_of, hrefs)), made at once when every address starts with the
+    first one's scheme and host ("https://shop.be/..."), as a page's own links mostly do."""
+    blob = "\n".join(hrefs)
+    first = hrefs[0] if hrefs else ""
+    slash = first.find("/", first.find("//") + 2) if "//" in first else -1
+    if slash >= 0 and blob.count("\n") == len(hrefs) - 1:  # no line break in an address
+        lines, origin = "\n" + blob, "\n" + first[:slash + 1]
+        if lines.count(origin) == len(hrefs):  # each line starts with it: its path follows
+            return lines.replace(origin, "\n/")[1:]
+    return "\n".join(map(_path_of, hrefs))
 
 
 def _path_of(href: str) -> str:
