@@ -30,6 +30,7 @@ ELEMENTS = f"title, meta, base[href], script[src], {JSONLD_SELECTOR}, form"
 INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
+CONTROLS = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
 MAX_CONTROL_TEXT = 160
 MAX_LINK_TEXT = 200
 WEB_SCHEMES = ("http://", "https://")
@@ -346,19 +347,19 @@ def _origin(base: str) -> str | None:
 
 
 def _controls(tree: LexborHTMLParser) -> list[Control]:
-    """Each button-like element once."""
-    selector = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
-    return [_control(node) for node in _each_once(tree.css(selector))]
-
-
-def _control(node: LexborNode) -> Control:
-    attrs = node.attributes
-    text = " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_CONTROL_TEXT]
-    if not text:
-        text = (attrs.get("value") or attrs.get("title") or attrs.get("alt")
-                or attrs.get("aria-label") or "")
-    return Control(text=text.strip()[:MAX_CONTROL_TEXT], name=(attrs.get("name") or "")[:80],
-                   classes=(attrs.get("class") or "")[:200])
+    """Each button-like element once: its text, else its value, title, alt or aria-label."""
+    controls = []
+    for node in _each_once(tree.css(CONTROLS)):
+        attrs = node.attributes
+        text = " ".join(node.text(separator=" ", skip_empty=True).split())
+        if len(text) > MAX_CONTROL_TEXT:
+            text = text[:MAX_CONTROL_TEXT].rstrip()
+        elif not text:
+            text = (attrs.get("value") or attrs.get("title") or attrs.get("alt")
+                    or attrs.get("aria-label") or "").strip()[:MAX_CONTROL_TEXT]
+        controls.append(Control(text, (attrs.get("name") or "")[:80],
+                                (attrs.get("class") or "")[:200]))
+    return controls
 
 
 def _visible_text(tree: LexborHTMLParser) -> str:
