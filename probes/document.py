@@ -184,10 +184,14 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
                role: str = "other") -> ParsedPage:
     """Parse `html` once. Never raises on malformed markup."""
     html = html or ""
-    low = html.encode("utf-8", "replace").lower()
+    try:  # the UTF-8 lexbor parses (it would encode a str itself) and the scans read lowered
+        raw: bytes | None = html.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: lexbor drops them, the scans see "?"
+        raw = None
+    low = (html.encode("utf-8", "replace") if raw is None else raw).lower()
     whole = html
     html = cut_too_deep(html, low)
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(raw if raw is not None and html is whole else html)
     page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
                       _lower_bytes=low if html is whole else None, source=whole)
     page.lang = _html_lang(tree)

@@ -204,3 +204,12 @@ def test_an_element_matching_two_control_selectors_is_one_control():
     page = parse_page('<button role="button">Go</button><input type="submit" role="button" '
                       'value="Pay"><a role="button" href="/c">Cart</a><button>Two</button>')
     assert [c.text for c in page.controls] == ["Go", "Pay", "Cart", "Two"]
+
+
+def test_lone_surrogates_are_dropped_by_the_parse_and_read_as_a_question_mark_by_the_scans():
+    """The parse is fed the page's UTF-8 when it has one; a page with a lone surrogate has
+    none: lexbor drops it (as when it encodes a str itself), the raw scans see "?"."""
+    page = parse_page('<title>T\ud800x</title><a href="/x">a\ud800b</a><p>caf\u00e9\ud800</p>',
+                      "https://s.be/")
+    assert (page.title, page.links[0].text, page.text) == ("Tx", "ab", "ab café")
+    assert page.lower_bytes() == '<title>t?x</title><a href="/x">a?b</a><p>café?</p>'.encode()
