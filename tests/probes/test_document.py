@@ -10,7 +10,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from core.artifacts import FetchedPage
 from probes.document import parse_page, parsed_page_of
-from probes.nesting import DEPTH_CHECK_MIN_TAGS, MAX_NESTING_DEPTH, NON_NESTING_TAGS, cut_too_deep
+from probes.nesting import (
+    DEPTH_CHECK_MIN_TAGS,
+    MAX_NESTING_DEPTH,
+    NON_NESTING_TAGS,
+    cut_too_deep,
+    max_depth,
+)
 from probes.structured_data import parse_jsonld_blocks, schema_type_name
 
 
@@ -124,6 +130,26 @@ def _reference_cut(html: str) -> str:
 def test_depth_cut_agrees_with_a_plain_walk(parts, repeat, deep):
     html = "<div><br>" * deep + "".join(parts) * repeat + "</div>" * (deep // 2)
     assert cut_too_deep(html) == _reference_cut(html)
+
+
+# The one-regex reading of the nesting tags that max_depth vectorises.
+NESTING_TAG = re.compile(rb"<(/?)(?!(?:" + b"|".join(sorted(t.encode() for t in NON_NESTING_TAGS))
+                         + rb")(?![a-z0-9-]))[a-z][a-z0-9-]*")
+
+
+@given(st.lists(st.sampled_from([
+    "<div>", "</div>", "<p>", "</p>", "<param>", "<params>", "<li>", "<link>", "<linky>", "</ li>",
+    "</", "<", "<a", "<keygen-", "<br/>", "<é>", "x", "<h1>", "<source", "<sources>", "<<div",
+    "<//div>", "</-a>", "<abcdefghij>", "</td2>", "<td", "\0<div", "<track", "<tra>", "<abcdefg>",
+    "<abcdefgh>"]), max_size=40))
+def test_max_depth_reads_the_tags_as_one_regex_pass(parts):
+    low = "".join(parts).encode()
+    depth = 0
+    deepest = 0
+    for closing in NESTING_TAG.findall(low):
+        depth += -1 if closing else 1
+        deepest = max(deepest, depth)
+    assert max_depth(low) == deepest
 
 
 RELATIVE_HREFS = ["css/a.css", "p.html?x=1#top", "a//b", "a/../b", "a/./b", "./a", "a/..", "c;p",
