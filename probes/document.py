@@ -19,7 +19,7 @@ from core.artifacts import FetchedPage
 from core.text import collapsed
 from probes.fingerprints import Pattern, parse_pattern, patterns_prefilter
 from probes.nesting import cut_too_deep
-from probes.prefilter import Prefilter, shared_candidates
+from probes.prefilter import Prefilter, shared_candidates, whole_words
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 
 # What parse_page reads of these elements is read in one pass over the tree (the first
@@ -31,6 +31,12 @@ INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
 CONTROLS = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
+# Without the word "role" in the markup no element has a role (an attribute name is a whole
+# word of the lower-cased HTML), without "input" no <input>: CONTROLS is cut down to what
+# may match (the [role=button] test on every element is the costly part).
+CONTROL_WORDS = frozenset((b"role", b"input"))
+CONTROLS_WITHOUT_ROLE = {True: "button, input[type=submit], input[type=button], input[type=image]",
+                         False: "button"}  # by: "input" in the markup
 MAX_CONTROL_TEXT = 160
 MAX_LINK_TEXT = 200
 WEB_SCHEMES = ("http://", "https://")
@@ -205,7 +211,7 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
               if "ld+json" in (a.get("type") or "").lower()]  # as JSONLD_SELECTOR matches
     page.schema = structured_data(tree, page, jsonld)
     page.links = _links(tree, _base_href(found["base"], url))
-    page.controls = _controls(tree)
+    page.controls = _controls(tree, whole_words(page.lower_bytes(), CONTROL_WORDS, page.scan))
     forms = [f.attributes for f in found["form"]]
     page.form_actions = [_absolute(url, a) for f in forms if (a := (f.get("action") or "").strip())]
     page.form_names = [" ".join(f.get(k) or "" for k in ("name", "id", "class")) for f in forms]
@@ -350,10 +356,15 @@ def _origin(base: str) -> str | None:
     return base[:m.start(1)] + m.group(1).rsplit("@", 1)[-1]
 
 
-def _controls(tree: LexborHTMLParser) -> list[Control]:
-    """Each button-like element once: its text, else its value, title, alt or aria-label."""
+def _controls(tree: LexborHTMLParser, words: frozenset[bytes]) -> list[Control]:
+    """Each button-like element once: its text, else its value, title, alt or aria-label.
+    `words`: the CONTROL_WORDS of the markup."""
+    if b"role" in words:  # an element may match two selectors: kept once
+        nodes = _each_once(tree.css(CONTROLS))
+    else:
+        nodes = tree.css(CONTROLS_WITHOUT_ROLE[b"input" in words])
     controls = []
-    for node in _each_once(tree.css(CONTROLS)):
+    for node in nodes:
         attrs = node.attributes
         text = " ".join(node.text(separator=" ", skip_empty=True).split())
         if len(text) > MAX_CONTROL_TEXT:

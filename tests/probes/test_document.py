@@ -232,6 +232,25 @@ def test_an_element_matching_two_control_selectors_is_one_control():
     assert [c.text for c in page.controls] == ["Go", "Pay", "Cart", "Two"]
 
 
+@pytest.mark.parametrize("html", [
+    "<button>A</button><input type=submit value=B><input type=text value=C>",  # no role
+    "<button> A </button><p>input</p>",  # no <input>, the word in the text
+    '<div ROLE="button">X</div><button>Y</button>',  # upper case
+    '<span class=x role=button>Z</span>', "<p>nothing</p>",
+    '<button role="button">Go</button><INPUT TYPE="image" alt="Pay">',
+])
+def test_controls_read_with_the_selectors_the_markup_allows(html):
+    """Controls are looked for with only the selectors that may match the page's words;
+    the same as with every selector."""
+    tree = LexborHTMLParser(html)
+    every = list({n.mem_id: n for n in tree.css(
+        "button, input[type=submit], input[type=button], input[type=image], [role=button]")
+                  }.values())
+    want = [" ".join(n.text(separator=" ").split()) or n.attributes.get("value")
+            or n.attributes.get("alt") for n in every]
+    assert [c.text for c in parse_page(html).controls] == want
+
+
 def test_lone_surrogates_are_dropped_by_the_parse_and_read_as_a_question_mark_by_the_scans():
     """The parse is fed the page's UTF-8 when it has one; a page with a lone surrogate has
     none: lexbor drops it (as when it encodes a str itself), the raw scans see "?"."""
