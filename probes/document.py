@@ -31,10 +31,11 @@ INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
 CONTROLS = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
-# Without the word "role" in the markup no element has a role (an attribute name is a whole
-# word of the lower-cased HTML), without "input" no <input>: CONTROLS is cut down to what
-# may match (the [role=button] test on every element is the costly part).
-CONTROL_WORDS = frozenset((b"role", b"input"))
+# Words of the lower-cased HTML without which some elements cannot be there (a tag or
+# attribute name is a whole word of it), read in the page's shared hyperscan pass: no
+# "itemscope", no microdata; no "role", no element with a role, no "input", no <input>:
+# CONTROLS is cut down to what may match (the [role=button] test on every element is costly).
+GATE_WORDS = frozenset((b"itemscope", b"role", b"input"))
 CONTROLS_WITHOUT_ROLE = {True: "button, input[type=submit], input[type=button], input[type=image]",
                          False: "button"}  # by: "input" in the markup
 MAX_CONTROL_TEXT = 160
@@ -48,7 +49,7 @@ RDFA_MARKERS = tuple(parse_pattern(p) for p in (
     r"""typeof\s*=\s*["']?(?:schema:|https?://(?:www\.)?schema\.org)"""))
 MAX_PREFIX_TRIES = 400  # regex attempts at a pattern's leading text before a plain search
 AUTHORITY = re.compile(r"(?:https?:)?//([^/?#]*)", re.IGNORECASE)  # of web URLs only
-MICRODATA_WORD = b"itemscope"  # an attribute name
+MICRODATA_WORD = b"itemscope"  # an attribute name (one of GATE_WORDS)
 # A relative link urljoin would only append to the base's folder ("css/a.css", "p.html?x=1"):
 # no scheme, no empty segment, dot segment, query or fragment, nothing urljoin removes.
 # Nor is a path whose last segment has empty parameters ("c;") or is a dot segment with
@@ -209,9 +210,10 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
                         if (src := (a.get("src") or "").strip())]
     jsonld = [node.text(deep=True) for node, a in zip(found["script"], scripts, strict=True)
               if "ld+json" in (a.get("type") or "").lower()]  # as JSONLD_SELECTOR matches
-    page.schema = structured_data(tree, page, jsonld)
+    words = whole_words(page.lower_bytes(), GATE_WORDS, page.scan)
+    page.schema = structured_data(tree, page, jsonld, words)
     page.links = _links(tree, _base_href(found["base"], url))
-    page.controls = _controls(tree, whole_words(page.lower_bytes(), CONTROL_WORDS, page.scan))
+    page.controls = _controls(tree, words)
     forms = [f.attributes for f in found["form"]]
     page.form_actions = [_absolute(url, a) for f in forms if (a := (f.get("action") or "").strip())]
     page.form_names = [" ".join(f.get(k) or "" for k in ("name", "id", "class")) for f in forms]
@@ -221,14 +223,17 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     return page
 
 
-def structured_data(tree: LexborHTMLParser, page: ParsedPage,
-                    jsonld: list[str] | None = None) -> list[SchemaItem]:
+def structured_data(tree: LexborHTMLParser, page: ParsedPage, jsonld: list[str] | None = None,
+                    words: frozenset[bytes] | None = None) -> list[SchemaItem]:
     """schema.org items of the page: JSON-LD, microdata, then RDFa (before any node of
-    `tree` is removed: JSON-LD sits in <script>). `jsonld`: the JSON-LD blocks when known."""
+    `tree` is removed: JSON-LD sits in <script>). `jsonld`: the JSON-LD blocks when known;
+    `words`: the GATE_WORDS of the page when known."""
     if jsonld is None:
         jsonld = [n.text(deep=True) for n in tree.css(JSONLD_SELECTOR)]
+    if words is None:
+        words = whole_words(page.lower_bytes(), GATE_WORDS, page.scan)
     schema = parse_jsonld_blocks(jsonld)
-    if MICRODATA_WORD in page.lower_bytes():
+    if MICRODATA_WORD in words:
         schema += parse_microdata(tree)
     if next(page.html_matches(RDFA_MARKERS), None):
         schema += parse_rdfa(page.html, page.url)
@@ -358,7 +363,7 @@ def _origin(base: str) -> str | None:
 
 def _controls(tree: LexborHTMLParser, words: frozenset[bytes]) -> list[Control]:
     """Each button-like element once: its text, else its value, title, alt or aria-label.
-    `words`: the CONTROL_WORDS of the markup."""
+    `words`: the GATE_WORDS of the markup."""
     if b"role" in words:  # an element may match two selectors: kept once
         nodes = _each_once(tree.css(CONTROLS))
     else:
