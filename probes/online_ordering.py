@@ -232,16 +232,20 @@ def _first_line(blob: str, match: re.Match[str] | None) -> int:
 
 
 def joined_paths(hrefs: list[str]) -> str:
-    """"\n".join(map(_path_of, hrefs)), made at once when every address starts with the
-    first one's scheme and host ("https://shop.be/..."), as a page's own links mostly do."""
-    blob = "\n".join(hrefs)
+    """"\n".join(map(_path_of, hrefs)). A page's own links mostly start with the first one's
+    scheme and host ("https://shop.be/..."): what follows is their path; when they all do,
+    the paths are made at once."""
     first = hrefs[0] if hrefs else ""
     slash = first.find("/", first.find("//") + 2) if "//" in first else -1
-    if slash >= 0 and blob.count("\n") == len(hrefs) - 1:  # no line break in an address
-        lines, origin = "\n" + blob, "\n" + first[:slash + 1]
-        if lines.count(origin) == len(hrefs):  # each line starts with it: its path follows
-            return lines.replace(origin, "\n/")[1:]
-    return "\n".join(map(_path_of, hrefs))
+    if slash < 0:
+        return "\n".join(map(_path_of, hrefs))
+    origin = first[:slash + 1]
+    blob = "\n".join(hrefs)
+    if blob.count("\n") == len(hrefs) - 1:  # no line break in an address
+        lines = "\n" + blob
+        if lines.count("\n" + origin) == len(hrefs):  # each line starts with the origin
+            return lines.replace("\n" + origin, "\n/")[1:]
+    return "\n".join([h[slash:] if h.startswith(origin) else _path_of(h) for h in hrefs])
 
 
 def _path_of(href: str) -> str:
