@@ -331,16 +331,20 @@ def _base_href(bases: list[LexborNode], url: str | None) -> str | None:
 
 
 def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
-    links = []
+    links: list[Link] = []
+    add = links.append
     origin_host = host_of(base) if base else None
     origin = _origin(base) if origin_host and base else None
     for node in tree.css("a[href]"):
         attrs = node.attributes
         href = (attrs.get("href") or "").strip()
-        if not href or href[0] == "#":
+        if not href:
             continue
-        if origin and href[0] == "/" and href[1:2] != "/":
+        first = href[0]
+        if first == "/" and origin and href[1:2] != "/":
             href, host = origin + href, origin_host  # fast path for site-relative links
+        elif first == "#":
+            continue
         elif href.startswith(WEB_SCHEMES):  # absolute already
             host = host_of(href)
         elif href[:11].lower() == "javascript:":
@@ -348,8 +352,8 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         else:
             href = _absolute(base, href)
             host = host_of(href)
-        text = " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_LINK_TEXT]
-        links.append(Link(href, text, attrs.get("title") or "", host))
+        add(Link(href, " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_LINK_TEXT],
+                 attrs.get("title") or "", host))
     return links
 
 
