@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from core.result import Evidence, Signal, StepObservation
+from core.text import joined_paths, path_of, whole_word_at
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import ParsedPage
 from probes.prefilter import whole_words
@@ -137,19 +138,6 @@ def _text_word_evidence(page: ParsedPage, text: bytes, candidates: frozenset[byt
             return
 
 
-def whole_word_at(low: bytes, word: bytes) -> int:
-    """Where `word` (an [a-z0-9] run) first stands in `low` (bytes without upper-case ASCII)
-    as a whole word, between bytes outside a-z0-9, as NON_WORD.split would find it; -1 if
-    nowhere. An occurrence overlapping the one before follows a letter: never whole."""
-    at = low.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if not (low[at - 1:at].isalnum() or low[end:end + 1].isalnum()):
-            return at
-        at = low.find(word, end)
-    return -1
-
-
 def first_matches_near_decimals(regex: re.Pattern[str], text: str, limit: int) -> list[str]:
     """The first `limit` matches of a price regex, each containing a decimal number.
 
@@ -188,7 +176,7 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     labels = [link.text if len(link.text) <= MAX_LABEL_CHARS else "" for link in own]
     label_blob, path_blob = "\n".join(labels), joined_paths([link.href for link in own])
     one_per_line = path_blob.count("\n") == max(len(own) - 1, 0)  # else path by path:
-    paths = None if one_per_line else [_path_of(link.href) for link in own]
+    paths = None if one_per_line else [path_of(link.href) for link in own]
     # each path on its own line: as url_regex.search(path), path by path
     url_hits = dict(zip(LINK_URL_CATEGORIES, kw.url_search_each(LINK_URL_CATEGORIES, path_blob),
                         strict=True))
@@ -219,7 +207,7 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
         link = own[low_paths.count(b"\n", 0, min(starts))]  # the first path that holds one
         yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
         return
-    for link, path in zip(own, paths or [_path_of(link.href) for link in own], strict=True):
+    for link, path in zip(own, paths or [path_of(link.href) for link in own], strict=True):
         low = path.lower().encode()
         if any(word in low for word in found) and not found.isdisjoint(NON_WORD.split(low)):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
@@ -229,28 +217,6 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
 def _first_line(blob: str, match: re.Match[str] | None) -> int:
     """Index of the line of `blob` ("\n"-joined) where `match` starts; a huge one for None."""
     return blob.count("\n", 0, match.start()) if match else sys.maxsize
-
-
-def joined_paths(hrefs: list[str]) -> str:
-    """"\n".join(map(_path_of, hrefs)). A page's own links mostly start with the first one's
-    scheme and host ("https://shop.be/..."): what follows is their path; when they all do,
-    the paths are made at once."""
-    first = hrefs[0] if hrefs else ""
-    slash = first.find("/", first.find("//") + 2) if "//" in first else -1
-    if slash < 0:
-        return "\n".join(map(_path_of, hrefs))
-    origin = first[:slash + 1]
-    blob = "\n".join(hrefs)
-    if blob.count("\n") == len(hrefs) - 1:  # no line break in an address
-        lines = "\n" + blob
-        if lines.count("\n" + origin) == len(hrefs):  # each line starts with the origin
-            return lines.replace("\n" + origin, "\n/")[1:]
-    return "\n".join([h[slash:] if h.startswith(origin) else _path_of(h) for h in hrefs])
-
-
-def _path_of(href: str) -> str:
-    head, sep, rest = href.partition("//")
-    return "/" + (rest if sep else head).partition("/")[2]
 
 
 def _schema_evidence(page: ParsedPage):

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from core.hosts import (
@@ -20,10 +20,13 @@ from core.text import (
     case_folded,
     collapsed,
     fold,
+    joined_paths,
     listed_domain,
     occurrences,
+    path_of,
     registrable_domain,
     shop_domain,
+    whole_word_at,
 )
 
 
@@ -127,3 +130,33 @@ def test_collapsed_at_each_limit(text: str, limit: int) -> None:
     assert collapsed(text, limit) == " ".join(text.split())[:limit]
     spread = text.replace(" ", "\n ")
     assert collapsed(spread, limit) == " ".join(text.split())[:limit]
+
+
+ADDRESS = st.lists(st.sampled_from(["https:", "//", "/", "shop.be", "x", ":8", "?q", "\n", "é"]),
+                   max_size=6).map("".join)
+SAME_ORIGIN = st.lists(st.sampled_from(["/", "/a", "/b/c", "//d", "?x", "/\n", "\nhttps://shop.be/"]),
+                       max_size=4).map(lambda parts: "https://shop.be/" + "".join(parts))
+
+
+@given(st.lists(st.one_of(ADDRESS, SAME_ORIGIN), max_size=6))
+@example(["https://shop.be/a\nhttps://shop.be/b", "x"])  # a line break in an address
+def test_joined_paths_are_the_paths_of_each_link(hrefs):
+    assert joined_paths(hrefs) == "\n".join(map(path_of, hrefs))
+
+
+@given(st.lists(SAME_ORIGIN, min_size=1, max_size=6))
+def test_joined_paths_of_one_origin(hrefs):
+    assert joined_paths(hrefs) == "\n".join(map(path_of, hrefs))
+
+
+@pytest.mark.parametrize(("low", "word", "at"), [
+    (b"/cartography/cart", b"cart", 13), (b"a-cart.", b"cart", 2), (b"cart", b"cart", 0),
+    (b"cartcart cart", b"cart", 9), (b"\xc3\xa9cart", b"cart", 2), (b"carts", b"cart", -1),
+])
+def test_whole_word_at(low: bytes, word: bytes, at: int) -> None:
+    assert whole_word_at(low, word) == at
+
+
+def test_path_of() -> None:
+    assert [path_of(h) for h in ("https://a.be/x?q", "https://a.be", "//cdn.be/a//b", "p/q")] \
+        == ["/x?q", "/", "/a//b", "/q"]

@@ -1,6 +1,4 @@
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from probes import online_ordering
 from tests.probes.builders import artifacts, context, html_page, page
@@ -132,19 +130,3 @@ def test_the_markup_evidence_names_the_first_word_that_counts():
         '<p>A basket of fruit.</p><div class="panier cart"></div>')))))
     assert found["cart_markup"].pattern == "word 'cart' in the markup"
 
-
-ADDRESS = st.lists(st.sampled_from(["https:", "//", "/", "shop.be", "x", ":8", "?q", "\n", "é"]),
-                   max_size=6).map("".join)
-SAME_ORIGIN = st.lists(st.sampled_from(["/", "/a", "/b/c", "//d", "?x", "/\n", "\nhttps://shop.be/"]),
-                       max_size=4).map(lambda parts: "https://shop.be/" + "".join(parts))
-
-
-@given(st.lists(st.one_of(ADDRESS, SAME_ORIGIN), max_size=6))
-@example(["https://shop.be/a\nhttps://shop.be/b", "x"])  # a line break in an address
-def test_joined_paths_are_the_paths_of_each_link(hrefs):
-    assert online_ordering.joined_paths(hrefs) == "\n".join(map(online_ordering._path_of, hrefs))
-
-
-@given(st.lists(SAME_ORIGIN, min_size=1, max_size=6))
-def test_joined_paths_of_one_origin(hrefs):
-    assert online_ordering.joined_paths(hrefs) == "\n".join(map(online_ordering._path_of, hrefs))
