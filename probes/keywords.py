@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import ahocorasick
 
 from core.text import case_folded, first_match_at
+from probes.term_scan import TermScanner, latin1_view
 
 KEYWORDS_DIR = Path(__file__).parent / "data" / "keywords"
 LANGUAGES = ("fr", "nl", "de", "en", "it")
@@ -68,47 +70,84 @@ class Keywords:
     categories: dict[str, Category]
     stopwords: dict[str, frozenset[str]]  # language -> words
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
-    text_terms: Any = None  # the same terms in one Aho-Corasick automaton (value: length)
+    text_scanner: TermScanner | None = None  # the same terms, once each, for one hyperscan pass
+    text_term_sizes: tuple[int, ...] = ()  # the length of each of text_scanner's terms
+    text_term_categories: tuple[frozenset[str], ...] = ()  # the categories that list each one
     # (category names, True for their url fragments / False for their terms) -> one
     # Aho-Corasick automaton of them all, built on first use (see _starts)
     combined: dict[tuple[tuple[str, ...], bool], Any] = field(default_factory=dict)
 
     def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
-        """One pass over `text` for every category of TEXT_CATEGORIES."""
+        """One pass over `text` for every category of TEXT_CATEGORIES: the first `limit`
+        matches of text_regex in `text.lower()` per category, each without a negative phrase
+        around it.
+
+        Where a term may start is found by one hyperscan pass (probes/term_scan.py), and
+        text_regex is tried only there, leftmost first; a match skips the starts it covers.
+        A start is not tried when every category of its terms is already full and no other
+        start lies within its longest term (its match would change nothing), and the scan
+        stops once every category is full."""
         hits: dict[str, list[KeywordHit]] = {c: [] for c in TEXT_CATEGORIES}
         if self.text_regex is None:
             return hits
-        lower = text.lower()  # the regex is lower case: much faster than IGNORECASE
-        if len(lower) != len(text):  # rare letters whose lower case is longer
-            text = lower
-        for m in self._text_matches(lower):
-            category = m.lastgroup or ""
-            found = hits[category]
-            if len(found) >= limit:
+        lower = None  # text.lower(), only when latin1_view cannot read the text itself
+        view = latin1_view(text) if self.text_scanner is not None else None
+        if view is None:
+            lower = text.lower()
+            if len(lower) != len(text):  # rare letters whose lower case is longer
+                text = lower
+        open_categories = set(TEXT_CATEGORIES if limit > 0 else ())
+        for start, end, category in self._text_matches(text, lower, view, open_categories):
+            if category not in open_categories:
                 continue
             negative = self.categories[category].negative
-            if negative and negative.search(_sentence(text, m.start(), m.end())):
+            if negative and negative.search(_sentence(text, start, end)):
                 continue
-            lo = max(0, m.start() - SNIPPET_RADIUS)
-            found.append(KeywordHit(category, text[m.start():m.end()],
-                                    text[lo:m.end() + SNIPPET_RADIUS]))
+            found = hits[category]
+            lo = max(0, start - SNIPPET_RADIUS)
+            found.append(KeywordHit(category, text[start:end], text[lo:end + SNIPPET_RADIUS]))
+            if len(found) >= limit:
+                open_categories.discard(category)
         return hits
 
-    def _text_matches(self, lower: str):
-        """Same matches as text_regex.finditer(lower), faster: one Aho-Corasick pass finds
-        where a term starts, the per-category regex is tried only there (it checks the word
-        boundaries); a match skips the candidates it covers."""
-        regex = self.text_regex
-        if regex is None:
-            return
-        if self.text_terms is None:
-            yield from regex.finditer(lower)
-            return
-        pos = 0
-        for start in sorted({end - size + 1 for end, size in self.text_terms.iter(lower)}):
-            if start >= pos and (m := regex.match(lower, start)):
-                yield m
-                pos = m.end()
+    def _text_matches(self, text: str, lower: str | None, view: bytes | None,
+                      open_categories: set[str]) -> Iterator[tuple[int, int, str]]:
+        """(start, end, category) of the matches of text_regex.finditer(text.lower()), in
+        order, but those `scan` would drop anyway (see `scan`); `lower`: text.lower() when
+        already made, else each start is tried on the lower-cased few characters around it.
+        `open_categories` (the categories not yet full) is read at each start."""
+        regex, scanner = self.text_regex, self.text_scanner
+        assert regex is not None
+        if view is None:
+            assert lower is not None
+            if scanner is None:  # a term outside Latin-1: the whole text searched
+                yield from ((m.start(), m.end(), m.lastgroup or "") for m in
+                            regex.finditer(lower))
+                return
+            view = lower.encode("latin-1", "replace")  # its terms' letters as they stand
+        assert scanner is not None
+        found = sorted(scanner.occurrences(view))
+        sizes, categories = self.text_term_sizes, self.text_term_categories
+        count, k, pos = len(found), 0, 0
+        while k < count and open_categories:
+            start, index = found[k]
+            longest, cats = sizes[index], categories[index]
+            k += 1
+            while k < count and found[k][0] == start:  # every term that starts there
+                longest = max(longest, sizes[found[k][1]])
+                cats = cats | categories[found[k][1]]
+                k += 1
+            if start < pos or (open_categories.isdisjoint(cats)
+                               and (k == count or found[k][0] >= start + longest)):
+                continue
+            if lower is not None:
+                m, offset = regex.match(lower, start), 0
+            else:  # the same match in the lower-cased window (no longer match starts there)
+                offset = max(0, start - 1)
+                m = regex.match(text[offset:start + longest + 1].lower(), start - offset)
+            if m:
+                pos = offset + m.end()
+                yield start, pos, m.lastgroup or ""
 
     def search_each(self, names: tuple[str, ...], text: str) -> list[re.Match[str] | None]:
         """[categories[name].search(text) for name in names], one Aho-Corasick pass for all."""
@@ -215,8 +254,15 @@ def load_keywords(directory: str | None = None) -> Keywords:
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
                         _url_regex(urls[c]), term_automaton(terms[c]))
             for c in CATEGORIES if terms[c]}
-    text_terms = [t for c in TEXT_CATEGORIES for t in cats[c].terms]
-    return Keywords(cats, stopwords, _text_regex(cats), term_automaton(text_terms))
+    text_terms = sorted({t for c in TEXT_CATEGORIES for t in cats[c].terms})
+    try:
+        scanner: TermScanner | None = TermScanner(text_terms)
+    except ValueError:  # a term outside Latin-1: text_regex searched over the whole text
+        scanner = None
+    return Keywords(cats, stopwords, _text_regex(cats), scanner,
+                    tuple(map(len, text_terms)),
+                    tuple(frozenset(c for c in TEXT_CATEGORIES if t in cats[c].terms)
+                          for t in text_terms))
 
 
 def term_automaton(terms: list[str]) -> Any:
