@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from core.text import case_folded, first_match_at, matches_at, occurrences
-from probes.term_scan import TermScanner, latin1_view
+from probes.term_scan import TermScanner, TextPrefilter, latin1_view
 
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
@@ -65,13 +65,19 @@ class HoursFinder:
     price_after: re.Pattern[str]  # a currency sign right after a time range
     continuation: int
     words: TermScanner | None  # appointment_words then closed_words (None: not all Latin-1)
+    gate: TextPrefilter  # time_range, then two clock times (cell_times' group)
 
     def find(self, text: str) -> str | None:
-        """The first hours of `text` that are not a service line's, or None."""
+        """The first hours of `text` that are not a service line's, or None.
+
+        One hyperscan pass (`gate`) tells whether a time range or two clock times may stand
+        in the text; the digit runs where they would start are looked for only then."""
         bad_until = -1
         any_range = False
-        starts = digit_run_starts(text, TIME_DIGITS)
-        for tr in self._time_ranges(text, starts):
+        may = self.gate.candidates(text)
+        ranges, pairs = may is None or 0 in may, may is None or 1 in may
+        starts = digit_run_starts(text, TIME_DIGITS) if ranges or pairs else []
+        for tr in self._time_ranges(text, starts if ranges else []):
             any_range = True
             if not _plausible(tr.group(0)):
                 continue
@@ -84,7 +90,7 @@ class HoursFinder:
                 bad_until = tr.end() + self.continuation
                 continue
             return text[start:tr.end()]
-        found = self._day_cells(text, starts)
+        found = self._day_cells(text, starts) if pairs else None
         if found is None:
             phrase, closing = self._word_starts(text)
             found = self._appointment(text, phrase) or (
@@ -227,6 +233,7 @@ def _compile(data: dict) -> HoursFinder:
                   rf"|\s+(?:{_words(data['pair_joiners'])})\s+{timed})(?![\d\w])")
     clock = r"(?<![\d\w])(?:[01]?\d|2[0-4])\s?[h:.u]\s?[0-5]\d(?![\d\w])"  # 10h00, 18:30
     heading = rf"(?<!\w)(?:{_words(data['heading_words'])})(?!\w)"
+    pair = rf"{clock}\s{clock}"
     flags = re.IGNORECASE
     appointment_words = tuple(word.lower() for word in data["appointment_words"])
     closed_words = tuple(word.lower() for word in data["closed_words"])
@@ -238,7 +245,7 @@ def _compile(data: dict) -> HoursFinder:
                                rf"(?:{_words(data['appointment_words'])})(?!\w)", flags),
         appointment_words=appointment_words,
         day_cells=re.compile(rf"{day}\s?:?\s?{clock}\s{clock}", flags),
-        cell_times=re.compile(rf"(?=({clock}\s{clock}))", flags),
+        cell_times=re.compile(rf"(?=({pair}))", flags),
         cell_reach=max(map(len, data["days"])) + len(".") + len(" : "),
         closed=re.compile(rf"(?<!\w)(?:{_words(data['closed_words'])})\W{{1,6}}(?:\w+\W+)?"
                           rf"{day}", flags),
@@ -248,7 +255,8 @@ def _compile(data: dict) -> HoursFinder:
                                 rf"(?!(?i:\s*(?:de\s+)?{timed}))"),  # "9H-12H ET 14H-18H": French
         price_after=re.compile(rf"\s{{0,3}}(?:{_words(data['currency_signs'])})"),
         continuation=data["continuation_window"],
-        words=_term_scanner([*appointment_words, *closed_words]))
+        words=_term_scanner([*appointment_words, *closed_words]),
+        gate=TextPrefilter((re.compile(time_range, flags), re.compile(pair, flags))))
 
 
 def _term_scanner(words: list[str]) -> TermScanner | None:

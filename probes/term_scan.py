@@ -1,4 +1,4 @@
-"""Where lower-case terms occur in a long text, in any case, with one hyperscan pass.
+"""Hyperscan passes over a page's long visible text: where terms occur, which regexes may match.
 
     scanner = TermScanner(("horaires", "fermé"))
     view = latin1_view("Horaires : FERMÉ le lundi")  # b"Horaires : FERM\\xc9 le lundi"
@@ -15,19 +15,32 @@ The occurrences are a superset (a "?" term character also matches any replaced c
 the caller confirms each one with its own regex. On a 60,000-character page, the Latin-1
 bytes and the scan cost about 0.1 and 0.2 ms, against ~1 ms for lower-casing the text and an
 Aho-Corasick pass over it.
+
+`TextPrefilter` tells which of a few regexes may match a text (hyperscan's prefilter mode,
+as probes/prefilter.py does for the raw HTML), on texts whose every character hyperscan
+reads as Python's re does (SAME_READING): its Unicode tables are older than Python's, and
+Python's \\s also takes U+001C-U+001F; any other text is answered None (any may match).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
 import hyperscan
+import numpy as np
+
+from probes.prefilter import KNOWN_FLAGS, PYTHON_ONLY, WIDENED
 
 # Every character outside Latin-1 whose str.lower() or case_folded() holds a Latin-1 one
 # (tests/probes/test_term_scan.py checks the list against every code point).
 LOWER_INTO_LATIN1 = "\u0130\u0131\u0178\u017f\u1e9e\u212a\u212b"
+# Characters whose \\s, \\d and letters in any case hyperscan (UTF-8, Unicode properties)
+# reads as Python's re does (the test checks each): Latin-1 but U+001C-U+001F, and General
+# Punctuation, superscripts, subscripts and currency signs (dashes, quotes, spaces, "€").
+SAME_READING = ((0x00, 0x1B), (0x20, 0xFF), (0x2000, 0x20CF))
 
 
 @lru_cache(maxsize=2)
@@ -94,3 +107,63 @@ def _pattern(term: str) -> bytes:
         same = [code for code in range(256) if chr(code).lower() == char] or [ord(char)]
         parts.append(b"[" + b"".join(b"\\x%02x" % code for code in same) + b"]")
     return b"".join(parts)
+
+
+class TextPrefilter:
+    """Which of some regexes may match a text (see the module docstring)."""
+
+    __slots__ = ("regexes", "_database", "_lock", "_local")
+
+    def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
+        self.regexes = tuple(regexes)
+        self._database: hyperscan.Database | None | bool = False  # False: not compiled yet
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def candidates(self, text: str) -> set[int] | None:
+        """Indexes of the regexes that may match `text`, or None: any may (a character
+        outside SAME_READING, or a regex hyperscan cannot compile even widened)."""
+        if not _read_the_same(text):
+            return None
+        database = self._compiled()
+        if database is None:
+            return None
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(database)
+        found: set[int] = set()
+        database.scan(text.encode("utf-8"), match_event_handler=lambda index, *_: found.add(index),
+                      scratch=scratch)
+        return found
+
+    def _compiled(self) -> hyperscan.Database | None:
+        with self._lock:
+            if self._database is False:
+                self._database = _widened(self.regexes)
+            assert self._database is not True
+            return self._database
+
+
+def _read_the_same(text: str) -> bool:
+    """Every character of `text` is in SAME_READING."""
+    if text.isascii():
+        return not any(char in text for char in "\x1c\x1d\x1e\x1f")
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    # uint16 arithmetic wraps: units - 0x1C < 4 only for U+001C-U+001F
+    outside = (units - 0x1C < 4) | ((units > 0xFF) & ((units - 0x2000) >= 0xD0))
+    return not outside.any()
+
+
+def _widened(regexes: tuple[re.Pattern[str], ...]) -> hyperscan.Database | None:
+    """One prefilter-mode database of `regexes`, or None if one cannot be compiled."""
+    if any(r.flags & ~KNOWN_FLAGS or PYTHON_ONLY.search(r.pattern) for r in regexes):
+        return None
+    database = hyperscan.Database()
+    try:
+        database.compile(expressions=[r.pattern.encode("utf-8") for r in regexes],
+                         ids=list(range(len(regexes))), elements=len(regexes),
+                         flags=[WIDENED | (hyperscan.HS_FLAG_MULTILINE
+                                           if r.flags & re.MULTILINE else 0) for r in regexes])
+    except hyperscan.error:
+        return None
+    return database

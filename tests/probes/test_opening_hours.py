@@ -1,5 +1,7 @@
 """Opening hours as people write them, FR, NL, DE, EN, IT (probes/opening_hours.py)."""
 
+import dataclasses
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -185,3 +187,19 @@ def test_schema_opening_hours_specification():
             '"closes": "18:00"}]}</script><p>Boulangerie</p></body></html>')
     assert inspect_html(html, "https://boulangerie.example.be/")["signals"][
         "web_presence.opening_hours"] is True
+
+
+class _NoGate:
+    def candidates(self, text):
+        return None
+
+
+HOURS_PIECES = [*WRITTEN, *NOT_HOURS, " ", ". ", "x", "12,50 €", "n°3", "Lundi", "9h-18h",
+                "10h00 18h00", "fermé le lundi", "sur rendez-vous", "\u202f", "–", "٣"]
+
+
+@given(st.lists(st.sampled_from(HOURS_PIECES), max_size=12).map("".join))
+@settings(max_examples=200, deadline=None)
+def test_hours_found_with_the_gate_as_without_it(text):
+    finder = load_hours_finder()
+    assert finder.find(text) == dataclasses.replace(finder, gate=_NoGate()).find(text)
