@@ -30,7 +30,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import hyperscan
-import numpy as np
 
 from probes.prefilter import KNOWN_FLAGS, PYTHON_ONLY, WIDENED
 
@@ -122,19 +121,22 @@ class TextPrefilter:
 
     def candidates(self, text: str) -> set[int] | None:
         """Indexes of the regexes that may match `text`, or None: any may (a character
-        outside SAME_READING, or a regex hyperscan cannot compile even widened)."""
-        if not _read_the_same(text):
-            return None
+        outside SAME_READING, or a regex hyperscan cannot compile even widened). The same
+        pass looks for a character outside SAME_READING (the database's last expression)."""
         database = self._compiled()
         if database is None:
+            return None
+        try:
+            raw = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: not UTF-8, not SAME_READING either
             return None
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = hyperscan.Scratch(database)
         found: set[int] = set()
-        database.scan(text.encode("utf-8"), match_event_handler=lambda index, *_: found.add(index),
+        database.scan(raw, match_event_handler=lambda index, *_: found.add(index),
                       scratch=scratch)
-        return found
+        return None if len(self.regexes) in found else found
 
     def _compiled(self) -> hyperscan.Database | None:
         with self._lock:
@@ -144,26 +146,20 @@ class TextPrefilter:
             return self._database
 
 
-def _read_the_same(text: str) -> bool:
-    """Every character of `text` is in SAME_READING."""
-    if text.isascii():
-        return not any(char in text for char in "\x1c\x1d\x1e\x1f")
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-    # uint16 arithmetic wraps: units - 0x1C < 4 only for U+001C-U+001F
-    outside = (units - 0x1C < 4) | ((units > 0xFF) & ((units - 0x2000) >= 0xD0))
-    return not outside.any()
-
-
 def _widened(regexes: tuple[re.Pattern[str], ...]) -> hyperscan.Database | None:
-    """One prefilter-mode database of `regexes`, or None if one cannot be compiled."""
+    """One prefilter-mode database of `regexes`, then (exact) a character outside
+    SAME_READING; None if a regex cannot be compiled."""
     if any(r.flags & ~KNOWN_FLAGS or PYTHON_ONLY.search(r.pattern) for r in regexes):
         return None
+    outside = "[^" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in SAME_READING) + "]"
     database = hyperscan.Database()
     try:
-        database.compile(expressions=[r.pattern.encode("utf-8") for r in regexes],
-                         ids=list(range(len(regexes))), elements=len(regexes),
-                         flags=[WIDENED | (hyperscan.HS_FLAG_MULTILINE
-                                           if r.flags & re.MULTILINE else 0) for r in regexes])
+        database.compile(expressions=[*(r.pattern.encode("utf-8") for r in regexes),
+                                      outside.encode("ascii")],
+                         ids=list(range(len(regexes) + 1)), elements=len(regexes) + 1,
+                         flags=[*(WIDENED | (hyperscan.HS_FLAG_MULTILINE
+                                             if r.flags & re.MULTILINE else 0) for r in regexes),
+                                hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
     except hyperscan.error:
         return None
     return database

@@ -99,6 +99,7 @@ def test_texts_outside_the_same_reading_characters_are_not_scanned():
         if not 0xD800 <= code < 0xE000:
             assert (gate.candidates("x" + char) is None) != _same_reading(char), hex(code)
     assert gate.candidates("abc") == set() and gate.candidates("XYZ – 10 €") == {0}
+    assert gate.candidates("x\ud800") is None  # a lone surrogate: not even UTF-8
 
 
 @given(st.lists(st.sampled_from(["9h", "18", "–", "-", " ", "\u202f", "\x1c", "à", "À", "h",
