@@ -72,7 +72,8 @@ class Keywords:
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
     text_scanner: TermScanner | None = None  # the same terms, once each, for one hyperscan pass
     text_term_sizes: tuple[int, ...] = ()  # the length of each of text_scanner's terms
-    text_term_categories: tuple[frozenset[str], ...] = ()  # the categories that list each one
+    text_term_categories: tuple[int, ...] = ()  # the categories that list each one: a bit
+    # each, in TEXT_CATEGORIES order
     # (category names, True for their url fragments / False for their terms) -> one
     # Aho-Corasick automaton of them all, built on first use (see _starts)
     combined: dict[tuple[tuple[str, ...], bool], Any] = field(default_factory=dict)
@@ -128,16 +129,22 @@ class Keywords:
         assert scanner is not None
         found = sorted(scanner.occurrences(view))
         sizes, categories = self.text_term_sizes, self.text_term_categories
-        count, k, pos = len(found), 0, 0
+        count, k, pos, open_count, wanted = len(found), 0, 0, -1, 0
         while k < count and open_categories:
+            if len(open_categories) != open_count:  # a category filled: the bits still open
+                open_count = len(open_categories)
+                wanted = sum(1 << bit for bit, name in enumerate(TEXT_CATEGORIES)
+                             if name in open_categories)
             start, index = found[k]
             longest, cats = sizes[index], categories[index]
             k += 1
             while k < count and found[k][0] == start:  # every term that starts there
-                longest = max(longest, sizes[found[k][1]])
-                cats = cats | categories[found[k][1]]
+                index = found[k][1]
+                if sizes[index] > longest:
+                    longest = sizes[index]
+                cats |= categories[index]
                 k += 1
-            if start < pos or (open_categories.isdisjoint(cats)
+            if start < pos or (not cats & wanted
                                and (k == count or found[k][0] >= start + longest)):
                 continue
             if lower is not None:
@@ -261,8 +268,8 @@ def load_keywords(directory: str | None = None) -> Keywords:
         scanner = None
     return Keywords(cats, stopwords, _text_regex(cats), scanner,
                     tuple(map(len, text_terms)),
-                    tuple(frozenset(c for c in TEXT_CATEGORIES if t in cats[c].terms)
-                          for t in text_terms))
+                    tuple(sum(1 << bit for bit, c in enumerate(TEXT_CATEGORIES)
+                              if t in cats[c].terms) for t in text_terms))
 
 
 def term_automaton(terms: list[str]) -> Any:
