@@ -23,12 +23,16 @@ options, markup words): one pass instead of four.
 from __future__ import annotations
 
 import hashlib
+import platform
 import re
 import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from importlib import metadata
 
 import hyperscan
+
+from core.derived_cache import cached, key_of
 
 # Flags of a Python regex that hyperscan reads the same way (any other: always searched).
 KNOWN_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.ASCII
@@ -38,6 +42,7 @@ WIDENED = (hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH
            | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
            | hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_DOTALL)
 EXACT = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8
+HYPERSCAN_VERSION = metadata.version("hyperscan")  # part of the compiled databases' cache key
 
 
 class Prefilter:
@@ -76,12 +81,27 @@ class Prefilter:
 
 def _compiled(expressions: Sequence[bytes], ids: list[int],
               flags: Sequence[int]) -> hyperscan.Database | None:
-    """One database of the expressions at `ids` (None for none)."""
+    """One database of the expressions at `ids` (None for none), from the disk cache when it
+    was compiled before (core/derived_cache.py): compiling takes 0.1-1 s per database."""
     if not ids:
         return None
-    database = hyperscan.Database()
-    database.compile(expressions=[expressions[i] for i in ids], ids=ids, elements=len(ids),
-                     flags=[flags[i] for i in ids])
+    chosen, chosen_flags = [expressions[i] for i in ids], [flags[i] for i in ids]
+
+    def compile_() -> bytes:
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        database.compile(expressions=chosen, ids=ids, elements=len(ids), flags=chosen_flags)
+        return bytes(hyperscan.dumpb(database))
+
+    key = key_of("hyperscan block", HYPERSCAN_VERSION, platform.machine(),
+                 repr((chosen, ids, chosen_flags)))
+    return cached("hyperscan", key, compile_, _usable_database)
+
+
+def _usable_database(serialized: bytes) -> hyperscan.Database:
+    """The database, checked by allocating its scratch space (which fails on a database
+    built for another platform)."""
+    database = hyperscan.loadb(serialized, hyperscan.HS_MODE_BLOCK)
+    hyperscan.Scratch(database)
     return database
 
 
