@@ -199,7 +199,11 @@ def _plausible(time_range: str) -> bool:
 
 
 def _words(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """An alternation of `words`, longest first; words of one length in alphabetical order,
+    so that the pattern is the same in every process (a set's order is not: the disk cache
+    of compiled matchers is keyed by the pattern). Two words of one length never match at
+    the same place, so their order changes no match."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=2)

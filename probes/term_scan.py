@@ -32,6 +32,7 @@ from functools import lru_cache
 import hyperscan
 
 from probes.prefilter import KNOWN_FLAGS, PYTHON_ONLY, WIDENED
+from probes.prefilter import _compiled as compiled_database  # the disk-cached compile
 
 # Every character outside Latin-1 whose str.lower() or case_folded() holds a Latin-1 one
 # (tests/probes/test_term_scan.py checks the list against every code point).
@@ -91,21 +92,27 @@ class TermScanner:
     def _compiled(self) -> hyperscan.Database:
         with self._lock:
             if self._database is None:
-                database = hyperscan.Database()
-                database.compile(expressions=[_pattern(term) for term in self.terms],
-                                 ids=list(range(len(self.terms))), elements=len(self.terms),
-                                 flags=[0] * len(self.terms))
-                self._database = database
+                self._database = compiled_database([_pattern(term) for term in self.terms],
+                                                   list(range(len(self.terms))),
+                                                   [0] * len(self.terms))
+            assert self._database is not None
             return self._database
 
 
 def _pattern(term: str) -> bytes:
     """Each character of `term` as the class of the Latin-1 characters that lower-case to it."""
-    parts = []
-    for char in term:
-        same = [code for code in range(256) if chr(code).lower() == char] or [ord(char)]
-        parts.append(b"[" + b"".join(b"\\x%02x" % code for code in same) + b"]")
-    return b"".join(parts)
+    classes = _latin1_classes()
+    return b"".join(classes.get(char, b"[\\x%02x]" % ord(char)) for char in term)
+
+
+@lru_cache(maxsize=1)
+def _latin1_classes() -> dict[str, bytes]:
+    """Each lower case of a Latin-1 character -> the class of the Latin-1 characters with it."""
+    codes: dict[str, list[int]] = {}
+    for code in range(256):
+        codes.setdefault(chr(code).lower(), []).append(code)
+    return {low: b"[" + b"".join(b"\\x%02x" % code for code in same) + b"]"
+            for low, same in codes.items()}
 
 
 class TextPrefilter:
@@ -152,14 +159,11 @@ def _widened(regexes: tuple[re.Pattern[str], ...]) -> hyperscan.Database | None:
     if any(r.flags & ~KNOWN_FLAGS or PYTHON_ONLY.search(r.pattern) for r in regexes):
         return None
     outside = "[^" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in SAME_READING) + "]"
-    database = hyperscan.Database()
     try:
-        database.compile(expressions=[*(r.pattern.encode("utf-8") for r in regexes),
-                                      outside.encode("ascii")],
-                         ids=list(range(len(regexes) + 1)), elements=len(regexes) + 1,
-                         flags=[*(WIDENED | (hyperscan.HS_FLAG_MULTILINE
-                                             if r.flags & re.MULTILINE else 0) for r in regexes),
-                                hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
+        return compiled_database(
+            [*(r.pattern.encode("utf-8") for r in regexes), outside.encode("ascii")],
+            list(range(len(regexes) + 1)),
+            [*(WIDENED | (hyperscan.HS_FLAG_MULTILINE if r.flags & re.MULTILINE else 0)
+               for r in regexes), hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
     except hyperscan.error:
         return None
-    return database

@@ -11,6 +11,7 @@ from probes.opening_hours import (
     DIGIT_RUN,
     TIME_DIGITS,
     _ascii_digit_run_starts,
+    _words,
     digit_run_starts,
     load_hours_finder,
 )
@@ -203,3 +204,9 @@ HOURS_PIECES = [*WRITTEN, *NOT_HOURS, " ", ". ", "x", "12,50 €", "n°3", "Lund
 def test_hours_found_with_the_gate_as_without_it(text):
     finder = load_hours_finder()
     assert finder.find(text) == dataclasses.replace(finder, gate=_NoGate()).find(text)
+
+
+def test_word_alternations_are_the_same_in_every_process():
+    """Longest first, then alphabetical: not a set's order (the disk cache of compiled
+    matchers is keyed by the pattern)."""
+    assert _words(["mo", "di", "maandag", "ma", "di"]) == "maandag|di|ma|mo"
