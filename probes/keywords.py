@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +19,8 @@ from typing import Any
 import ahocorasick
 
 from core.text import case_folded, first_match_at
-from probes.term_scan import TermScanner, latin1_view
+from probes.term_scan import latin1_view
+from probes.text_terms import TextTerms, text_terms
 
 KEYWORDS_DIR = Path(__file__).parent / "data" / "keywords"
 LANGUAGES = ("fr", "nl", "de", "en", "it")
@@ -70,10 +71,7 @@ class Keywords:
     categories: dict[str, Category]
     stopwords: dict[str, frozenset[str]]  # language -> words
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
-    text_scanner: TermScanner | None = None  # the same terms, once each, for one hyperscan pass
-    text_term_sizes: tuple[int, ...] = ()  # the length of each of text_scanner's terms
-    text_term_categories: tuple[int, ...] = ()  # the categories that list each one: a bit
-    # each, in TEXT_CATEGORIES order
+    text_terms: TextTerms | None = None  # where to try it (None: a term is not Latin-1)
     # (category names, True for their url fragments / False for their terms) -> one
     # Aho-Corasick automaton of them all, built on first use (see _starts)
     combined: dict[tuple[tuple[str, ...], bool], Any] = field(default_factory=dict)
@@ -81,24 +79,26 @@ class Keywords:
     def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
         """One pass over `text` for every category of TEXT_CATEGORIES: the first `limit`
         matches of text_regex in `text.lower()` per category, each without a negative phrase
-        around it.
-
-        Where a term may start is found by one hyperscan pass (probes/term_scan.py), and
-        text_regex is tried only there, leftmost first; a match skips the starts it covers.
-        A start is not tried when every category of its terms is already full and no other
-        start lies within its longest term (its match would change nothing), and the scan
-        stops once every category is full."""
+        around it. text_regex is tried only where hyperscan finds a term, and not where it
+        can no longer change the hits (probes/text_terms.py)."""
         hits: dict[str, list[KeywordHit]] = {c: [] for c in TEXT_CATEGORIES}
         if self.text_regex is None:
             return hits
         lower = None  # text.lower(), only when latin1_view cannot read the text itself
-        view = latin1_view(text) if self.text_scanner is not None else None
+        view = latin1_view(text) if self.text_terms is not None else None
         if view is None:
             lower = text.lower()
             if len(lower) != len(text):  # rare letters whose lower case is longer
                 text = lower
+            view = lower.encode("latin-1", "replace")  # the terms' letters as they stand
         open_categories = set(TEXT_CATEGORIES if limit > 0 else ())
-        for start, end, category in self._text_matches(text, lower, view, open_categories):
+        if self.text_terms is None:  # a term outside Latin-1: the whole text searched
+            assert lower is not None
+            matches: Iterable[tuple[int, int, str]] = (
+                (m.start(), m.end(), m.lastgroup or "") for m in self.text_regex.finditer(lower))
+        else:
+            matches = self.text_terms.matches(text, lower, view, open_categories)
+        for start, end, category in matches:
             if category not in open_categories:
                 continue
             negative = self.categories[category].negative
@@ -110,51 +110,6 @@ class Keywords:
             if len(found) >= limit:
                 open_categories.discard(category)
         return hits
-
-    def _text_matches(self, text: str, lower: str | None, view: bytes | None,
-                      open_categories: set[str]) -> Iterator[tuple[int, int, str]]:
-        """(start, end, category) of the matches of text_regex.finditer(text.lower()), in
-        order, but those `scan` would drop anyway (see `scan`); `lower`: text.lower() when
-        already made, else each start is tried on the lower-cased few characters around it.
-        `open_categories` (the categories not yet full) is read at each start."""
-        regex, scanner = self.text_regex, self.text_scanner
-        assert regex is not None
-        if view is None:
-            assert lower is not None
-            if scanner is None:  # a term outside Latin-1: the whole text searched
-                yield from ((m.start(), m.end(), m.lastgroup or "") for m in
-                            regex.finditer(lower))
-                return
-            view = lower.encode("latin-1", "replace")  # its terms' letters as they stand
-        assert scanner is not None
-        found = sorted(scanner.occurrences(view))
-        sizes, categories = self.text_term_sizes, self.text_term_categories
-        count, k, pos, open_count, wanted = len(found), 0, 0, -1, 0
-        while k < count and open_categories:
-            if len(open_categories) != open_count:  # a category filled: the bits still open
-                open_count = len(open_categories)
-                wanted = sum(1 << bit for bit, name in enumerate(TEXT_CATEGORIES)
-                             if name in open_categories)
-            start, index = found[k]
-            longest, cats = sizes[index], categories[index]
-            k += 1
-            while k < count and found[k][0] == start:  # every term that starts there
-                index = found[k][1]
-                if sizes[index] > longest:
-                    longest = sizes[index]
-                cats |= categories[index]
-                k += 1
-            if start < pos or (not cats & wanted
-                               and (k == count or found[k][0] >= start + longest)):
-                continue
-            if lower is not None:
-                m, offset = regex.match(lower, start), 0
-            else:  # the same match in the lower-cased window (no longer match starts there)
-                offset = max(0, start - 1)
-                m = regex.match(text[offset:start + longest + 1].lower(), start - offset)
-            if m:
-                pos = offset + m.end()
-                yield start, pos, m.lastgroup or ""
 
     def search_each(self, names: tuple[str, ...], text: str) -> list[re.Match[str] | None]:
         """[categories[name].search(text) for name in names], one Aho-Corasick pass for all."""
@@ -261,15 +216,9 @@ def load_keywords(directory: str | None = None) -> Keywords:
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
                         _url_regex(urls[c]), term_automaton(terms[c]))
             for c in CATEGORIES if terms[c]}
-    text_terms = sorted({t for c in TEXT_CATEGORIES for t in cats[c].terms})
-    try:
-        scanner: TermScanner | None = TermScanner(text_terms)
-    except ValueError:  # a term outside Latin-1: text_regex searched over the whole text
-        scanner = None
-    return Keywords(cats, stopwords, _text_regex(cats), scanner,
-                    tuple(map(len, text_terms)),
-                    tuple(sum(1 << bit for bit, c in enumerate(TEXT_CATEGORIES)
-                              if t in cats[c].terms) for t in text_terms))
+    regex = _text_regex(cats)
+    return Keywords(cats, stopwords, regex,
+                    text_terms(regex, {c: cats[c].terms for c in TEXT_CATEGORIES}))
 
 
 def term_automaton(terms: list[str]) -> Any:
