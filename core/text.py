@@ -1,8 +1,10 @@
-"""Text helpers shared by every package: accent folding and registrable domains.
+"""Text helpers shared by every package: accent folding, whitespace, registrable domains.
 
     fold("  À  Propos ")                       -> "a propos"
     "sur rendez-vous" in case_folded("ſur RENDEZ-VOUS")  -> True (as re.IGNORECASE sees it)
     list(occurrences("9h-18h, 9h", "9h"))       -> [0, 8]
+    collapsed(" a \n b  c", 4)                  -> "a b "   (" ".join(text.split())[:4])
+    path_of("https://shop.be/a?b=1")            -> "/a?b=1"
     registrable_domain("https://www.shop.be/x") -> "shop.be"
     shop_domain("https://www.facebook.com/x")   -> None   (a host shared by many shops)
 
@@ -61,6 +63,61 @@ def occurrences(text: str, part: str) -> Iterator[int]:
     while at >= 0:
         yield at
         at = text.find(part, at + 1)
+
+
+def collapsed(text: str, limit: int) -> str:
+    """" ".join(text.split())[:limit], without splitting what the limit cuts off.
+
+    Text that is already collapsed (no whitespace but single spaces between words, as lexbor
+    gives the text of a page written without layout whitespace) is only checked, up to the
+    limit: every whitespace character but the space is unprintable. Other text longer than
+    twice the limit is split from that prefix first; the whole is split only when the prefix
+    collapses to less than the limit.
+    """
+    head = text[:limit + 1]
+    if head.isprintable() and "  " not in head and head[:1] != " " \
+            and (len(head) > limit or head[-1:] != " "):
+        return head[:limit]  # a space at `limit` only ends the last word kept
+    # A prefix's collapse is a prefix of the whole's, even when the prefix cuts a word.
+    if len(text) > 2 * limit and len(joined := " ".join(text[:2 * limit].split())) >= limit:
+        return joined[:limit]
+    return " ".join(text.split())[:limit]
+
+
+def whole_word_at(low: bytes, word: bytes) -> int:
+    """Where `word` (an [a-z0-9] run) first stands in `low` (bytes without upper-case ASCII)
+    as a whole word, between bytes outside a-z0-9, as a split at every other byte would find
+    it; -1 if nowhere. An occurrence overlapping the one before follows a letter: never whole."""
+    at = low.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (low[at - 1:at].isalnum() or low[end:end + 1].isalnum()):
+            return at
+        at = low.find(word, end)
+    return -1
+
+
+def joined_paths(hrefs: list[str]) -> str:
+    """"\n".join(map(path_of, hrefs)). A page's own links mostly start with the first one's
+    scheme and host ("https://shop.be/..."): what follows is their path; when they all do,
+    the paths are made at once."""
+    first = hrefs[0] if hrefs else ""
+    slash = first.find("/", first.find("//") + 2) if "//" in first else -1
+    if slash < 0:
+        return "\n".join(map(path_of, hrefs))
+    origin = first[:slash + 1]
+    blob = "\n".join(hrefs)
+    if blob.count("\n") == len(hrefs) - 1:  # no line break in an address
+        lines = "\n" + blob
+        if lines.count("\n" + origin) == len(hrefs):  # each line starts with the origin
+            return lines.replace("\n" + origin, "\n/")[1:]
+    return "\n".join([h[slash:] if h.startswith(origin) else path_of(h) for h in hrefs])
+
+
+def path_of(href: str) -> str:
+    """The path of an address, after its scheme and host ("https://a.be/x?q" -> "/x?q")."""
+    head, sep, rest = href.partition("//")
+    return "/" + (rest if sep else head).partition("/")[2]
 
 
 def fold(text: str) -> str:

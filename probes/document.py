@@ -16,9 +16,10 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from core.artifacts import FetchedPage
+from core.text import collapsed
 from probes.fingerprints import Pattern, parse_pattern, patterns_prefilter
 from probes.nesting import cut_too_deep
-from probes.prefilter import Prefilter, shared_candidates
+from probes.prefilter import Prefilter, shared_candidates, whole_words
 from probes.structured_data import SchemaItem, parse_jsonld_blocks, parse_microdata, parse_rdfa
 
 # What parse_page reads of these elements is read in one pass over the tree (the first
@@ -29,6 +30,14 @@ ELEMENTS = f"title, meta, base[href], script[src], {JSONLD_SELECTOR}, form"
 INVISIBLE_TAGS = "script,style,noscript,template,svg,iframe,object"
 # Visible text kept per page (characters). Enough for keywords and language.
 MAX_TEXT_CHARS = 60_000
+CONTROLS = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
+# Words of the lower-cased HTML without which some elements cannot be there (a tag or
+# attribute name is a whole word of it), read in the page's shared hyperscan pass: no
+# "itemscope", no microdata; no "role", no element with a role, no "input", no <input>:
+# CONTROLS is cut down to what may match (the [role=button] test on every element is costly).
+GATE_WORDS = frozenset((b"itemscope", b"role", b"input"))
+CONTROLS_WITHOUT_ROLE = {True: "button, input[type=submit], input[type=button], input[type=image]",
+                         False: "button"}  # by: "input" in the markup
 MAX_CONTROL_TEXT = 160
 MAX_LINK_TEXT = 200
 WEB_SCHEMES = ("http://", "https://")
@@ -40,7 +49,7 @@ RDFA_MARKERS = tuple(parse_pattern(p) for p in (
     r"""typeof\s*=\s*["']?(?:schema:|https?://(?:www\.)?schema\.org)"""))
 MAX_PREFIX_TRIES = 400  # regex attempts at a pattern's leading text before a plain search
 AUTHORITY = re.compile(r"(?:https?:)?//([^/?#]*)", re.IGNORECASE)  # of web URLs only
-MICRODATA_WORD = b"itemscope"  # an attribute name
+MICRODATA_WORD = b"itemscope"  # an attribute name (one of GATE_WORDS)
 # A relative link urljoin would only append to the base's folder ("css/a.css", "p.html?x=1"):
 # no scheme, no empty segment, dot segment, query or fragment, nothing urljoin removes.
 # Nor is a path whose last segment has empty parameters ("c;") or is a dot segment with
@@ -182,10 +191,14 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
                role: str = "other") -> ParsedPage:
     """Parse `html` once. Never raises on malformed markup."""
     html = html or ""
-    low = html.encode("utf-8", "replace").lower()
+    try:  # the UTF-8 lexbor parses (it would encode a str itself) and the scans read lowered
+        raw: bytes | None = html.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: lexbor drops them, the scans see "?"
+        raw = None
+    low = (html.encode("utf-8", "replace") if raw is None else raw).lower()
     whole = html
     html = cut_too_deep(html, low)
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(raw if raw is not None and html is whole else html)
     page = ParsedPage(url=url, html=html, headers=dict(headers or {}), role=role,
                       _lower_bytes=low if html is whole else None, source=whole)
     page.lang = _html_lang(tree)
@@ -197,9 +210,10 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
                         if (src := (a.get("src") or "").strip())]
     jsonld = [node.text(deep=True) for node, a in zip(found["script"], scripts, strict=True)
               if "ld+json" in (a.get("type") or "").lower()]  # as JSONLD_SELECTOR matches
-    page.schema = structured_data(tree, page, jsonld)
+    words = whole_words(page.lower_bytes(), GATE_WORDS, page.scan)
+    page.schema = structured_data(tree, page, jsonld, words)
     page.links = _links(tree, _base_href(found["base"], url))
-    page.controls = _controls(tree)
+    page.controls = _controls(tree, words)
     forms = [f.attributes for f in found["form"]]
     page.form_actions = [_absolute(url, a) for f in forms if (a := (f.get("action") or "").strip())]
     page.form_names = [" ".join(f.get(k) or "" for k in ("name", "id", "class")) for f in forms]
@@ -209,14 +223,17 @@ def parse_page(html: str, url: str | None = None, headers: dict[str, str] | None
     return page
 
 
-def structured_data(tree: LexborHTMLParser, page: ParsedPage,
-                    jsonld: list[str] | None = None) -> list[SchemaItem]:
+def structured_data(tree: LexborHTMLParser, page: ParsedPage, jsonld: list[str] | None = None,
+                    words: frozenset[bytes] | None = None) -> list[SchemaItem]:
     """schema.org items of the page: JSON-LD, microdata, then RDFa (before any node of
-    `tree` is removed: JSON-LD sits in <script>). `jsonld`: the JSON-LD blocks when known."""
+    `tree` is removed: JSON-LD sits in <script>). `jsonld`: the JSON-LD blocks when known;
+    `words`: the GATE_WORDS of the page when known."""
     if jsonld is None:
         jsonld = [n.text(deep=True) for n in tree.css(JSONLD_SELECTOR)]
+    if words is None:
+        words = whole_words(page.lower_bytes(), GATE_WORDS, page.scan)
     schema = parse_jsonld_blocks(jsonld)
-    if MICRODATA_WORD in page.lower_bytes():
+    if MICRODATA_WORD in words:
         schema += parse_microdata(tree)
     if next(page.html_matches(RDFA_MARKERS), None):
         schema += parse_rdfa(page.html, page.url)
@@ -314,16 +331,20 @@ def _base_href(bases: list[LexborNode], url: str | None) -> str | None:
 
 
 def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
-    links = []
+    links: list[Link] = []
+    add = links.append
     origin_host = host_of(base) if base else None
     origin = _origin(base) if origin_host and base else None
     for node in tree.css("a[href]"):
         attrs = node.attributes
         href = (attrs.get("href") or "").strip()
-        if not href or href[0] == "#":
+        if not href:
             continue
-        if origin and href[0] == "/" and href[1:2] != "/":
+        first = href[0]
+        if first == "/" and origin and href[1:2] != "/":
             href, host = origin + href, origin_host  # fast path for site-relative links
+        elif first == "#":
+            continue
         elif href.startswith(WEB_SCHEMES):  # absolute already
             host = host_of(href)
         elif href[:11].lower() == "javascript:":
@@ -331,8 +352,8 @@ def _links(tree: LexborHTMLParser, base: str | None) -> list[Link]:
         else:
             href = _absolute(base, href)
             host = host_of(href)
-        text = " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_LINK_TEXT]
-        links.append(Link(href, text, attrs.get("title") or "", host))
+        add(Link(href, " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_LINK_TEXT],
+                 attrs.get("title") or "", host))
     return links
 
 
@@ -344,20 +365,25 @@ def _origin(base: str) -> str | None:
     return base[:m.start(1)] + m.group(1).rsplit("@", 1)[-1]
 
 
-def _controls(tree: LexborHTMLParser) -> list[Control]:
-    """Each button-like element once."""
-    selector = "button, input[type=submit], input[type=button], input[type=image], [role=button]"
-    return [_control(node) for node in _each_once(tree.css(selector))]
-
-
-def _control(node: LexborNode) -> Control:
-    attrs = node.attributes
-    text = " ".join(node.text(separator=" ", skip_empty=True).split())[:MAX_CONTROL_TEXT]
-    if not text:
-        text = (attrs.get("value") or attrs.get("title") or attrs.get("alt")
-                or attrs.get("aria-label") or "")
-    return Control(text=text.strip()[:MAX_CONTROL_TEXT], name=(attrs.get("name") or "")[:80],
-                   classes=(attrs.get("class") or "")[:200])
+def _controls(tree: LexborHTMLParser, words: frozenset[bytes]) -> list[Control]:
+    """Each button-like element once: its text, else its value, title, alt or aria-label.
+    `words`: the GATE_WORDS of the markup."""
+    if b"role" in words:  # an element may match two selectors: kept once
+        nodes = _each_once(tree.css(CONTROLS))
+    else:
+        nodes = tree.css(CONTROLS_WITHOUT_ROLE[b"input" in words])
+    controls = []
+    for node in nodes:
+        attrs = node.attributes
+        text = " ".join(node.text(separator=" ", skip_empty=True).split())
+        if len(text) > MAX_CONTROL_TEXT:
+            text = text[:MAX_CONTROL_TEXT].rstrip()
+        elif not text:
+            text = (attrs.get("value") or attrs.get("title") or attrs.get("alt")
+                    or attrs.get("aria-label") or "").strip()[:MAX_CONTROL_TEXT]
+        controls.append(Control(text, (attrs.get("name") or "")[:80],
+                                (attrs.get("class") or "")[:200]))
+    return controls
 
 
 def _visible_text(tree: LexborHTMLParser) -> str:
@@ -366,4 +392,4 @@ def _visible_text(tree: LexborHTMLParser) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    return " ".join(root.text(separator=" ", skip_empty=True).split())[:MAX_TEXT_CHARS]
+    return collapsed(root.text(separator=" ", skip_empty=True), MAX_TEXT_CHARS)

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from core.result import Evidence, Signal, StepObservation
+from core.text import joined_paths, path_of, whole_word_at
 from probes.context import SITE_JUDGED, ProbeContext
 from probes.document import ParsedPage
 from probes.prefilter import whole_words
@@ -118,12 +119,12 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
             text = page.text.encode("utf-8", "replace").lower()
             external = "\n".join(link.href for link, own in zip(
                 page.links, ctx.same_site_links(page), strict=True) if not own).encode().lower()
-        found = [w for w in candidates if low.count(w) > text.count(w) + external.count(w)]
-        if found:
-            word = min(found)
-            at = low.find(word)
-            snippet = low[max(0, at - 40):at + 40].decode("utf-8", "replace")
-            yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the markup")
+        for word in sorted(candidates):  # the first word that counts: its count is enough
+            elsewhere = text.count(word) + external.count(word)
+            if (at := low.find(word)) >= 0 and (not elsewhere or low.count(word) > elsewhere):
+                snippet = low[max(0, at - 40):at + 40].decode("utf-8", "replace")
+                yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the markup")
+                break
         if kind in TEXT_KINDS:
             yield from _text_word_evidence(page, text, candidates, TEXT_KINDS[kind])
 
@@ -131,14 +132,10 @@ def _markup_evidence(ctx: ProbeContext, page: ParsedPage):
 def _text_word_evidence(page: ParsedPage, text: bytes, candidates: frozenset[bytes], kind: str):
     """`kind` when one of `candidates` is a whole word of the visible text (lower-case bytes)."""
     for word in sorted(candidates):
-        at = text.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if not (text[at - 1:at].isalnum() or text[end:end + 1].isalnum()):
-                snippet = text[max(0, at - 40):end + 40].decode("utf-8", "replace")
-                yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the text")
-                return
-            at = text.find(word, end)
+        if (at := whole_word_at(text, word)) >= 0:
+            snippet = text[max(0, at - 40):at + len(word) + 40].decode("utf-8", "replace")
+            yield kind, evidence(page.url, snippet, f"word '{word.decode()}' in the text")
+            return
 
 
 def first_matches_near_decimals(regex: re.Pattern[str], text: str, limit: int) -> list[str]:
@@ -177,9 +174,9 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
     own = [link for link, same in zip(page.links, ctx.same_site_links(page), strict=True) if same]
     # somebody else's shop does not make this one a webshop: only `own` links count
     labels = [link.text if len(link.text) <= MAX_LABEL_CHARS else "" for link in own]
-    paths = [_path_of(link.href) for link in own]
-    label_blob, path_blob = "\n".join(labels), "\n".join(paths)
-    one_per_line = "\n" not in "".join(paths)  # else each path is searched on its own
+    label_blob, path_blob = "\n".join(labels), joined_paths([link.href for link in own])
+    one_per_line = path_blob.count("\n") == max(len(own) - 1, 0)  # else path by path:
+    paths = None if one_per_line else [path_of(link.href) for link in own]
     # each path on its own line: as url_regex.search(path), path by path
     url_hits = dict(zip(LINK_URL_CATEGORIES, kw.url_search_each(LINK_URL_CATEGORIES, path_blob),
                         strict=True))
@@ -195,16 +192,22 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
                 link = own[first]
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
             continue
-        for link, label, path in zip(own, labels, paths, strict=True):
+        for link, label, path in zip(own, labels, paths or [], strict=True):
             in_url = in_urls and url_regex is not None and url_regex.search(path)
             if in_url or (label and cat.regex.search(label)):
                 yield kind, evidence(page.url, f"{link.text} -> {link.href}", f"{category} link")
                 break
     cart_words = ctx.webshop_rules.markup_words["cart_markup"]
-    found = whole_words(path_blob.lower().encode(), cart_words)
+    low_paths = path_blob.lower().encode()
+    found = whole_words(low_paths, cart_words)
     if not found:
         return  # no path holds a cart word ("\n" separates words like any non-word byte)
-    for link, path in zip(own, paths, strict=True):
+    starts = [at for word in found if (at := whole_word_at(low_paths, word)) >= 0]
+    if one_per_line and starts:
+        link = own[low_paths.count(b"\n", 0, min(starts))]  # the first path that holds one
+        yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
+        return
+    for link, path in zip(own, paths or [path_of(link.href) for link in own], strict=True):
         low = path.lower().encode()
         if any(word in low for word in found) and not found.isdisjoint(NON_WORD.split(low)):
             yield "cart_url", evidence(page.url, f"{link.text} -> {link.href}", "cart word in URL")
@@ -214,11 +217,6 @@ def _link_evidence(ctx: ProbeContext, page: ParsedPage):
 def _first_line(blob: str, match: re.Match[str] | None) -> int:
     """Index of the line of `blob` ("\n"-joined) where `match` starts; a huge one for None."""
     return blob.count("\n", 0, match.start()) if match else sys.maxsize
-
-
-def _path_of(href: str) -> str:
-    head, sep, rest = href.partition("//")
-    return "/" + (rest if sep else head).partition("/")[2]
 
 
 def _schema_evidence(page: ParsedPage):

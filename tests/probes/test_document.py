@@ -10,7 +10,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from core.artifacts import FetchedPage
 from probes.document import parse_page, parsed_page_of
-from probes.nesting import DEPTH_CHECK_MIN_TAGS, MAX_NESTING_DEPTH, NON_NESTING_TAGS, cut_too_deep
+from probes.nesting import (
+    DEPTH_CHECK_MIN_TAGS,
+    MAX_NESTING_DEPTH,
+    NON_NESTING_TAGS,
+    cut_too_deep,
+    max_depth,
+)
 from probes.structured_data import parse_jsonld_blocks, schema_type_name
 
 
@@ -126,6 +132,26 @@ def test_depth_cut_agrees_with_a_plain_walk(parts, repeat, deep):
     assert cut_too_deep(html) == _reference_cut(html)
 
 
+# The one-regex reading of the nesting tags that max_depth vectorises.
+NESTING_TAG = re.compile(rb"<(/?)(?!(?:" + b"|".join(sorted(t.encode() for t in NON_NESTING_TAGS))
+                         + rb")(?![a-z0-9-]))[a-z][a-z0-9-]*")
+
+
+@given(st.lists(st.sampled_from([
+    "<div>", "</div>", "<p>", "</p>", "<param>", "<params>", "<li>", "<link>", "<linky>", "</ li>",
+    "</", "<", "<a", "<keygen-", "<br/>", "<é>", "x", "<h1>", "<source", "<sources>", "<<div",
+    "<//div>", "</-a>", "<abcdefghij>", "</td2>", "<td", "\0<div", "<track", "<tra>", "<abcdefg>",
+    "<abcdefgh>"]), max_size=40))
+def test_max_depth_reads_the_tags_as_one_regex_pass(parts):
+    low = "".join(parts).encode()
+    depth = 0
+    deepest = 0
+    for closing in NESTING_TAG.findall(low):
+        depth += -1 if closing else 1
+        deepest = max(deepest, depth)
+    assert max_depth(low) == deepest
+
+
 RELATIVE_HREFS = ["css/a.css", "p.html?x=1#top", "a//b", "a/../b", "a/./b", "./a", "a/..", "c;p",
                   "c?#y", "c?", "c#", "é/ü", "a b", "a\\b", "x:y", "a/b:c", "~u", "_y/", "%41",
                   "a?b//c", "a#../b", "a/.../b", "a/..b", ".htaccess", "?page=2", "//cdn.be/x",
@@ -204,3 +230,31 @@ def test_an_element_matching_two_control_selectors_is_one_control():
     page = parse_page('<button role="button">Go</button><input type="submit" role="button" '
                       'value="Pay"><a role="button" href="/c">Cart</a><button>Two</button>')
     assert [c.text for c in page.controls] == ["Go", "Pay", "Cart", "Two"]
+
+
+@pytest.mark.parametrize("html", [
+    "<button>A</button><input type=submit value=B><input type=text value=C>",  # no role
+    "<button> A </button><p>input</p>",  # no <input>, the word in the text
+    '<div ROLE="button">X</div><button>Y</button>',  # upper case
+    '<span class=x role=button>Z</span>', "<p>nothing</p>",
+    '<button role="button">Go</button><INPUT TYPE="image" alt="Pay">',
+])
+def test_controls_read_with_the_selectors_the_markup_allows(html):
+    """Controls are looked for with only the selectors that may match the page's words;
+    the same as with every selector."""
+    tree = LexborHTMLParser(html)
+    every = list({n.mem_id: n for n in tree.css(
+        "button, input[type=submit], input[type=button], input[type=image], [role=button]")
+                  }.values())
+    want = [" ".join(n.text(separator=" ").split()) or n.attributes.get("value")
+            or n.attributes.get("alt") for n in every]
+    assert [c.text for c in parse_page(html).controls] == want
+
+
+def test_lone_surrogates_are_dropped_by_the_parse_and_read_as_a_question_mark_by_the_scans():
+    """The parse is fed the page's UTF-8 when it has one; a page with a lone surrogate has
+    none: lexbor drops it (as when it encodes a str itself), the raw scans see "?"."""
+    page = parse_page('<title>T\ud800x</title><a href="/x">a\ud800b</a><p>caf\u00e9\ud800</p>',
+                      "https://s.be/")
+    assert (page.title, page.links[0].text, page.text) == ("Tx", "ab", "ab café")
+    assert page.lower_bytes() == '<title>t?x</title><a href="/x">a?b</a><p>café?</p>'.encode()

@@ -115,3 +115,18 @@ def test_a_checkout_word_of_the_visible_text_is_evidence_of_its_own_kind():
     assert "checkout_text" not in _kinds(html_page("<p>Check out our new blog post.</p>"))
     kinds = _kinds(html_page('<form action="/checkout"><button>Pay</button></form>'))
     assert "checkout_markup" in kinds and "checkout_text" not in kinds
+
+
+@pytest.mark.parametrize("other", ["/contact", "/a\nb"])  # a path with a line break: one by one
+def test_the_cart_url_evidence_is_the_first_link_with_a_whole_cart_word(other):
+    html = html_page(f'<a href="/cartography">Maps</a><a href="{other}">Contact</a>'
+                     '<a href="/Shop/PANIER-x">Mon compte</a><a href="/cart">Cart</a>')
+    found = online_ordering.webshop_evidence(context(artifacts(page(html))))
+    assert found["cart_url"].snippet == "Mon compte -> https://shop.example.be/Shop/PANIER-x"
+
+
+def test_the_markup_evidence_names_the_first_word_that_counts():
+    found = online_ordering.webshop_evidence(context(artifacts(page(html_page(
+        '<p>A basket of fruit.</p><div class="panier cart"></div>')))))
+    assert found["cart_markup"].pattern == "word 'cart' in the markup"
+
