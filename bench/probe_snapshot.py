@@ -78,10 +78,10 @@ def pages_to_judge() -> list[tuple[str, Path, str | None]]:
     return found
 
 
-def snapshot() -> dict[str, Any]:
+def snapshot(farm_shops: int = FARM_SHOPS) -> dict[str, Any]:
     found = {key: page_output(decode_html(path.read_bytes(), None), url)
              for key, path, url in pages_to_judge()}
-    for shop in range(FARM_SHOPS):
+    for shop in range(farm_shops):
         for _, path in [("home", "/"), *NAV]:
             html = render_page(shop, path).decode("utf-8")
             found[f"farm/{shop}{path}"] = page_output(html, f"http://{shop_host(shop)}{path}")
@@ -102,9 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--save", type=Path, help="write the snapshot here")
     group.add_argument("--check", type=Path, help="compare with this snapshot")
+    parser.add_argument("--farm", type=int, default=FARM_SHOPS, metavar="SHOPS",
+                        help=f"synthetic farm shops judged, 7 pages each (default {FARM_SHOPS}; "
+                             "bench_probes.py --farm 10 benches 10): save and check with the same")
     args = parser.parse_args(argv)
     # Round-trip through JSON so that a fresh snapshot compares like a saved one.
-    now = json.loads(json.dumps(snapshot(), ensure_ascii=False, default=repr))
+    now = json.loads(json.dumps(snapshot(args.farm), ensure_ascii=False, default=repr))
     if args.save:
         args.save.write_text(json.dumps(now, ensure_ascii=False, sort_keys=True), "utf-8")
         print(f"{len(now)} pages saved to {args.save}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 import ahocorasick
 
 from core.text import case_folded, first_match_at
+from probes.term_scan import latin1_view
+from probes.text_terms import TextTerms, text_terms
 
 KEYWORDS_DIR = Path(__file__).parent / "data" / "keywords"
 LANGUAGES = ("fr", "nl", "de", "en", "it")
@@ -68,47 +71,45 @@ class Keywords:
     categories: dict[str, Category]
     stopwords: dict[str, frozenset[str]]  # language -> words
     text_regex: re.Pattern[str] | None = None  # every TEXT_CATEGORIES term, one named group each
-    text_terms: Any = None  # the same terms in one Aho-Corasick automaton (value: length)
+    text_terms: TextTerms | None = None  # where to try it (None: a term is not Latin-1)
     # (category names, True for their url fragments / False for their terms) -> one
     # Aho-Corasick automaton of them all, built on first use (see _starts)
     combined: dict[tuple[tuple[str, ...], bool], Any] = field(default_factory=dict)
 
     def scan(self, text: str, limit: int = SCAN_LIMIT) -> dict[str, list[KeywordHit]]:
-        """One pass over `text` for every category of TEXT_CATEGORIES."""
+        """One pass over `text` for every category of TEXT_CATEGORIES: the first `limit`
+        matches of text_regex in `text.lower()` per category, each without a negative phrase
+        around it. text_regex is tried only where hyperscan finds a term, and not where it
+        can no longer change the hits (probes/text_terms.py)."""
         hits: dict[str, list[KeywordHit]] = {c: [] for c in TEXT_CATEGORIES}
         if self.text_regex is None:
             return hits
-        lower = text.lower()  # the regex is lower case: much faster than IGNORECASE
-        if len(lower) != len(text):  # rare letters whose lower case is longer
-            text = lower
-        for m in self._text_matches(lower):
-            category = m.lastgroup or ""
-            found = hits[category]
-            if len(found) >= limit:
+        lower = None  # text.lower(), only when latin1_view cannot read the text itself
+        view = latin1_view(text) if self.text_terms is not None else None
+        if view is None:
+            lower = text.lower()
+            if len(lower) != len(text):  # rare letters whose lower case is longer
+                text = lower
+            view = lower.encode("latin-1", "replace")  # the terms' letters as they stand
+        open_categories = set(TEXT_CATEGORIES if limit > 0 else ())
+        if self.text_terms is None:  # a term outside Latin-1: the whole text searched
+            assert lower is not None
+            matches: Iterable[tuple[int, int, str]] = (
+                (m.start(), m.end(), m.lastgroup or "") for m in self.text_regex.finditer(lower))
+        else:
+            matches = self.text_terms.matches(text, lower, view, open_categories)
+        for start, end, category in matches:
+            if category not in open_categories:
                 continue
             negative = self.categories[category].negative
-            if negative and negative.search(_sentence(text, m.start(), m.end())):
+            if negative and negative.search(_sentence(text, start, end)):
                 continue
-            lo = max(0, m.start() - SNIPPET_RADIUS)
-            found.append(KeywordHit(category, text[m.start():m.end()],
-                                    text[lo:m.end() + SNIPPET_RADIUS]))
+            found = hits[category]
+            lo = max(0, start - SNIPPET_RADIUS)
+            found.append(KeywordHit(category, text[start:end], text[lo:end + SNIPPET_RADIUS]))
+            if len(found) >= limit:
+                open_categories.discard(category)
         return hits
-
-    def _text_matches(self, lower: str):
-        """Same matches as text_regex.finditer(lower), faster: one Aho-Corasick pass finds
-        where a term starts, the per-category regex is tried only there (it checks the word
-        boundaries); a match skips the candidates it covers."""
-        regex = self.text_regex
-        if regex is None:
-            return
-        if self.text_terms is None:
-            yield from regex.finditer(lower)
-            return
-        pos = 0
-        for start in sorted({end - size + 1 for end, size in self.text_terms.iter(lower)}):
-            if start >= pos and (m := regex.match(lower, start)):
-                yield m
-                pos = m.end()
 
     def search_each(self, names: tuple[str, ...], text: str) -> list[re.Match[str] | None]:
         """[categories[name].search(text) for name in names], one Aho-Corasick pass for all."""
@@ -215,8 +216,9 @@ def load_keywords(directory: str | None = None) -> Keywords:
                         alternation(negatives[c]) if negatives[c] else None, sorted(set(urls[c])),
                         _url_regex(urls[c]), term_automaton(terms[c]))
             for c in CATEGORIES if terms[c]}
-    text_terms = [t for c in TEXT_CATEGORIES for t in cats[c].terms]
-    return Keywords(cats, stopwords, _text_regex(cats), term_automaton(text_terms))
+    regex = _text_regex(cats)
+    return Keywords(cats, stopwords, regex,
+                    text_terms(regex, {c: cats[c].terms for c in TEXT_CATEGORIES}))
 
 
 def term_automaton(terms: list[str]) -> Any:

@@ -22,11 +22,16 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
+import numpy as np
+
 from core.text import case_folded, first_match_at, matches_at, occurrences
+from probes.term_scan import TermScanner, TextPrefilter, latin1_view
 
 HOURS_FILE = Path(__file__).parent / "data" / "opening_hours.toml"
 SERVICE_WINDOW = 100  # characters before the hours in which a service word disqualifies them
 DIGIT_RUN = re.compile(r"\d\d*")  # not \d+: a first single class lets the engine scan for it
+NUMPY_DIGITS_FROM = 8_000  # characters: from here numpy finds the runs faster than DIGIT_RUN
+FIRST_OTHER_DIGIT = 0x660  # the first \d outside ASCII (ARABIC-INDIC DIGIT ZERO)
 # Digits a time starts with ("9h", "18:30"): a longer run of digits ("2024", "1000") starts
 # no time range nor clock time (the data file's `time` and the clock of `day_cells`).
 TIME_DIGITS = 2
@@ -59,13 +64,20 @@ class HoursFinder:
     remote_after: re.Pattern[str]  # a time zone right after a time range (case-sensitive)
     price_after: re.Pattern[str]  # a currency sign right after a time range
     continuation: int
+    words: TermScanner | None  # appointment_words then closed_words (None: not all Latin-1)
+    gate: TextPrefilter  # time_range, then two clock times (cell_times' group)
 
     def find(self, text: str) -> str | None:
-        """The first hours of `text` that are not a service line's, or None."""
+        """The first hours of `text` that are not a service line's, or None.
+
+        One hyperscan pass (`gate`) tells whether a time range or two clock times may stand
+        in the text; the digit runs where they would start are looked for only then."""
         bad_until = -1
         any_range = False
-        starts = digit_run_starts(text, TIME_DIGITS)
-        for tr in self._time_ranges(text, starts):
+        may = self.gate.candidates(text)
+        ranges, pairs = may is None or 0 in may, may is None or 1 in may
+        starts = digit_run_starts(text, TIME_DIGITS) if ranges or pairs else []
+        for tr in self._time_ranges(text, starts if ranges else []):
             any_range = True
             if not _plausible(tr.group(0)):
                 continue
@@ -78,26 +90,37 @@ class HoursFinder:
                 bad_until = tr.end() + self.continuation
                 continue
             return text[start:tr.end()]
-        lower = case_folded(text)  # lower case as re.IGNORECASE compares (ſ, ı, İ)
-        found = self._day_cells(text, starts) or self._appointment(text, lower)
-        if found:
-            return found.group(0)
-        closed = self._closed(text, lower) if any_range else None
-        return closed.group(0) if closed else None
+        found = self._day_cells(text, starts) if pairs else None
+        if found is None:
+            phrase, closing = self._word_starts(text)
+            found = self._appointment(text, phrase) or (
+                self._closed(text, closing) if any_range else None)
+        return found.group(0) if found else None
 
-    def _appointment(self, text: str, lower: str) -> re.Match[str] | None:
-        """appointment.search(text), only on a text that holds one of its phrases (a plain
-        substring test on `lower`, the case-folded text; the regex over every page cost
-        0.5 ms, and the phrases are rare)."""
-        if any(word in lower for word in self.appointment_words):
-            return self.appointment.search(text)
-        return None
+    def _word_starts(self, text: str) -> tuple[bool, list[int]]:
+        """Whether `text` may hold an appointment phrase, and where a closing word may start
+        (a superset of where they stand in case_folded(text), as re.IGNORECASE compares),
+        from one hyperscan pass over its Latin-1 view (probes/term_scan.py); a text that
+        view cannot read is case-folded and searched word by word."""
+        view = latin1_view(text) if self.words is not None else None
+        if view is None:
+            lower = case_folded(text)
+            return (any(word in lower for word in self.appointment_words),
+                    [at for word in self.closed_words for at in occurrences(lower, word)])
+        assert self.words is not None
+        found = self.words.occurrences(view)
+        phrases = len(self.appointment_words)  # the first words, then the closing words
+        return any(index < phrases for _, index in found), [at for at, i in found if i >= phrases]
 
-    def _closed(self, text: str, lower: str) -> re.Match[str] | None:
-        """closed.search(text), tried only where one of its words is in `lower` (the
-        case-folded text): the same leftmost match, without trying every position."""
-        return first_match_at(self.closed, text,
-                              [at for word in self.closed_words for at in occurrences(lower, word)])
+    def _appointment(self, text: str, phrase: bool) -> re.Match[str] | None:
+        """appointment.search(text), only on a text that may hold one of its phrases
+        (`_word_starts`; the regex over every page cost 0.5 ms, and the phrases are rare)."""
+        return self.appointment.search(text) if phrase else None
+
+    def _closed(self, text: str, starts: list[int]) -> re.Match[str] | None:
+        """closed.search(text), tried only at `starts`, where a closing word may start
+        (`_word_starts`): the same leftmost match, without trying every position."""
+        return first_match_at(self.closed, text, starts)
 
     def _time_ranges(self, text: str, starts: list[int]) -> Iterator[re.Match[str]]:
         """time_range.finditer(text), tried only where a run of at most TIME_DIGITS digits
@@ -137,10 +160,30 @@ class HoursFinder:
 def digit_run_starts(text: str, longest: int | None = None) -> list[int]:
     r"""Where each run of digits (regex \d: "٣" too) of `text` starts; only the runs of at
     most `longest` digits, when given. The regex begins with a single character class, so
-    the engine scans for a digit instead of trying the whole pattern at every position."""
+    the engine scans for a digit instead of trying the whole pattern at every position; on a
+    long text numpy finds the runs of ASCII digits faster (`_ascii_digit_run_starts`)."""
+    if len(text) >= NUMPY_DIGITS_FROM and (
+            found := _ascii_digit_run_starts(text, longest)) is not None:
+        return found
     if longest is None:
         return [m.start() for m in DIGIT_RUN.finditer(text)]
     return [m.start() for m in DIGIT_RUN.finditer(text) if m.end() - m.start() <= longest]
+
+
+def _ascii_digit_run_starts(text: str, longest: int | None) -> list[int] | None:
+    """digit_run_starts(text, longest) from the text's UTF-16 code units with numpy; None
+    for a text that holds a digit outside ASCII ("٣") or a character outside the BMP."""
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    high = units[units >= FIRST_OTHER_DIGIT]
+    if high.size and any(chr(unit).isdecimal() or 0xD800 <= unit < 0xE000
+                         for unit in np.unique(high).tolist()):
+        return None
+    edges = np.diff(((units - ord("0")) < 10).view(np.int8), prepend=np.int8(0),
+                    append=np.int8(0))  # 1 where a run starts, -1 after its last digit
+    starts = np.flatnonzero(edges == 1)
+    if longest is not None:
+        starts = starts[np.flatnonzero(edges == -1) - starts <= longest]
+    return starts.tolist()
 
 
 def _plausible(time_range: str) -> bool:
@@ -156,7 +199,11 @@ def _plausible(time_range: str) -> bool:
 
 
 def _words(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """An alternation of `words`, longest first; words of one length in alphabetical order,
+    so that the pattern is the same in every process (a set's order is not: the disk cache
+    of compiled matchers is keyed by the pattern). Two words of one length never match at
+    the same place, so their order changes no match."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=2)
@@ -190,22 +237,34 @@ def _compile(data: dict) -> HoursFinder:
                   rf"|\s+(?:{_words(data['pair_joiners'])})\s+{timed})(?![\d\w])")
     clock = r"(?<![\d\w])(?:[01]?\d|2[0-4])\s?[h:.u]\s?[0-5]\d(?![\d\w])"  # 10h00, 18:30
     heading = rf"(?<!\w)(?:{_words(data['heading_words'])})(?!\w)"
+    pair = rf"{clock}\s{clock}"
     flags = re.IGNORECASE
+    appointment_words = tuple(word.lower() for word in data["appointment_words"])
+    closed_words = tuple(word.lower() for word in data["closed_words"])
     return HoursFinder(
         time_range=re.compile(time_range, flags),
         days_before=re.compile(rf"{days}[^\d]{{0,{data['max_gap']}}}$", flags),
         heading_before=re.compile(rf"{heading}.{{0,{data['heading_window']}}}$", flags),
         appointment=re.compile(rf"{heading}.{{0,{data['heading_window']}}}?"
                                rf"(?:{_words(data['appointment_words'])})(?!\w)", flags),
-        appointment_words=tuple(word.lower() for word in data["appointment_words"]),
+        appointment_words=appointment_words,
         day_cells=re.compile(rf"{day}\s?:?\s?{clock}\s{clock}", flags),
-        cell_times=re.compile(rf"(?=({clock}\s{clock}))", flags),
+        cell_times=re.compile(rf"(?=({pair}))", flags),
         cell_reach=max(map(len, data["days"])) + len(".") + len(" : "),
         closed=re.compile(rf"(?<!\w)(?:{_words(data['closed_words'])})\W{{1,6}}(?:\w+\W+)?"
                           rf"{day}", flags),
-        closed_words=tuple(word.lower() for word in data["closed_words"]),
+        closed_words=closed_words,
         service=re.compile(rf"(?<!\w)(?:{_words(data['service_words'])})(?!\w)", flags),
         remote_after=re.compile(rf"[\s(]{{1,3}}(?:{_words(data['time_zones'])})(?![A-Za-z])"
                                 rf"(?!(?i:\s*(?:de\s+)?{timed}))"),  # "9H-12H ET 14H-18H": French
         price_after=re.compile(rf"\s{{0,3}}(?:{_words(data['currency_signs'])})"),
-        continuation=data["continuation_window"])
+        continuation=data["continuation_window"],
+        words=_term_scanner([*appointment_words, *closed_words]),
+        gate=TextPrefilter((re.compile(time_range, flags), re.compile(pair, flags))))
+
+
+def _term_scanner(words: list[str]) -> TermScanner | None:
+    try:
+        return TermScanner(words)
+    except ValueError:  # a word outside Latin-1: _word_starts searches them one by one
+        return None

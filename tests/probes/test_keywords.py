@@ -6,7 +6,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from core.text import case_folded
-from probes.keywords import KEYWORDS_DIR, KeywordError, load_keywords
+from probes.keywords import (
+    KEYWORDS_DIR,
+    SCAN_LIMIT,
+    SNIPPET_RADIUS,
+    TEXT_CATEGORIES,
+    KeywordError,
+    KeywordHit,
+    _sentence,
+    load_keywords,
+)
 
 
 def test_negative_context_cancels_only_its_own_sentence():
@@ -56,17 +65,43 @@ def test_empty_terms_fail(tmp_path):
         load_keywords(str(folder))
 
 
+def plain_scan(text, limit=SCAN_LIMIT):
+    """Keywords.scan as it was written first: text_regex over the whole lower-cased text."""
+    kw = load_keywords()
+    hits = {category: [] for category in TEXT_CATEGORIES}
+    lower = text.lower()
+    if len(lower) != len(text):
+        text = lower
+    for m in kw.text_regex.finditer(lower):
+        found = hits[m.lastgroup]
+        if len(found) >= limit:
+            continue
+        negative = kw.categories[m.lastgroup].negative
+        if negative and negative.search(_sentence(text, m.start(), m.end())):
+            continue
+        lo = max(0, m.start() - SNIPPET_RADIUS)
+        found.append(KeywordHit(m.lastgroup, text[m.start():m.end()],
+                                text[lo:m.end() + SNIPPET_RADIUS]))
+    return hits
+
+
 @given(st.lists(st.sampled_from(["retrait", " en ", "magasin", "click", " & ", "collect",
                                  "livraison", "à domicile", "ouvert", "lundi", "x", " ", "-",
-                                 "afhalen", "in de winkel", "abholung", "rue", "é", "9h"]),
-                max_size=30).map("".join))
-@settings(max_examples=150, deadline=None)
-def test_text_scan_finds_what_a_full_regex_scan_finds(text):
+                                 "afhalen", "in de winkel", "abholung", "rue", "é", "9h",
+                                 "RETRAIT", "À DOMICILE", "İ", "K", "ſ", "€", "Σ", "?"]),
+                max_size=30).map("".join), st.integers(0, 3))
+@settings(max_examples=300, deadline=None)
+def test_text_scan_finds_what_a_full_regex_scan_finds(text, limit):
+    assert load_keywords().scan(text, limit) == plain_scan(text, limit)
+
+
+def test_text_scan_stops_trying_terms_of_full_categories_but_keeps_their_overlaps():
     kw = load_keywords()
-    lower = text.lower()
-    fast = [(m.start(), m.end(), m.lastgroup) for m in kw._text_matches(lower)]
-    full = [(m.start(), m.end(), m.lastgroup) for m in kw.text_regex.finditer(lower)]
-    assert fast == full
+    # "horaires" fills opening_hours at once (limit 1); the next one still covers the
+    # "rue" of a street word that starts inside it, as text_regex.finditer would.
+    for text in ["Horaires horaires rue de fer", "horaires. horaires; x rue", "HORAIRES " * 50]:
+        for limit in (1, 2, 20):
+            assert kw.scan(text, limit) == plain_scan(text, limit), (text, limit)
 
 
 @given(st.lists(st.sampled_from(["Réserver", "réservez", " en ligne", "Prendre", " rendez-vous",
@@ -86,17 +121,13 @@ TEXT_PIECES = ["retrait en magasin", "afhalen", "afhalen in de winkel", "winkel"
                "bestellen en afhalen", "gratis afhalen", "parcel locker", "locker", "open monday"]
 
 
-@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=25).map("".join))
-@example("gratis afhalen")  # "afhalen" inside a longer term: not a second match
+@given(st.lists(st.sampled_from(TEXT_PIECES), max_size=25).map("".join), st.integers(1, 3))
+@example("gratis afhalen", 20)  # "afhalen" inside a longer term: not a second match
+@example("openingsuren rue openingsuren rue", 1)
 @settings(max_examples=300, deadline=None)
-def test_text_scan_finds_what_the_one_regex_finds(text):
-    """The Aho-Corasick candidates give the same matches as text_regex.finditer."""
-    kw = load_keywords()
-    assert kw.text_regex is not None
-    lower = text.lower()
-    fast = [(m.start(), m.end(), m.lastgroup) for m in kw._text_matches(lower)]
-    plain = [(m.start(), m.end(), m.lastgroup) for m in kw.text_regex.finditer(lower)]
-    assert fast == plain
+def test_text_scan_finds_what_the_one_regex_finds(text, limit):
+    """The hyperscan candidates give the same hits as text_regex.finditer."""
+    assert load_keywords().scan(text, limit) == plain_scan(text, limit)
 
 
 def test_case_folding_finds_every_ignorecase_match_of_the_terms():
