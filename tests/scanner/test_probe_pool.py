@@ -25,11 +25,13 @@ from scanner.probe_pool import (
     MAX_PROBE_PROCESSES,
     PICKLED_AS_CONSTRUCTOR,
     PROBE_POOL_MIN_SHOPS,
+    SCANNING_GC_THRESHOLDS,
     WORKER_GC_THRESHOLDS,
     ProbePool,
     _init_worker,
     probe_processes_for,
     register_constructor_pickling,
+    scanning_gc,
 )
 from scoring import load_rubric
 
@@ -136,3 +138,14 @@ def test_a_worker_starts_warm_with_its_data_out_of_the_collectors_reach() -> Non
         assert pool.submit(gc.get_threshold).result() == WORKER_GC_THRESHOLDS
         assert pool.submit(gc.get_freeze_count).result() > 10_000
     assert gc.get_threshold() != WORKER_GC_THRESHOLDS  # this process is left alone
+
+
+def test_the_scanning_process_collects_less_often_during_a_scan_only() -> None:
+    """Inside scanning_gc what was loaded is frozen and young collections are rarer; after
+    it the process has its own settings back (tests and later commands are left alone)."""
+    before = gc.get_threshold()
+    with scanning_gc():
+        assert gc.get_threshold() == SCANNING_GC_THRESHOLDS
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
