@@ -12,6 +12,7 @@ timeout, cookies and guarded transport, fewer layers per request).
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
@@ -74,6 +75,19 @@ def make_direct_client(ctx: HttpContext, *, timeout: httpx.Timeout = DEFAULT_TIM
     client = httpx.AsyncClient(transport=transport, timeout=timeout, headers=_headers(ctx),
                                trust_env=False)
     return DirectClient(client, transport)
+
+
+#: Variables through which httpx would send requests to a proxy (any case).
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
+
+
+def proxy_in_environment() -> str | None:
+    """The name of a proxy variable set in the environment, which the crawler does not use."""
+    for name in PROXY_VARIABLES:
+        for spelled in (name, name.lower()):
+            if os.environ.get(spelled, "").strip():
+                return spelled
+    return None
 
 
 def _guarded_transport(ctx: HttpContext, max_connections: int) -> GuardedTransport:

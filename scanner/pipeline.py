@@ -19,7 +19,7 @@ from typing import Any
 
 from core.artifacts import FetchError, PlacesArtifact, ShopArtifacts, SiteArtifacts
 from core.errors import ScanFailed, UserInputError
-from core.http import HttpContext
+from core.http import HttpContext, proxy_in_environment
 from core.network import parse_resolve
 from core.shop import Shop
 from output import write_reports
@@ -130,6 +130,7 @@ async def _run_with_store(config: ScanConfig, store: Store) -> ScanOutcome:
     # Every option is checked before a scan is recorded: a refused key leaves no "running" scan.
     places = _places_client(config, http_ctx, known_place_ids(store, label, config.commune))
     _warn_without_places(config, places)
+    _warn_about_proxy(config)
     if not config.resume_scan_id:
         scan_id = store.begin_scan(label=label, commune=config.commune,
                                    settings=config.recorded_settings(), shops=shops)
@@ -177,6 +178,17 @@ def _warn_without_places(config: ScanConfig, places: PlacesSource) -> None:
     message = places_warning(places if isinstance(places, str) else None)
     if message:
         (config.notify or _log_warning)(message)
+
+
+def _warn_about_proxy(config: ScanConfig) -> None:
+    """The crawler connects to shop sites directly (a proxy would bypass the private-address
+    guard): say so when the environment names a proxy, since those sites may then fail."""
+    variable = proxy_in_environment()
+    if variable:
+        (config.notify or _log_warning)(
+            f"Un proxy est défini ({variable}), mais le scanner se connecte directement aux "
+            "sites des commerces (un proxy contournerait sa protection des adresses privées). "
+            "Si ce réseau n'autorise que le proxy, ces sites paraîtront injoignables.")
 
 
 async def _scan_shops(
