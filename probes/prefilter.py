@@ -60,10 +60,10 @@ class Prefilter:
                                   ).hexdigest()  # the same in every process
         ids = [i for i in range(self.size) if i not in always]
         try:
-            self._database = _compiled(expressions, ids, flags)
+            self._database = compiled_database(expressions, ids, flags)
         except hyperscan.error:  # leave out the regexes that fail alone
             ids = [i for i in ids if _compiles(expressions[i], flags[i])]
-            self._database = _compiled(expressions, ids, flags)
+            self._database = compiled_database(expressions, ids, flags)
         self.always = frozenset(range(self.size)) - frozenset(ids)
         self._local = threading.local()  # a hyperscan scratch space per thread
 
@@ -79,7 +79,7 @@ class Prefilter:
         return found
 
 
-def _compiled(expressions: Sequence[bytes], ids: list[int],
+def compiled_database(expressions: Sequence[bytes], ids: list[int],
               flags: Sequence[int]) -> hyperscan.Database | None:
     """One database of the expressions at `ids` (None for none), from the disk cache when it
     was compiled before (core/derived_cache.py): compiling takes 0.1-1 s per database."""
@@ -107,7 +107,7 @@ def _usable_database(serialized: bytes) -> hyperscan.Database:
 
 def _compiles(expression: bytes, flags: int) -> bool:
     try:
-        _compiled([expression], [0], [flags])
+        compiled_database([expression], [0], [flags])
     except hyperscan.error:
         return False
     return True

@@ -31,8 +31,12 @@ from functools import lru_cache
 
 import hyperscan
 
-from probes.prefilter import KNOWN_FLAGS, PYTHON_ONLY, WIDENED
-from probes.prefilter import _compiled as compiled_database  # the disk-cached compile
+from probes.prefilter import (
+    KNOWN_FLAGS,
+    PYTHON_ONLY,
+    WIDENED,
+    compiled_database,  # the disk-cached compile
+)
 
 # Every character outside Latin-1 whose str.lower() or case_folded() holds a Latin-1 one
 # (tests/probes/test_term_scan.py checks the list against every code point).
