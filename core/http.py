@@ -137,6 +137,16 @@ class DirectClient:
         finally:
             await response.aclose()
 
+    def forget_cookies(self, host: str) -> None:
+        """Drop the cookies that would be sent to `host` (its own and its parent domains'):
+        one jar serves the whole scan, and each request checks every domain it holds."""
+        host = host.lower().rstrip(".")
+        jar = self.cookies.jar
+        for cookie in list(jar):
+            domain = cookie.domain.lstrip(".").lower()
+            if host == domain or host.endswith("." + domain):
+                jar.clear(cookie.domain, cookie.path, cookie.name)
+
     async def aclose(self) -> None:
         await self._client.aclose()  # closes the transport
 

@@ -179,12 +179,15 @@ class Crawler:
         return site
 
     def _forget_site(self, url: str | None, site: SiteArtifacts) -> None:
-        """Drop the finished site's slots and robots rules: memory stays flat over 5,000 shops."""
+        """Drop the finished site's slots, robots rules and cookies: memory stays flat over
+        5,000 shops, and later requests do not check a jar of every site met."""
         seen = {url} if url else set()
         if site.home is not None:
             seen.add(site.home.final_url)
         for address in seen:
-            self.slots.forget(host_of(address))
+            host = host_of(address)
+            if self.slots.forget(host) and self._client is not None:
+                self._client.forget_cookies(host)
             if self._robots is not None:
                 self._robots.forget(address)
 

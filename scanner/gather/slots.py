@@ -104,11 +104,13 @@ class Slots:
         finally:
             slot.users -= 1
 
-    def forget(self, host: str) -> None:
-        """Drop an idle host's slot once its shop is done: 5,000 shops must not pile up slots."""
+    def forget(self, host: str) -> bool:
+        """Drop an idle host's slot once its shop is done: 5,000 shops must not pile up slots.
+        True when the host has no slot left (no request of it holds or waits for one)."""
         slot = self._slots.get(host)
         if slot is not None and slot.users == 0:
             del self._slots[host]
+        return host not in self._slots
 
     def observe(self, host: str, latency: float, ok: bool) -> None:
         """Feed AutoThrottle with one answer's latency (seconds) and whether it was a success."""

@@ -156,3 +156,13 @@ async def test_the_direct_client_ignores_proxies_from_the_environment(monkeypatc
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
     assert len(await _requests_seen("direct")) == 3
+
+
+async def test_forgetting_a_hosts_cookies_keeps_other_sites() -> None:
+    async with make_direct_client(HttpContext()) as client:
+        client.cookies.set("own", "1", domain="www.boucherie.be")
+        client.cookies.set("parent", "2", domain=".boucherie.be")
+        client.cookies.set("other", "3", domain="fromagerie.be")
+        client.cookies.set("lookalike", "4", domain="laboucherie.be")
+        client.forget_cookies("WWW.Boucherie.be.")
+        assert sorted(c.name for c in client.cookies.jar) == ["lookalike", "other"]

@@ -169,3 +169,30 @@ async def test_site_redirecting_to_facebook_is_social_only(farm: Farm,
     assert site.status == "social_only" and site.social_links == [facebook]
     assert site.pages == [] and site.errors == []
     assert farm.stats.requests["www.facebook.com"] == 0
+
+
+async def test_a_finished_sites_cookies_are_sent_back_then_dropped(
+        farm: Farm, make_crawler: CrawlerFactory) -> None:
+    """Cookies work within a site's crawl; one jar serves the whole scan, so a finished site's
+    cookies leave it (5,000 sites' cookies would be checked on every request)."""
+    seen: dict[str, list[str]] = {}
+
+    def cookie_site(name: str):
+        def answer(req: FarmRequest) -> FarmResponse:
+            seen.setdefault(name, []).append(req.headers.get("cookie", ""))
+            if req.path == "/robots.txt":
+                return FarmResponse(404, b"")
+            links = '<a href="/contact">Contact</a><a href="/horaires">Horaires</a>'
+            headers = {"Content-Type": "text/html", "Set-Cookie": f"visit={name}; Path=/"}
+            return FarmResponse(200, f"<html><body>{links}</body></html>".encode(), headers)
+        return answer
+
+    farm.add_host("fromagerie.be", cookie_site("fromagerie"))
+    farm.add_host("www.boucherie.be", cookie_site("boucherie"))
+    crawler = await make_crawler()
+    for website in ("http://fromagerie.be/", "http://www.boucherie.be/"):
+        site = await crawler.crawl_site(Shop(name="C", website=website))
+        assert site.status == "ok", site.errors
+        assert crawler._client is not None and len(crawler._client.cookies.jar) == 0
+    assert "visit=fromagerie" in seen["fromagerie"][-1]  # sent back during the crawl
+    assert not any("fromagerie" in sent for sent in seen["boucherie"])
