@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +122,7 @@ def _match(conn: sa.Connection, facts: IdentityFacts, taken: _TakenInScan,
     if facts.domain:
         rows = conn.execute(_BY_DOMAIN_AND_POSTCODE if facts.postcode else _BY_DOMAIN,
                             {"domain": facts.domain, "postcode": facts.postcode})
-        key = next((row[0] for row in rows if row[0] not in taken), None)
+        key = _free_key(rows, taken)
         if key:
             return key
     return _fuzzy_match(conn, facts, taken)
@@ -130,6 +131,11 @@ def _match(conn: sa.Connection, facts: IdentityFacts, taken: _TakenInScan,
 def _first_free(conn: sa.Connection, condition: Any, taken: _TakenInScan) -> str | None:
     rows = conn.execute(sa.select(shop_identity.c.identity_key).where(condition)
                         .order_by(shop_identity.c.first_seen))
+    return _free_key(rows, taken)
+
+
+def _free_key(rows: Iterable[Any], taken: _TakenInScan) -> str | None:
+    """The first identity key of `rows` that no other shop of the scan holds."""
     return next((row[0] for row in rows if row[0] not in taken), None)
 
 

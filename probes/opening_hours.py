@@ -239,10 +239,11 @@ def _compile(data: dict) -> HoursFinder:
     heading = rf"(?<!\w)(?:{_words(data['heading_words'])})(?!\w)"
     pair = rf"{clock}\s{clock}"
     flags = re.IGNORECASE
+    time_range_regex = re.compile(time_range, flags)
     appointment_words = tuple(word.lower() for word in data["appointment_words"])
     closed_words = tuple(word.lower() for word in data["closed_words"])
     return HoursFinder(
-        time_range=re.compile(time_range, flags),
+        time_range=time_range_regex,
         days_before=re.compile(rf"{days}[^\d]{{0,{data['max_gap']}}}$", flags),
         heading_before=re.compile(rf"{heading}.{{0,{data['heading_window']}}}$", flags),
         appointment=re.compile(rf"{heading}.{{0,{data['heading_window']}}}?"
@@ -260,7 +261,7 @@ def _compile(data: dict) -> HoursFinder:
         price_after=re.compile(rf"\s{{0,3}}(?:{_words(data['currency_signs'])})"),
         continuation=data["continuation_window"],
         words=_term_scanner([*appointment_words, *closed_words]),
-        gate=TextPrefilter((re.compile(time_range, flags), re.compile(pair, flags))))
+        gate=TextPrefilter((time_range_regex, re.compile(pair, flags))))
 
 
 def _term_scanner(words: list[str]) -> TermScanner | None:

@@ -22,7 +22,6 @@ options, markup words): one pass instead of four.
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import re
 import threading
@@ -56,8 +55,7 @@ class Prefilter:
         not compiled and are named on every text."""
         self.size = len(expressions)
         self.expressions, self.flags = tuple(expressions), tuple(flags)
-        self.key = hashlib.sha256(repr((self.expressions, self.flags, sorted(always))).encode()
-                                  ).hexdigest()  # the same in every process
+        self.key = key_of(repr((self.expressions, self.flags, sorted(always))))  # any process
         ids = [i for i in range(self.size) if i not in always]
         try:
             self._database = compiled_database(expressions, ids, flags)
@@ -71,16 +69,13 @@ class Prefilter:
         """Indexes of the regexes that may match `text` (valid UTF-8)."""
         found = set(self.always)
         if self._database is not None:
-            scratch = getattr(self._local, "scratch", None)
-            if scratch is None:
-                scratch = self._local.scratch = hyperscan.Scratch(self._database)
             self._database.scan(text, match_event_handler=lambda i, *_: found.add(i),
-                                scratch=scratch)
+                                scratch=thread_scratch(self._local, self._database))
         return found
 
 
 def compiled_database(expressions: Sequence[bytes], ids: list[int],
-              flags: Sequence[int]) -> hyperscan.Database | None:
+                      flags: Sequence[int]) -> hyperscan.Database | None:
     """One database of the expressions at `ids` (None for none), from the disk cache when it
     was compiled before (core/derived_cache.py): compiling takes 0.1-1 s per database."""
     if not ids:
@@ -95,6 +90,20 @@ def compiled_database(expressions: Sequence[bytes], ids: list[int],
     key = key_of("hyperscan block", HYPERSCAN_VERSION, platform.machine(),
                  repr((chosen, ids, chosen_flags)))
     return cached("hyperscan", key, compile_, _usable_database)
+
+
+def thread_scratch(local: threading.local, database: hyperscan.Database) -> hyperscan.Scratch:
+    """This thread's hyperscan scratch space for `database`, kept in `local` (one per thread:
+    a scratch serves one scan at a time)."""
+    scratch = getattr(local, "scratch", None)
+    if scratch is None:
+        scratch = local.scratch = hyperscan.Scratch(database)
+    return scratch
+
+
+def widened_flags(regex: re.Pattern[str]) -> int:
+    """The hyperscan flags a Python regex is compiled with in prefilter mode."""
+    return WIDENED | (hyperscan.HS_FLAG_MULTILINE if regex.flags & re.MULTILINE else 0)
 
 
 def _usable_database(serialized: bytes) -> hyperscan.Database:
@@ -119,8 +128,7 @@ def regex_prefilter(regexes: tuple[re.Pattern[str], ...]) -> Prefilter:
     always = frozenset(i for i, r in enumerate(regexes)
                        if not r.flags & re.IGNORECASE or r.flags & ~KNOWN_FLAGS
                        or not r.pattern.isascii() or PYTHON_ONLY.search(r.pattern))
-    flags = [WIDENED | (hyperscan.HS_FLAG_MULTILINE if r.flags & re.MULTILINE else 0)
-             for r in regexes]
+    flags = [widened_flags(r) for r in regexes]
     return Prefilter([r.pattern.encode("ascii", "replace") for r in regexes], flags, always)
 
 

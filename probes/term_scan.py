@@ -34,8 +34,9 @@ import hyperscan
 from probes.prefilter import (
     KNOWN_FLAGS,
     PYTHON_ONLY,
-    WIDENED,
     compiled_database,  # the disk-cached compile
+    thread_scratch,
+    widened_flags,
 )
 
 # Every character outside Latin-1 whose str.lower() or case_folded() holds a Latin-1 one
@@ -81,16 +82,14 @@ class TermScanner:
         if not self.terms:
             return []
         database = self._compiled()
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(database)
         found: list[tuple[int, int]] = []
         add, sizes = found.append, self._sizes
 
         def on_match(index: int, _start: int, end: int, _flags: int, _context: object) -> None:
             add((end - sizes[index], index))
 
-        database.scan(view, match_event_handler=on_match, scratch=scratch)
+        database.scan(view, match_event_handler=on_match,
+                      scratch=thread_scratch(self._local, database))
         return found
 
     def _compiled(self) -> hyperscan.Database:
@@ -141,12 +140,9 @@ class TextPrefilter:
             raw = text.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: not UTF-8, not SAME_READING either
             return None
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(database)
         found: set[int] = set()
         database.scan(raw, match_event_handler=lambda index, *_: found.add(index),
-                      scratch=scratch)
+                      scratch=thread_scratch(self._local, database))
         return None if len(self.regexes) in found else found
 
     def _compiled(self) -> hyperscan.Database | None:
@@ -167,7 +163,6 @@ def _widened(regexes: tuple[re.Pattern[str], ...]) -> hyperscan.Database | None:
         return compiled_database(
             [*(r.pattern.encode("utf-8") for r in regexes), outside.encode("ascii")],
             list(range(len(regexes) + 1)),
-            [*(WIDENED | (hyperscan.HS_FLAG_MULTILINE if r.flags & re.MULTILINE else 0)
-               for r in regexes), hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
+            [*map(widened_flags, regexes), hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
     except hyperscan.error:
         return None
